@@ -1,0 +1,154 @@
+using System.Runtime.InteropServices;
+using Nectar.Interop;
+
+namespace Nectar.Maps;
+
+/// <summary>
+/// A BPF map held open by this process. Keys and values are spans of bytes or unmanaged structs;
+/// their sizes are checked against the map's before the kernel sees them.
+/// </summary>
+public sealed unsafe class BpfMap : IDisposable
+{
+    private BpfMap(BpfFileDescriptor fd, MapSpec spec)
+    {
+        Fd = fd;
+        Spec = spec;
+    }
+
+    public BpfFileDescriptor Fd { get; }
+    public MapSpec Spec { get; }
+    public string Name => Spec.Name;
+    public MapType Type => Spec.Type;
+    public uint KeySize => Spec.KeySize;
+    public uint ValueSize => Spec.ValueSize;
+    public uint MaxEntries => Spec.MaxEntries;
+
+    /// <summary>Creates a map with BPF_MAP_CREATE.</summary>
+    public static BpfMap Create(MapSpec spec, BpfFileDescriptor? btf = null)
+    {
+        var attr = new MapCreateAttr
+        {
+            MapType = (uint)spec.Type,
+            KeySize = spec.KeySize,
+            ValueSize = spec.ValueSize,
+            MaxEntries = spec.MaxEntries,
+            MapFlags = spec.Flags,
+            NumaNode = spec.NumaNode,
+            BtfFd = btf is null ? 0u : (uint)btf.Value,
+            BtfKeyTypeId = btf is null ? 0u : spec.BtfKeyTypeId,
+            BtfValueTypeId = btf is null ? 0u : spec.BtfValueTypeId,
+        };
+        BpfName.Write(attr.MapName, spec.Name);
+        var fd = Bpf.CallForFd(BpfCommand.MapCreate, ref attr, $"Creating {spec.Type} map '{spec.Name}'");
+        return new BpfMap(fd, spec);
+    }
+
+    /// <summary>Wraps an fd obtained elsewhere (a pinned map, an id); the spec describes it.</summary>
+    internal static BpfMap FromFd(BpfFileDescriptor fd, MapSpec spec) => new(fd, spec);
+
+    /// <summary>
+    /// Copies the value stored under <paramref name="key"/> into <paramref name="value"/>.
+    /// Returns false when there is no such element.
+    /// </summary>
+    public bool TryLookup(ReadOnlySpan<byte> key, Span<byte> value)
+    {
+        CheckSizes(key.Length, value.Length, ValueBytes, "value");
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+        {
+            var attr = new MapElemAttr { MapFd = (uint)Fd.Value, Key = (ulong)k, Value = (ulong)v };
+            return ElementCall(BpfCommand.MapLookupElem, ref attr, "Looking up an element of");
+        }
+    }
+
+    /// <summary>Stores <paramref name="value"/> under <paramref name="key"/>.</summary>
+    public void Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, UpdateFlags flags = UpdateFlags.Any)
+    {
+        CheckSizes(key.Length, value.Length, ValueBytes, "value");
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+        {
+            var attr = new MapElemAttr { MapFd = (uint)Fd.Value, Key = (ulong)k, Value = (ulong)v, Flags = (ulong)flags };
+            Bpf.Call(BpfCommand.MapUpdateElem, ref attr, $"Updating an element of map '{Name}'");
+        }
+    }
+
+    /// <summary>Deletes the element under <paramref name="key"/>; false when there was none.</summary>
+    public bool Delete(ReadOnlySpan<byte> key)
+    {
+        CheckSizes(key.Length, 0, 0, "value");
+        fixed (byte* k = key)
+        {
+            var attr = new MapElemAttr { MapFd = (uint)Fd.Value, Key = (ulong)k };
+            return ElementCall(BpfCommand.MapDeleteElem, ref attr, "Deleting an element of");
+        }
+    }
+
+    /// <summary>
+    /// Writes the key after <paramref name="key"/> (or the first key when <paramref name="key"/> is empty)
+    /// into <paramref name="nextKey"/>; false at the end.
+    /// </summary>
+    public bool TryGetNextKey(ReadOnlySpan<byte> key, Span<byte> nextKey)
+    {
+        if (!key.IsEmpty)
+            CheckSizes(key.Length, 0, 0, "value");
+        CheckSizes(nextKey.Length, 0, 0, "value");
+        fixed (byte* k = key)
+        fixed (byte* n = nextKey)
+        {
+            var attr = new MapElemAttr { MapFd = (uint)Fd.Value, Key = key.IsEmpty ? 0 : (ulong)k, Value = (ulong)n };
+            return ElementCall(BpfCommand.MapGetNextKey, ref attr, "Iterating the keys of");
+        }
+    }
+
+    /// <summary>Typed lookup with unmanaged key and value structs.</summary>
+    public bool TryLookup<TKey, TValue>(in TKey key, out TValue value) where TKey : unmanaged where TValue : unmanaged
+    {
+        value = default;
+        return TryLookup(AsBytes(in key), MemoryMarshal.AsBytes(new Span<TValue>(ref value)));
+    }
+
+    /// <summary>Typed update with unmanaged key and value structs.</summary>
+    public void Update<TKey, TValue>(in TKey key, in TValue value, UpdateFlags flags = UpdateFlags.Any)
+        where TKey : unmanaged where TValue : unmanaged
+        => Update(AsBytes(in key), AsBytes(in value), flags);
+
+    /// <summary>Typed delete.</summary>
+    public bool Delete<TKey>(in TKey key) where TKey : unmanaged => Delete(AsBytes(in key));
+
+    /// <summary>Makes the map read-only for user space (BPF_MAP_FREEZE), as .rodata is after load.</summary>
+    public void Freeze()
+    {
+        var attr = new MapFreezeAttr { MapFd = (uint)Fd.Value };
+        Bpf.Call(BpfCommand.MapFreeze, ref attr, $"Freezing map '{Name}'");
+    }
+
+    public void Dispose() => Fd.Dispose();
+
+    /// <summary>
+    /// Bytes a lookup copies out: per-CPU maps return one 8-byte-aligned slot per possible CPU.
+    /// </summary>
+    internal int ValueBytes => Type is MapType.PerCpuArray or MapType.PerCpuHash or MapType.LruPerCpuHash or MapType.PerCpuCgroupStorage
+        ? checked((int)(((ValueSize + 7) & ~7u) * (uint)PossibleCpus.Count))
+        : checked((int)ValueSize);
+
+    private static ReadOnlySpan<byte> AsBytes<T>(in T value) where T : unmanaged
+        => MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in value));
+
+    private void CheckSizes(int keyLength, int valueLength, int expectedValue, string what)
+    {
+        if (keyLength != KeySize)
+            throw new ArgumentException($"Map '{Name}' has {KeySize}-byte keys; got {keyLength} bytes.");
+        if (expectedValue != 0 && valueLength != expectedValue)
+            throw new ArgumentException($"Map '{Name}' needs a {expectedValue}-byte {what} buffer; got {valueLength} bytes.");
+    }
+
+    private bool ElementCall(BpfCommand command, ref MapElemAttr attr, string operation)
+    {
+        if (Bpf.TryCall(command, ref attr, out int errno) >= 0)
+            return true;
+        if (errno == Errno.ENOENT)
+            return false;
+        throw Bpf.ToException($"{operation} map '{Name}'", errno);
+    }
+}

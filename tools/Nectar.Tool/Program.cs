@@ -1,0 +1,5 @@
+using System.CommandLine;
+using Nectar.Tool;
+
+RootCommand root = NectarCommand.Create();
+return root.Parse(args).Invoke();
