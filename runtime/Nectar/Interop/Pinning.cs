@@ -20,6 +20,14 @@ public static unsafe class Pinning
         }
     }
 
+    /// <summary>Creates a pin directory (bpffs allows directories), mounting bpffs at /sys/fs/bpf first if needed.</summary>
+    public static void EnsureDirectory(string directory)
+    {
+        if (directory == BpffsRoot || directory.StartsWith(BpffsRoot + "/", StringComparison.Ordinal))
+            Mounts.Ensure(BpffsRoot, "bpf");
+        Directory.CreateDirectory(directory);
+    }
+
     /// <summary>Opens the object pinned at <paramref name="path"/>, or null when nothing is pinned there.</summary>
     public static BpfFileDescriptor? TryOpen(string path)
     {

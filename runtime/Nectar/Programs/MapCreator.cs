@@ -16,7 +16,8 @@ internal static class MapCreator
         {
             string path = Path.Combine(pinDirectory, definition.Name);
             if (Pinning.TryOpen(path) is { } pinned)
-                return BpfMap.FromFd(pinned, definition.Spec);
+                return Reuse(pinned, definition.Spec, path);
+            Pinning.EnsureDirectory(pinDirectory);
             var created = CreateAndFill(definition, btf, dataSectionTypeId);
             try
             {
@@ -30,6 +31,21 @@ internal static class MapCreator
             }
         }
         return CreateAndFill(definition, btf, dataSectionTypeId);
+    }
+
+    /// <summary>Takes a pinned map for this definition if it is the same kind of map; libbpf refuses a mismatch too.</summary>
+    private static BpfMap Reuse(BpfFileDescriptor pinned, MapSpec spec, string path)
+    {
+        var existing = KernelObjects.Describe(pinned);
+        if (existing.Type != spec.Type || existing.KeySize != spec.KeySize || existing.ValueSize != spec.ValueSize ||
+            existing.MaxEntries != spec.MaxEntries || existing.Flags != spec.Flags)
+        {
+            pinned.Dispose();
+            throw new BpfException($"The map pinned at {path} ({existing.TypeName}, key {existing.KeySize} B, value {existing.ValueSize} B, " +
+                $"{existing.MaxEntries} entries, flags 0x{existing.Flags:x}) does not match map '{spec.Name}' of the object ({KernelNames.MapType((uint)spec.Type)}, " +
+                $"key {spec.KeySize} B, value {spec.ValueSize} B, {spec.MaxEntries} entries, flags 0x{spec.Flags:x}). Remove the pin (rm {path}) or rename the map.", Errno.EINVAL);
+        }
+        return BpfMap.FromFd(pinned, spec);
     }
 
     /// <summary>
