@@ -1,0 +1,47 @@
+using System.Text;
+
+namespace Nectar.Interop;
+
+/// <summary>The kernel's lists of loaded programs, maps and links, and what each one is.</summary>
+internal static unsafe class ObjectInfo
+{
+    /// <summary>Every id of one kind, in increasing order (BPF_*_GET_NEXT_ID from 0).</summary>
+    internal static List<uint> Ids(BpfCommand getNextId)
+    {
+        var ids = new List<uint>();
+        var attr = new GetIdAttr();
+        while (Bpf.TryCall(getNextId, ref attr, out int errno) == 0)
+        {
+            ids.Add(attr.NextId);
+            attr = new GetIdAttr { Id = attr.NextId };
+        }
+        return ids;
+    }
+
+    /// <summary>Opens an object by id; null when it went away since it was listed.</summary>
+    internal static BpfFileDescriptor? TryOpen(BpfCommand getFdById, uint id)
+    {
+        var attr = new GetIdAttr { Id = id };
+        int fd = Bpf.TryCall(getFdById, ref attr, out int errno);
+        if (fd >= 0)
+            return new BpfFileDescriptor(fd);
+        return errno == Errno.ENOENT ? null : throw Bpf.ToException($"Opening BPF object {id} by id", errno);
+    }
+
+    /// <summary>BPF_OBJ_GET_INFO_BY_FD into the prefix struct <typeparamref name="TInfo"/>.</summary>
+    internal static TInfo Get<TInfo>(BpfFileDescriptor fd) where TInfo : unmanaged
+    {
+        TInfo info = default;
+        var attr = new InfoByFdAttr { BpfFd = (uint)fd.Value, InfoLength = (uint)sizeof(TInfo), Info = (ulong)&info };
+        Bpf.Call(BpfCommand.ObjGetInfoByFd, ref attr, "Reading a BPF object's info");
+        return info;
+    }
+
+    internal static string Name(byte* name)
+    {
+        int length = 0;
+        while (length < 16 && name[length] != 0)
+            length++;
+        return Encoding.ASCII.GetString(name, length);
+    }
+}
