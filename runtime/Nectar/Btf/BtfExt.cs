@@ -40,6 +40,23 @@ public sealed class BtfExt
     /// <summary>bpf_core_relo records, per code section; empty when the object has no CO-RE accesses.</summary>
     public IReadOnlyList<BtfExtSection<BtfCoreRelocationRecord>> CoreRelocations { get; }
 
+    /// <summary>The func_info records of one code section (empty when it has none).</summary>
+    public IReadOnlyList<BtfFuncInfo> FuncInfoOf(string section) => RecordsOf(FuncInfo, section);
+
+    /// <summary>The line_info records of one code section, in instruction order (empty when it has none).</summary>
+    public IReadOnlyList<BtfLineInfo> LineInfoOf(string section) => RecordsOf(LineInfo, section);
+
+    /// <summary>The CO-RE relocation records of one code section (empty when it has none).</summary>
+    public IReadOnlyList<BtfCoreRelocationRecord> CoreRelocationsOf(string section) => RecordsOf(CoreRelocations, section);
+
+    private static IReadOnlyList<T> RecordsOf<T>(IReadOnlyList<BtfExtSection<T>> part, string section)
+    {
+        foreach (var candidate in part)
+            if (candidate.SectionName == section)
+                return candidate.Records;
+        return new T[0];
+    }
+
     /// <summary>Parses a .BTF.ext section; <paramref name="btf"/> is the same object's .BTF (its strings name sections).</summary>
     public static BtfExt Parse(byte[] data, Btf btf)
     {

@@ -1,5 +1,6 @@
 using Nectar.Interop;
 using Nectar.Maps;
+using Nectar.Relocation;
 
 namespace Nectar.Programs;
 
@@ -18,6 +19,7 @@ public sealed class BpfObject : IDisposable
     private readonly Dictionary<string, BpfProgram> _programs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Exception> _failures = new(StringComparer.Ordinal);
     private ObjectBtf? _objectBtf;
+    private CoreRelocator? _coreRelocator;
     private BpfFileDescriptor? _btfFd;
 
     private BpfObject(BpfObjectSpec spec)
@@ -116,8 +118,11 @@ public sealed class BpfObject : IDisposable
             try
             {
                 var debugInfo = _btfFd is null ? null : _objectBtf?.For(spec);
-                var program = BpfProgram.Load(new ProgramLoadRequest(spec, PatchMapReferences(spec))
+                var instructions = PatchMapReferences(spec);
+                var core = RelocateCore(spec, instructions);
+                var program = BpfProgram.Load(new ProgramLoadRequest(spec, instructions)
                 {
+                    ExplainLog = core is null ? null : log => ExplainCoreFailure(core, log),
                     KernelVersion = Spec.KernelVersion,
                     AttachBtfId = spec.Section.NeedsTargetToLoad ? AttachTargets.Find(spec) : 0,
                     BtfFd = debugInfo is null ? 0 : _btfFd!.Value,
@@ -135,6 +140,33 @@ public sealed class BpfObject : IDisposable
                 _failures[spec.Name] = e;
             }
         }
+    }
+
+    /// <summary>
+    /// Applies the CO-RE relocations of every function placed in the program against the running
+    /// kernel's BTF; returns each function's report with where it starts, or null without CO-RE.
+    /// </summary>
+    private List<(CoreRelocationReport Report, int Start)>? RelocateCore(ProgramSpec spec, BpfInstruction[] instructions)
+    {
+        if (_objectBtf is not { HasCoreRelocations: true })
+            return null;
+        _coreRelocator ??= new CoreRelocator(Spec.Btf!, [VmlinuxBtf.Instance]);
+        var reports = new List<(CoreRelocationReport, int)>();
+        foreach (var (function, start) in spec.Layout)
+        {
+            var relocations = _objectBtf.CoreRelocationsOf(function.Section.Name);
+            if (relocations.Count > 0)
+                reports.Add((_coreRelocator.Apply(instructions.AsSpan(start, function.Count), function.Start, relocations), start));
+        }
+        return reports;
+    }
+
+    private static string? ExplainCoreFailure(List<(CoreRelocationReport Report, int Start)> reports, string log)
+    {
+        foreach (var (report, start) in reports)
+            if (CoreRelocationReport.FindPoisonedInstruction(log) is { } index && report.DescribePoisonedInstruction(index - start) is { } words)
+                return $"CO-RE relocation failed: {words}";
+        return null;
     }
 
     /// <summary>A copy of the program's instructions with map fds (and global data offsets) filled in.</summary>

@@ -70,7 +70,7 @@ public sealed unsafe class BpfProgram : IDisposable
                 throw Bpf.ToException($"Loading program '{spec.Name}' (section '{spec.Section.Name}')", errno);
             int? failing = VerifierLog.FailingInstruction(text);
             string? source = failing is { } i ? request.SourceLineOf?.Invoke(i) : null;
-            throw new BpfVerifierException(spec.Name, spec.Section.Name, errno, text, failing, source);
+            throw new BpfVerifierException(spec.Name, spec.Section.Name, errno, text, failing, source, request.ExplainLog?.Invoke(text));
         }
     }
 

@@ -8,9 +8,11 @@ namespace Nectar.Programs;
 /// </summary>
 public sealed class BpfVerifierException : BpfException
 {
-    public BpfVerifierException(string program, string section, int errorNumber, string log, int? failingInstruction, string? sourceLine)
-        : base(Describe(program, section, errorNumber, log, failingInstruction, sourceLine), errorNumber)
+    public BpfVerifierException(string program, string section, int errorNumber, string log, int? failingInstruction, string? sourceLine,
+        string? coreRelocationFailure = null)
+        : base(Describe(program, section, errorNumber, log, failingInstruction, sourceLine, coreRelocationFailure), errorNumber)
     {
+        CoreRelocationFailure = coreRelocationFailure;
         Program = program;
         Log = log;
         FailingInstruction = failingInstruction;
@@ -28,12 +30,22 @@ public sealed class BpfVerifierException : BpfException
     /// <summary>"file.bpf.c:42: the source text" for the failing instruction, when the object has line info.</summary>
     public string? SourceLine { get; }
 
+    /// <summary>
+    /// When the verifier reached an instruction poisoned by CO-RE: which relocation failed, in words
+    /// ("task_struct.foo: no such field in this kernel"); null otherwise.
+    /// </summary>
+    public string? CoreRelocationFailure { get; }
+
     /// <summary>The verifier's reason: the last non-empty lines of the log that are not statistics.</summary>
     public string Reason => VerifierLog.Reason(Log);
 
-    private static string Describe(string program, string section, int errno, string log, int? instruction, string? sourceLine)
+    private static string Describe(string program, string section, int errno, string log, int? instruction, string? sourceLine, string? core)
     {
         string at = sourceLine is not null ? $" at {sourceLine}" : instruction is { } i ? $" at instruction {i}" : "";
+        if (core is not null)
+            return $"The verifier rejected program '{program}' (section '{section}'){at}: {core}. The access runs on every path; " +
+                   "guard it with bpf_core_field_exists()/bpf_core_type_exists() so it is dead code on kernels without it, " +
+                   $"or drop it. The full log is in {nameof(BpfVerifierException)}.{nameof(Log)}.";
         return $"The verifier rejected program '{program}' (section '{section}'){at}: {VerifierLog.Reason(log)} " +
                $"({Libc.ErrorText(errno)}). The full log is in {nameof(BpfVerifierException)}.{nameof(Log)}.";
     }

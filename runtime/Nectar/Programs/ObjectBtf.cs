@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Nectar.Btf;
 using Nectar.Elf;
+using Nectar.Relocation;
 
 namespace Nectar.Programs;
 
@@ -15,14 +16,20 @@ internal sealed class ObjectBtf
 {
     private readonly BpfObjectSpec _spec;
     private readonly Btf.Btf _btf;
-    private readonly BtfExtSection? _ext;
+    private readonly BtfExt? _ext;
 
     internal ObjectBtf(BpfObjectSpec spec, Btf.Btf btf)
     {
         _spec = spec;
         _btf = btf;
-        _ext = spec.Elf.FindSection(".BTF.ext") is { } ext ? BtfExtSection.Parse(spec.Elf.Contents(ext), btf.GetString) : null;
+        _ext = spec.Elf.FindSection(".BTF.ext") is { } ext ? BtfExt.Parse(spec.Elf.Contents(ext).ToArray(), btf) : null;
     }
+
+    /// <summary>The CO-RE relocations .BTF.ext lists for a code section (empty without .BTF.ext).</summary>
+    internal IReadOnlyList<CoreRelocation> CoreRelocationsOf(string section) =>
+        _ext is null ? [] : CoreRelocation.From(section, _ext.CoreRelocationsOf(section), _btf);
+
+    internal bool HasCoreRelocations => _ext is not null && _ext.CoreRelocations.Count > 0;
 
     /// <summary>The DATASEC describing a global data section (the BTF value type of its map), or 0.</summary>
     internal uint DataSectionTypeId(string section) => _btf.FindByName(section, BtfKind.Datasec)?.Id ?? 0;
@@ -59,27 +66,23 @@ internal sealed class ObjectBtf
     {
         if (_ext is null)
             return null;
-        var functions = new List<FuncInfo>();
-        var lines = new List<LineInfo>();
+        var functions = new List<BtfFuncInfo>();
+        var lines = new List<BtfLineInfo>();
         foreach (var (function, start) in program.Layout)
         {
             uint first = (uint)function.Start * 8, end = (uint)(function.Start + function.Count) * 8;
-            if (!_ext.Functions.TryGetValue(function.Section.Name, out var sectionFunctions) ||
-                sectionFunctions.FirstOrDefault(f => f.InstructionOffset == first) is not { TypeId: not 0 } info)
+            if (_ext.FuncInfoOf(function.Section.Name).FirstOrDefault(f => f.InstructionOffset == first) is not { TypeId: not 0 } info)
                 return null;
             functions.Add(info with { InstructionOffset = (uint)start });
-            if (_ext.Lines.TryGetValue(function.Section.Name, out var sectionLines))
-            {
-                foreach (var line in sectionLines.Where(l => l.InstructionOffset >= first && l.InstructionOffset < end))
-                    lines.Add(line with { InstructionOffset = (uint)start + (line.InstructionOffset - first) / 8 });
-            }
+            foreach (var line in _ext.LineInfoOf(function.Section.Name).Where(l => l.InstructionOffset >= first && l.InstructionOffset < end))
+                lines.Add(line with { InstructionOffset = (uint)start + (line.InstructionOffset - first) / 8 });
         }
         return new ProgramDebugInfo(functions, lines, _btf);
     }
 }
 
 /// <summary>One program's func_info and line_info, with instruction offsets in the linked program.</summary>
-internal sealed class ProgramDebugInfo(List<FuncInfo> functions, List<LineInfo> lines, Btf.Btf btf)
+internal sealed class ProgramDebugInfo(List<BtfFuncInfo> functions, List<BtfLineInfo> lines, Btf.Btf btf)
 {
     internal byte[] FuncInfoBytes => MemoryMarshal.AsBytes(functions.ToArray().AsSpan()).ToArray();
     internal int FuncInfoCount => functions.Count;
@@ -89,7 +92,7 @@ internal sealed class ProgramDebugInfo(List<FuncInfo> functions, List<LineInfo> 
     /// <summary>"file.bpf.c:12: the source text" for the line an instruction comes from.</summary>
     internal string? SourceLineOf(int instruction)
     {
-        LineInfo? best = null;
+        BtfLineInfo? best = null;
         foreach (var line in lines)
         {
             if (line.InstructionOffset <= instruction && (best is null || line.InstructionOffset >= best.Value.InstructionOffset))

@@ -18,26 +18,23 @@ public sealed record CoreRelocation(uint InstructionOffset, uint TypeId, string 
     {
         ArgumentNullException.ThrowIfNull(ext);
         ArgumentNullException.ThrowIfNull(objectBtf);
-        foreach (var section in ext.CoreRelocations)
-            if (section.SectionName == sectionName)
-                return From(section, objectBtf);
-        return [];
+        return From(sectionName, ext.CoreRelocationsOf(sectionName), objectBtf);
     }
 
     /// <summary>Resolves the access strings of one section's stored records.</summary>
-    public static IReadOnlyList<CoreRelocation> From(BtfExtSection<BtfCoreRelocationRecord> section, Nectar.Btf.Btf objectBtf)
+    public static IReadOnlyList<CoreRelocation> From(string sectionName, IReadOnlyList<BtfCoreRelocationRecord> records, Nectar.Btf.Btf objectBtf)
     {
-        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(objectBtf);
-        var relocations = new CoreRelocation[section.Records.Count];
+        var relocations = new CoreRelocation[records.Count];
         for (int i = 0; i < relocations.Length; i++)
         {
-            var record = section.Records[i];
+            var record = records[i];
             if (record.InstructionOffset % 8 != 0)
-                throw new CoreRelocationException($"CO-RE relocation #{i} of section '{section.SectionName}' points at byte {record.InstructionOffset}, " +
+                throw new CoreRelocationException($"CO-RE relocation #{i} of section '{sectionName}' points at byte {record.InstructionOffset}, " +
                     "which is not the start of an instruction: the object's .BTF.ext is corrupt; recompile it.");
             if (record.Kind > (uint)CoreRelocationKind.TypeMatches)
-                throw new CoreRelocationException($"CO-RE relocation #{i} of section '{section.SectionName}' has kind {record.Kind}, " +
+                throw new CoreRelocationException($"CO-RE relocation #{i} of section '{sectionName}' has kind {record.Kind}, " +
                     "which Nectar does not know (it knows 0..12); the object needs a newer Nectar or an older compiler.");
             string access;
             try
@@ -46,7 +43,7 @@ public sealed record CoreRelocation(uint InstructionOffset, uint TypeId, string 
             }
             catch (BtfException e)
             {
-                throw new CoreRelocationException($"CO-RE relocation #{i} of section '{section.SectionName}': its access string is unreadable: {e.Message}");
+                throw new CoreRelocationException($"CO-RE relocation #{i} of section '{sectionName}': its access string is unreadable: {e.Message}");
             }
             relocations[i] = new CoreRelocation(record.InstructionOffset, record.TypeId, access, (CoreRelocationKind)record.Kind);
         }
