@@ -91,7 +91,7 @@ public sealed class BpfObject : IDisposable
         _objectBtf = new ObjectBtf(Spec, Spec.Btf);
         try
         {
-            _btfFd = KernelBtf.Load(_objectBtf.KernelBytes(), $"object '{Name}'");
+            _btfFd = KernelBtf.Load(_objectBtf.KernelBytes());
             _owned.Add(_btfFd);
         }
         catch (BpfException e) when (e is not BpfPermissionException)
