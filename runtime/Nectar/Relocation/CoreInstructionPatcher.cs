@@ -23,11 +23,16 @@ internal static class CoreInstructionPatcher
     private const byte LoadImm64 = 0x18; // BPF_LD | BPF_IMM | BPF_DW
     private const byte Call = ClassJmp | 0x80;
 
-    /// <summary>Patches instruction <paramref name="index"/>; returns false when it was poisoned instead.</summary>
-    public static bool Patch(Span<byte> instructions, int index, in CoreRelocationValue value, Func<string> describe)
+    /// <summary>
+    /// Patches instruction <paramref name="index"/>; returns false when it was poisoned instead.
+    /// <paramref name="previous"/> is the value the instruction held (which, where the compiler's
+    /// value is not checked, such as bitfields, may differ from the value computed from the object's BTF).
+    /// </summary>
+    public static bool Patch(Span<byte> instructions, int index, in CoreRelocationValue value, Func<string> describe, out ulong previous)
     {
         var insn = instructions.Slice(index * InstructionSize, InstructionSize);
         byte opcode = insn[0];
+        previous = value.Original;
         if (value.Poison)
         {
             Poison(instructions, index);
@@ -39,14 +44,16 @@ internal static class CoreInstructionPatcher
                 if ((opcode & SourceRegister) != 0)
                     throw Unexpected(describe, index, "an ALU instruction with a register operand has no immediate to relocate");
                 int imm = BinaryPrimitives.ReadInt32LittleEndian(insn.Slice(4));
-                if (value.Validate && unchecked((ulong)(long)imm) != value.Original)
+                previous = unchecked((ulong)(long)imm);
+                if (value.Validate && previous != value.Original)
                     throw Unexpected(describe, index, $"its immediate is {imm}, but the compiler recorded {value.Original}");
                 BinaryPrimitives.WriteInt32LittleEndian(insn.Slice(4), unchecked((int)value.New));
                 return true;
 
             case ClassLdx or ClassSt or ClassStx:
                 short offset = BinaryPrimitives.ReadInt16LittleEndian(insn.Slice(2));
-                if (value.Validate && unchecked((ulong)(long)offset) != value.Original)
+                previous = unchecked((ulong)(long)offset);
+                if (value.Validate && previous != value.Original)
                     throw Unexpected(describe, index, $"its offset is {offset}, but the compiler recorded {value.Original}");
                 if (value.New > (ulong)short.MaxValue)
                     throw new CoreRelocationException($"CO-RE: {describe()} is at byte {value.New} in this kernel, beyond the {short.MaxValue} " +
@@ -83,6 +90,7 @@ internal static class CoreInstructionPatcher
                 if (next[0] != 0 || next[1] != 0 || next[2] != 0 || next[3] != 0)
                     throw Unexpected(describe, index, "its second half is not a plain continuation");
                 ulong current = BinaryPrimitives.ReadUInt32LittleEndian(insn.Slice(4)) | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(next.Slice(4)) << 32);
+                previous = current;
                 if (value.Validate && current != value.Original)
                     throw Unexpected(describe, index, $"it loads {current}, but the compiler recorded {value.Original}");
                 BinaryPrimitives.WriteUInt32LittleEndian(insn.Slice(4), unchecked((uint)value.New));

@@ -15,7 +15,8 @@ public enum CoreRelocationOutcome
 /// <summary>
 /// One applied relocation: where (the instruction's index in the span given to
 /// <see cref="CoreRelocator.Apply(Span{byte}, int, IReadOnlyList{CoreRelocation})"/>), what it accesses in C
-/// terms ("task_struct.real_parent"), the values before and after, and for a poisoned one why.
+/// terms ("task_struct.real_parent"), the value the instruction held and the one it holds now,
+/// and for a poisoned one why.
 /// </summary>
 public sealed record CoreRelocationResult(int InstructionIndex, CoreRelocation Relocation, string Access,
     CoreRelocationOutcome Outcome, ulong OriginalValue, ulong NewValue, string? Reason)

@@ -85,13 +85,13 @@ public sealed class CoreRelocator
             value = Resolve(relocation, localSpec, access, out targetSpec, out reason);
         }
         bool wide = instructions[index * CoreInstructionPatcher.InstructionSize] == 0x18;
-        bool patched = CoreInstructionPatcher.Patch(instructions, index, value, () => access);
+        bool patched = CoreInstructionPatcher.Patch(instructions, index, value, () => access, out ulong previous);
         if (!patched)
             reason ??= value.ResizeUnsafe
                 ? $"the field is {value.NewSize} bytes in this kernel, not {value.OriginalSize}, and is not an unsigned integer or pointer, so its load cannot be resized"
                 : "no such field in this kernel";
         return new CoreRelocationResult(index, relocation, access,
-            patched ? CoreRelocationOutcome.Patched : CoreRelocationOutcome.Poisoned, value.Original, patched ? value.New : 0, patched ? null : reason)
+            patched ? CoreRelocationOutcome.Patched : CoreRelocationOutcome.Poisoned, previous, patched ? value.New : 0, patched ? null : reason)
         { IsWide = wide };
     }
 
