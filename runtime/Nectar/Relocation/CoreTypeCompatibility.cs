@@ -46,14 +46,9 @@ internal static class CoreTypeCompatibility
                     targetId = t.Array.ElementTypeId;
                     continue;
                 case BtfKind.FuncProto:
-                    var localParams = l.Params;
-                    var targetParams = t.Params;
-                    if (localParams.Count != targetParams.Count)
+                    if (!ParametersAgree(l, t, (localParam, targetParam) => TypesCompatible(local, CoreAccessSpec.Resolve(local, localParam, out _).Id,
+                            target, CoreAccessSpec.Resolve(target, targetParam, out _).Id, level - 1)))
                         return false;
-                    for (int i = 0; i < localParams.Count; i++)
-                        if (!TypesCompatible(local, CoreAccessSpec.Resolve(local, localParams[i].TypeId, out _).Id,
-                                target, CoreAccessSpec.Resolve(target, targetParams[i].TypeId, out _).Id, level - 1))
-                            return false;
                     localId = l.TypeId;
                     targetId = t.TypeId;
                     continue;
@@ -145,13 +140,9 @@ internal static class CoreTypeCompatibility
                 case BtfKind.FuncProto:
                     if (t.Kind != BtfKind.FuncProto)
                         return false;
-                    var localParams = l.Params;
-                    var targetParams = t.Params;
-                    if (localParams.Count != targetParams.Count)
+                    bool pointer = behindPointer;
+                    if (!ParametersAgree(l, t, (localParam, targetParam) => TypesMatch(local, localParam, target, targetParam, pointer, level - 1)))
                         return false;
-                    for (int i = 0; i < localParams.Count; i++)
-                        if (!TypesMatch(local, localParams[i].TypeId, target, targetParams[i].TypeId, behindPointer, level - 1))
-                            return false;
                     localId = l.TypeId;
                     targetId = t.TypeId;
                     continue;
@@ -159,6 +150,19 @@ internal static class CoreTypeCompatibility
                     return false;
             }
         }
+    }
+
+    // Prototypes: the same number of parameters, each pair accepted by `agree`.
+    private static bool ParametersAgree(BtfType local, BtfType target, Func<uint, uint, bool> agree)
+    {
+        var localParams = local.Params;
+        var targetParams = target.Params;
+        if (localParams.Count != targetParams.Count)
+            return false;
+        for (int i = 0; i < localParams.Count; i++)
+            if (!agree(localParams[i].TypeId, targetParams[i].TypeId))
+                return false;
+        return true;
     }
 
     // An anonymous target matches only an anonymous local; otherwise essential names must agree.

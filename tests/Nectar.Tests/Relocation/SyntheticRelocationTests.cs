@@ -351,6 +351,25 @@ public sealed class SyntheticRelocationTests
     }
 
     [Fact]
+    public void Function_pointer_types_exist_when_their_prototypes_are_compatible()
+    {
+        static uint Handler(BtfBuilder builder, uint parameter) =>
+            builder.AddTypedef("handler_t", builder.AddPointer(builder.AddFuncProto(Int, [new("a", Int), new("b", parameter)])));
+        var builder = Start();
+        uint local = Handler(builder, builder.AddPointer(Int));
+        var sameShape = Start();
+        Handler(sameShape, sameShape.AddPointer(ULong)); // pointer to another int: compatible
+        var otherShape = Start();
+        Handler(otherShape, Int);                         // int instead of a pointer: not
+        byte[] compatible = Insn.MoveImmediate(1), incompatible = Insn.MoveImmediate(1);
+
+        Apply(compatible, Parse(builder), new CoreRelocation(0, local, "0", CoreRelocationKind.TypeExists), Parse(sameShape));
+        Apply(incompatible, Parse(builder), new CoreRelocation(0, local, "0", CoreRelocationKind.TypeExists), Parse(otherShape));
+
+        Assert.Equal((1, 0), (Insn.Immediate(compatible, 0), Insn.Immediate(incompatible, 0)));
+    }
+
+    [Fact]
     public void Verifier_log_that_reaches_a_poisoned_instruction_is_explained()
     {
         var (local, task) = Local();
