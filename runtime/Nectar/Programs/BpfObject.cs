@@ -144,13 +144,13 @@ public sealed class BpfObject : IDisposable
 
     /// <summary>
     /// Applies the CO-RE relocations of every function placed in the program against the running
-    /// kernel's BTF; returns each function's report with where it starts, or null without CO-RE.
+    /// kernel's BTF (vmlinux, then module BTF for types vmlinux lacks); returns each function's report with where it starts, or null without CO-RE.
     /// </summary>
     private List<(CoreRelocationReport Report, int Start)>? RelocateCore(ProgramSpec spec, BpfInstruction[] instructions)
     {
         if (_objectBtf is not { HasCoreRelocations: true })
             return null;
-        _coreRelocator ??= new CoreRelocator(Spec.Btf!, [VmlinuxBtf.Instance]);
+        _coreRelocator ??= new CoreRelocator(Spec.Btf!, CoreTargets.RunningKernel(VmlinuxBtf.Instance));
         var reports = new List<(CoreRelocationReport, int)>();
         foreach (var (function, start) in spec.Layout)
         {

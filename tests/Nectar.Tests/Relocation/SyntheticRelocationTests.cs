@@ -297,6 +297,39 @@ public sealed class SyntheticRelocationTests
     }
 
     [Fact]
+    public void Module_btf_files_are_parsed_only_when_vmlinux_lacks_the_type()
+    {
+        var vmlinuxBuilder = Start();
+        vmlinuxBuilder.AddStruct("task", 8, [new("pid", Int, 0, 0), new("flags", UInt, 32, 0)]);
+        var vmlinux = Parse(vmlinuxBuilder);
+        var module = new BtfBuilder(vmlinux);
+        module.AddStruct("module_thing", 12, [new("flags", UInt, 64, 0)]);
+        var directory = Directory.CreateTempSubdirectory("nectar-core-targets-");
+        try
+        {
+            File.WriteAllBytes(Path.Combine(directory.FullName, "vmlinux"), vmlinuxBuilder.ToArray());
+            File.WriteAllBytes(Path.Combine(directory.FullName, "nectar_mod"), module.ToArray());
+            var targets = CoreTargets.FromDirectory(directory.FullName, vmlinux);
+            var builder = Start();
+            uint task = builder.AddStruct("task", 8, [new("pid", Int, 0, 0), new("flags", UInt, 32, 0)]);
+            uint thing = builder.AddStruct("module_thing", 4, [new("flags", UInt, 0, 0)]);
+            var relocator = new CoreRelocator(Parse(builder), targets);
+            byte[] code = [.. Insn.LoadWord(4), .. Insn.LoadWord(0)];
+
+            relocator.Apply(code.AsSpan(0, 8), 0, [new CoreRelocation(0, task, "0:1", CoreRelocationKind.FieldByteOffset)]);
+            Assert.Equal(0, targets.LoadedModuleCount);
+            relocator.Apply(code.AsSpan(8, 8), 1, [new CoreRelocation(8, thing, "0:0", CoreRelocationKind.FieldByteOffset)]);
+
+            Assert.Equal(1, targets.LoadedModuleCount);
+            Assert.Equal((4, 8), (Insn.Offset(code, 0), Insn.Offset(code, 1)));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Relocations_outside_the_span_belong_to_other_functions_and_are_skipped()
     {
         var (local, task) = Local();
