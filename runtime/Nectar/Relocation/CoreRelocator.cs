@@ -55,7 +55,16 @@ public sealed class CoreRelocator
             int index = relocation.SectionInstructionIndex - sectionInstructionOffset;
             if (index < 0 || index >= count)
                 continue;
-            results.Add(ApplyOne(instructions, index, relocation));
+            try
+            {
+                results.Add(ApplyOne(instructions, index, relocation));
+            }
+            catch (Nectar.Btf.BtfException e)
+            {
+                // The object's BTF does not hold what the relocation names (a type id past its end, say).
+                throw new CoreRelocationException($"CO-RE relocation of instruction {relocation.SectionInstructionIndex} ({relocation.Kind}, " +
+                    $"type {relocation.TypeId}, access '{relocation.AccessString}') does not fit the object's BTF: {e.Message} Recompile the object.");
+            }
         }
         return new CoreRelocationReport(results);
     }
