@@ -16,6 +16,7 @@ struct task_struct {
 	int tgid;
 	int pid;
 	long nectar_missing_field;
+	unsigned long flags; // the kernel's is unsigned int: the 8-byte load must shrink to 4
 } __attribute__((preserve_access_index));
 
 // A flavor: a second local view of the same kernel type.
@@ -91,6 +92,10 @@ int BPF_PROG(core_read, struct task_struct *task, int old_pid, void *bprm)
 	put(17, bpf_core_type_matches(struct list_head));
 	put(18, bpf_core_type_matches(struct list_head___bad));
 	put(19, task->tgid);
+	__u64 flags = 0;
+	bpf_probe_read_kernel(&flags, bpf_core_field_size(task->flags), &task->flags);
+	put(21, task->flags);                                // resized direct load
+	put(22, flags);                                      // read with the kernel's field size
 	put(20, 1);                                          // fired
 	return 0;
 }

@@ -57,6 +57,8 @@ public class CoreRelocationKernelTests
             Assert.Equal(1UL, Slot(17));                                       // list_head matches
             Assert.Equal(0UL, Slot(18));                                       // list_head___bad does not
             Assert.Equal((ulong)child, Slot(19));                              // task->tgid
+            Assert.Equal(Slot(22), Slot(21));                                  // 8-byte load shrunk to the kernel's 4
+            Assert.True(Slot(21) <= uint.MaxValue, $"task->flags read as {Slot(21):x}: the load was not resized");
         });
     }
 

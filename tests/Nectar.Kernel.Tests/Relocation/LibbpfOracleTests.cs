@@ -19,13 +19,21 @@ public partial class LibbpfOracleTests
         KernelRequirement.Ensure();
         var obj = BpfObjectFile.Open("core_read");
         const string section = "tp_btf/sched_process_exec";
-        var report = CoreRelocator.Apply(obj.Instructions(section), 0, obj.CoreRelocations(section), obj.Btf, [VmlinuxBtf.Instance]);
-        var ours = report.Results.Select(r => r.Outcome == CoreRelocationOutcome.Poisoned
-            ? $"#{r.InstructionIndex} poisoned"
-            : $"#{r.InstructionIndex} {r.OriginalValue} -> {r.NewValue}").ToList();
+        byte[] original = obj.Instructions(section);
+        byte[] code = obj.Instructions(section);
+        var report = CoreRelocator.Apply(code, 0, obj.CoreRelocations(section), obj.Btf, [VmlinuxBtf.Instance]);
+        var ours = new List<string>();
+        foreach (var r in report.Results)
+        {
+            ours.Add(r.Outcome == CoreRelocationOutcome.Poisoned ? $"#{r.InstructionIndex} poisoned" : $"#{r.InstructionIndex} {r.OriginalValue} -> {r.NewValue}");
+            if (r.Outcome == CoreRelocationOutcome.Patched && (code[r.InstructionIndex * 8] & 0x07) is 0x01 or 0x02 or 0x03 &&
+                AccessSize(code[r.InstructionIndex * 8]) != AccessSize(original[r.InstructionIndex * 8]))
+                ours.Add($"#{r.InstructionIndex} size {AccessSize(original[r.InstructionIndex * 8])} -> {AccessSize(code[r.InstructionIndex * 8])}");
+        }
 
         var libbpf = LibbpfDecisions(obj.Path);
 
+        Assert.Contains(libbpf, d => d.Contains("size 8 -> 4"));
         Assert.Equal(libbpf, ours);
     }
 
@@ -38,8 +46,8 @@ public partial class LibbpfOracleTests
             Assert.True(run.ExitCode == 0, "bpftool could not load the object: " + run.Error);
             var decisions = new List<string>();
             foreach (Match match in Decision().Matches(run.Error))
-                decisions.Add(match.Groups["poison"].Success
-                    ? $"#{match.Groups["poison"].Value} poisoned"
+                decisions.Add(match.Groups["poison"].Success ? $"#{match.Groups["poison"].Value} poisoned"
+                    : match.Groups["size"].Success ? $"#{match.Groups["insn"].Value} size {match.Groups["from"].Value} -> {match.Groups["to"].Value}"
                     : $"#{match.Groups["insn"].Value} {match.Groups["from"].Value} -> {match.Groups["to"].Value}");
             Assert.NotEmpty(decisions);
             return decisions;
@@ -51,7 +59,9 @@ public partial class LibbpfOracleTests
         }
     }
 
-    // One line per relocation; libbpf's mem_sz lines (load resizing) are not decisions of their own.
-    [GeneratedRegex(@"relo #\d+: (?:patched insn #(?<insn>\d+) \([^)]*\) (?:imm|off|imm64) (?<from>\d+) -> (?<to>\d+)|substituting insn #(?<poison>\d+) w/ invalid insn)")]
+    private static int AccessSize(byte opcode) => (opcode & 0x18) switch { 0x18 => 8, 0x00 => 4, 0x08 => 2, _ => 1 };
+
+    // A line per patched value or poisoned instruction, and one more where a load or store was resized (mem_sz).
+    [GeneratedRegex(@"relo #\d+: (?:patched insn #(?<insn>\d+) \([^)]*\) (?:imm|off|imm64|(?<size>mem_sz)) (?<from>\d+) -> (?<to>\d+)|substituting insn #(?<poison>\d+) w/ invalid insn)")]
     private static partial Regex Decision();
 }

@@ -38,7 +38,7 @@ public sealed class ObjectRelocationTests
     public void Every_relocation_of_the_object_is_reported()
     {
         Assert.Equal(_object.CoreRelocations(Section).Count, _report.Results.Count);
-        Assert.Equal(34, _report.Results.Count);
+        Assert.Equal(37, _report.Results.Count);
     }
 
     [Fact]
@@ -137,6 +137,15 @@ public sealed class ObjectRelocationTests
         var comm = Assert.Single(_report.Results, r => r.Access == "task_struct.comm" && r.Relocation.Kind == CoreRelocationKind.FieldByteSize);
         Assert.Equal(8UL, comm.OriginalValue);
         Assert.Equal((int)Kernel.SizeOf(Kernel.FindMember(KernelTaskStructId, "comm")!.Value.TypeId), ImmediateAt(comm.InstructionIndex));
+    }
+
+    [Fact]
+    public void Load_of_a_field_the_kernel_declares_narrower_is_resized()
+    {
+        var load = Assert.Single(_report.Results, r => r.Access == "task_struct.flags" && r.Relocation.Kind == CoreRelocationKind.FieldByteOffset &&
+                                                       (_instructions[r.InstructionIndex * 8] & 0x07) == 0x01); // the LDX, not the address arithmetic
+        Assert.Equal(0x61, _instructions[load.InstructionIndex * 8]); // LDX | MEM | W: 8 bytes locally, 4 in the kernel
+        Assert.Equal((int)KernelOffsetOf("flags"), OffsetAt(load.InstructionIndex));
     }
 
     [Fact]
