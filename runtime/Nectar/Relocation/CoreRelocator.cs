@@ -146,11 +146,11 @@ public sealed class CoreRelocator
 
         var none = CoreRelocationValue.Compute(relocation.Kind, localSpec, null);
         if (none.Poison)
-            reason = Missing(relocation, localSpec, candidates.Count == 0, firstMiss);
+            reason = Missing(relocation, candidates.Count == 0, firstMiss);
         return none;
     }
 
-    private string Missing(CoreRelocation relocation, CoreAccessSpec localSpec, bool noCandidates, string? firstMiss)
+    private string Missing(CoreRelocation relocation, bool noCandidates, string? firstMiss)
     {
         var root = _local.GetType(relocation.TypeId);
         string essential = CoreNames.Essential(root.Name);

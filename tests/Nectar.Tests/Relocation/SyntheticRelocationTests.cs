@@ -233,6 +233,9 @@ public sealed class SyntheticRelocationTests
             new CoreRelocation(8, absent, "0", CoreRelocationKind.TypeSize)], Parse(builder), targets);
 
         Assert.Equal((48, 1, (long)targetTask), (Insn.Immediate(code, 0), Insn.Immediate(code, 1), Insn.Imm64(code, 2)));
+        byte[] localId = Insn.LoadImm64(12345); // the compiler's id may be stale after linking; it becomes the object's own id
+        Apply(localId, local, new CoreRelocation(0, task, "0", CoreRelocationKind.LocalTypeId), targets);
+        Assert.Equal(task, (uint)Insn.Imm64(localId, 0));
         Assert.Equal((0, 0), (Insn.Immediate(absentCode, 0), Insn.Immediate(absentCode, 1)));
     }
 
