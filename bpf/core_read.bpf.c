@@ -17,6 +17,12 @@ struct task_struct {
 	int pid;
 	long nectar_missing_field;
 	unsigned long flags; // the kernel's is unsigned int: the 8-byte load must shrink to 4
+	unsigned int __state;
+} __attribute__((preserve_access_index));
+
+// Linux before 5.14 called __state `state` (a long): the usual flavor for a renamed field.
+struct task_struct___pre_5_14 {
+	long state;
 } __attribute__((preserve_access_index));
 
 // A flavor: a second local view of the same kernel type.
@@ -96,6 +102,11 @@ int BPF_PROG(core_read, struct task_struct *task, int old_pid, void *bprm)
 	bpf_probe_read_kernel(&flags, bpf_core_field_size(task->flags), &task->flags);
 	put(21, task->flags);                                // resized direct load
 	put(22, flags);                                      // read with the kernel's field size
+	struct task_struct___pre_5_14 *old = (void *)task;
+	if (bpf_core_field_exists(old->state))
+		put(23, 1000 + BPF_CORE_READ(old, state));   // poisoned here, dead
+	else
+		put(23, BPF_CORE_READ(task, __state));       // TASK_RUNNING, 0
 	put(20, 1);                                          // fired
 	return 0;
 }

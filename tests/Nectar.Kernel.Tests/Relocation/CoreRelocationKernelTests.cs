@@ -59,6 +59,7 @@ public class CoreRelocationKernelTests
             Assert.Equal((ulong)child, Slot(19));                              // task->tgid
             Assert.Equal(Slot(22), Slot(21));                                  // 8-byte load shrunk to the kernel's 4
             Assert.True(Slot(21) <= uint.MaxValue, $"task->flags read as {Slot(21):x}: the load was not resized");
+            Assert.Equal(0UL, Slot(23));                                       // renamed field: old flavor dead, __state is TASK_RUNNING
         });
     }
 

@@ -38,7 +38,7 @@ public sealed class ObjectRelocationTests
     public void Every_relocation_of_the_object_is_reported()
     {
         Assert.Equal(_object.CoreRelocations(Section).Count, _report.Results.Count);
-        Assert.Equal(37, _report.Results.Count);
+        Assert.Equal(40, _report.Results.Count);
     }
 
     [Fact]
@@ -75,12 +75,22 @@ public sealed class ObjectRelocationTests
     [Fact]
     public void A_read_of_a_missing_field_is_poisoned_with_its_reason()
     {
-        var poisoned = Assert.Single(_report.Poisoned);
-        Assert.Equal("task_struct.nectar_missing_field", poisoned.Access);
+        Assert.Equal(["task_struct.nectar_missing_field", "task_struct___pre_5_14.state"], _report.Poisoned.Select(p => p.Access));
+        var poisoned = _report.Poisoned.First();
         Assert.Equal(0x85, _instructions[poisoned.InstructionIndex * 8]);
         Assert.Equal(0xbad2310, ImmediateAt(poisoned.InstructionIndex));
         Assert.StartsWith("task_struct.nectar_missing_field: no such field in this kernel",
             _report.DescribePoisonedInstruction(poisoned.InstructionIndex));
+    }
+
+    [Fact]
+    public void A_renamed_field_resolves_through_the_current_name_and_the_old_flavor_is_dead()
+    {
+        var old = _report.Results.Where(r => r.Access == "task_struct___pre_5_14.state").ToList();
+        Assert.Contains(old, r => r.Relocation.Kind == CoreRelocationKind.FieldExists && ImmediateAt(r.InstructionIndex) == 0);
+        Assert.Contains(old, r => r.Outcome == CoreRelocationOutcome.Poisoned);
+        var current = Assert.Single(_report.Results, r => r.Access == "task_struct.__state");
+        Assert.Equal((int)KernelOffsetOf("__state"), ImmediateAt(current.InstructionIndex));
     }
 
     [Fact]
