@@ -98,6 +98,36 @@ public sealed class SyntheticRelocationTests
     }
 
     [Fact]
+    public void Flexible_array_is_indexed_past_its_declared_end()
+    {
+        var builder = Start();
+        uint local = builder.AddStruct("packet", 4, [new("length", Int, 0, 0), new("data", builder.AddArray(UInt, Int, 0), 32, 0)]);
+        var target = Start();
+        target.AddStruct("packet", 16, [new("flags", ULong, 0, 0), new("length", Int, 64, 0), new("data", target.AddArray(UInt, Int, 0), 96, 0)]);
+        byte[] code = Insn.MoveImmediate(4 + 5 * 4);
+
+        Apply(code, Parse(builder), new CoreRelocation(0, local, "0:1:5", CoreRelocationKind.FieldByteOffset), Parse(target));
+
+        Assert.Equal(12 + 5 * 4, Insn.Immediate(code, 0));
+    }
+
+    [Fact]
+    public void A_missing_step_in_the_middle_of_a_chain_is_named()
+    {
+        var builder = Start();
+        uint parent = builder.AddStruct("parent", 4, [new("id", Int, 0, 0)]);
+        uint child = builder.AddStruct("child", 8, [new("up", parent, 0, 0), new("id", Int, 32, 0)]);
+        var target = Start();
+        uint targetParent = target.AddStruct("parent", 4, [new("ident", Int, 0, 0)]);
+        target.AddStruct("child", 8, [new("up", targetParent, 0, 0)]);
+        byte[] code = Insn.LoadWord(0);
+
+        var report = Apply(code, Parse(builder), new CoreRelocation(0, child, "0:0:0", CoreRelocationKind.FieldByteOffset), Parse(target));
+
+        Assert.Equal("child.up.id: no such field in this kernel (no field 'id' in struct parent)", report.DescribePoisonedInstruction(0));
+    }
+
+    [Fact]
     public void Unsigned_field_that_grew_gets_a_wider_load()
     {
         var (local, task) = Local();
