@@ -64,6 +64,27 @@ public class CoreRelocationKernelTests
     }
 
     [KernelFact]
+    public void Relocations_in_subprograms_apply_where_each_function_is_placed()
+    {
+        KernelRequirement.Ensure();
+        OpenFileDescriptors.AssertNoLeak(() =>
+        {
+            using var obj = BpfObject.Load(BpfObjects.PathOf("core_subprog"));
+            obj.Maps["config"].Update(0u, (uint)Environment.ProcessId);
+            int child;
+            using (obj.Programs["core_subprog"].Attach())
+            {
+                using var process = Process.Start("/bin/true")!;
+                process.WaitForExit();
+                child = process.Id;
+            }
+            var results = obj.Maps["results"];
+            ulong Slot(uint slot) => results.TryLookup(slot, out ulong value) ? value : ulong.MaxValue;
+            Assert.Equal(((ulong)Environment.ProcessId, (ulong)child), (Slot(0), Slot(1))); // read in the first and second .text functions
+        });
+    }
+
+    [KernelFact]
     public void Reachable_poisoned_relocation_is_rejected_naming_the_missing_field()
     {
         KernelRequirement.Ensure();
