@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Nectar.Interop;
 
 /// <summary>BPF_BTF_LOAD: hands a BTF blob to the kernel, which checks it and returns its fd.</summary>
@@ -22,8 +20,7 @@ internal static unsafe class KernelBtf
             fd = Bpf.TryCall(BpfCommand.BtfLoad, ref attr, out errno);
             if (fd >= 0)
                 return new BpfFileDescriptor(fd);
-            int end = Array.IndexOf(log, (byte)0);
-            string text = Encoding.UTF8.GetString(log, 0, end < 0 ? log.Length : end).Trim();
+            string text = CString.Decode(log).Trim();
             throw new BpfException($"The kernel rejected the BTF of {what} ({Libc.ErrorText(errno)}): {LastLines(text)}", errno);
         }
     }

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Nectar.Interop;
 
 /// <summary>The kernel's lists of loaded programs, maps and links, and what each one is.</summary>
@@ -66,11 +64,5 @@ internal static unsafe class ObjectInfo
         return functionTypeId <= btf.LastTypeId ? btf.GetType(functionTypeId).Name : null;
     }
 
-    internal static string Name(byte* name)
-    {
-        int length = 0;
-        while (length < 16 && name[length] != 0)
-            length++;
-        return Encoding.ASCII.GetString(name, length);
-    }
+    internal static string Name(byte* name) => CString.Decode(new ReadOnlySpan<byte>(name, 16));
 }

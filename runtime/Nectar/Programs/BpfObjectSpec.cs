@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Nectar.Elf;
+using Nectar.Interop;
 using Nectar.Maps;
 
 namespace Nectar.Programs;
@@ -75,9 +76,7 @@ public sealed class BpfObjectSpec
     {
         if (Elf.FindSection("license") is not { } section)
             return "";
-        var bytes = Elf.Contents(section);
-        int end = bytes.IndexOf((byte)0);
-        return Encoding.ASCII.GetString(end < 0 ? bytes : bytes[..end]);
+        return CString.Decode(Elf.Contents(section));
     }
 
     private uint ReadVersion()

@@ -1,4 +1,3 @@
-using System.Text;
 using Nectar.Interop;
 using Nectar.Links;
 
@@ -67,8 +66,7 @@ public sealed unsafe class BpfProgram : IDisposable
                 return new BpfProgram(spec, new BpfFileDescriptor(fd), request.AttachBtfId);
             if (errno == Errno.ENOSPC && size < MaxLogSize)
                 continue;
-            int end = Array.IndexOf(log, (byte)0);
-            string text = Encoding.UTF8.GetString(log, 0, end < 0 ? log.Length : end);
+            string text = CString.Decode(log);
             if (text.Length == 0)
                 throw Bpf.ToException($"Loading program '{spec.Name}' (section '{spec.Section.Name}')", errno);
             int? failing = VerifierLog.FailingInstruction(text);
@@ -90,7 +88,7 @@ public sealed unsafe class BpfProgram : IDisposable
     private static int TryLoad(ProgramLoadRequest request, uint logLevel, byte[] log, out int errno)
     {
         var spec = request.Spec;
-        byte[] license = Encoding.ASCII.GetBytes(spec.License + "\0");
+        byte[] license = CString.Encode(spec.License);
         fixed (BpfInstruction* instructions = request.Instructions)
         fixed (byte* licensePointer = license)
         fixed (byte* logPointer = log)
