@@ -89,7 +89,8 @@ public sealed class BpfObject : IDisposable
         _objectBtf = new ObjectBtf(Spec, Spec.Btf);
         try
         {
-            _btfFd = KernelBtf.Load(_objectBtf.KernelBytes(), $"object '{Name}'");
+            var bytes = BtfSanitizer.Sanitize(Spec.Btf, _objectBtf.KernelBytes(), BtfFeatureProbe.Missing);
+            _btfFd = KernelBtf.Load(bytes, $"object '{Name}'");
             _owned.Add(_btfFd);
         }
         catch (BpfException e) when (e is not BpfPermissionException)
