@@ -46,7 +46,8 @@ internal sealed class CoreRelocator
         }
     }
 
-    private void Apply(string program, BpfInstruction[] instructions, int index, CoreRelocationRecord record)
+    /// <summary>Applies one relocation record to the instruction at <paramref name="index"/> of a linked program.</summary>
+    internal void Apply(string program, BpfInstruction[] instructions, int index, CoreRelocationRecord record)
     {
         var kind = (CoreRelocationKind)record.Kind;
         if (kind > CoreRelocationKind.TypeMatches)
