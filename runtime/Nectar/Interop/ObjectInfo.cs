@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Nectar.Interop;
 
 /// <summary>The kernel's lists of loaded programs, maps and links, and what each one is.</summary>
@@ -37,11 +35,34 @@ internal static unsafe class ObjectInfo
         return info;
     }
 
-    internal static string Name(byte* name)
+    /// <summary>
+    /// The name of a program's entry function from its BTF (func_info[0]), which is not cut to 15
+    /// characters as the kernel's name is; null when the program has no BTF.
+    /// </summary>
+    internal static string? FullProgramName(BpfFileDescriptor program, in ProgInfoPrefix info)
     {
-        int length = 0;
-        while (length < 16 && name[length] != 0)
-            length++;
-        return Encoding.ASCII.GetString(name, length);
+        if (info.BtfId == 0 || info.FuncInfoCount == 0)
+            return null;
+        ulong* first = stackalloc ulong[1];
+        var query = new ProgInfoPrefix { FuncInfoCount = 1, FuncInfoRecordSize = 8, FuncInfo = (ulong)first };
+        var attr = new InfoByFdAttr { BpfFd = (uint)program.Value, InfoLength = (uint)sizeof(ProgInfoPrefix), Info = (ulong)&query };
+        if (Bpf.TryCall(BpfCommand.ObjGetInfoByFd, ref attr, out _) < 0)
+            return null;
+        uint functionTypeId = (uint)(*first >> 32);
+        using var btfFd = TryOpen(BpfCommand.BtfGetFdById, info.BtfId);
+        if (btfFd is null)
+            return null;
+        var size = Get<BtfInfoPrefix>(btfFd).BtfSize;
+        var blob = new byte[size];
+        fixed (byte* data = blob)
+        {
+            var btfInfo = new BtfInfoPrefix { Btf = (ulong)data, BtfSize = size };
+            var btfAttr = new InfoByFdAttr { BpfFd = (uint)btfFd.Value, InfoLength = (uint)sizeof(BtfInfoPrefix), Info = (ulong)&btfInfo };
+            Bpf.Call(BpfCommand.ObjGetInfoByFd, ref btfAttr, "Reading a program's BTF");
+        }
+        var btf = Nectar.Btf.Btf.Parse(blob);
+        return functionTypeId <= btf.LastTypeId ? btf.GetType(functionTypeId).Name : null;
     }
+
+    internal static string Name(byte* name) => CString.Decode(new ReadOnlySpan<byte>(name, 16));
 }

@@ -38,6 +38,27 @@ internal unsafe struct ProgInfoPrefix
     public uint MapIdCount;
     public ulong MapIds;
     public fixed byte Name[16];
+    public uint IfIndex;
+    public uint Flags;
+    public ulong NetnsDev;
+    public ulong NetnsIno;
+    public uint JitedKsymCount;
+    public uint JitedFuncLengthCount;
+    public ulong JitedKsyms;
+    public ulong JitedFuncLengths;
+    public uint BtfId;
+    public uint FuncInfoRecordSize;
+    public ulong FuncInfo;
+    public uint FuncInfoCount;
+    public uint LineInfoCount;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct BtfInfoPrefix
+{
+    public ulong Btf;
+    public uint BtfSize;
+    public uint Id;
 }
 
 [StructLayout(LayoutKind.Sequential)]

@@ -91,7 +91,8 @@ public sealed class BpfObject : IDisposable
         _objectBtf = new ObjectBtf(Spec, Spec.Btf);
         try
         {
-            _btfFd = KernelBtf.Load(_objectBtf.KernelBytes());
+            var bytes = BtfSanitizer.Sanitize(Spec.Btf, _objectBtf.KernelBytes(), BtfFeatureProbe.Missing);
+            _btfFd = KernelBtf.Load(bytes);
             _owned.Add(_btfFd);
         }
         catch (BpfException e) when (e is not BpfPermissionException)
@@ -119,10 +120,9 @@ public sealed class BpfObject : IDisposable
             {
                 var debugInfo = _btfFd is null ? null : _objectBtf?.For(spec);
                 var instructions = PatchMapReferences(spec);
-                var core = RelocateCore(spec, instructions);
                 var program = BpfProgram.Load(new ProgramLoadRequest(spec, instructions)
                 {
-                    ExplainLog = core is null ? null : log => ExplainCoreFailure(core, log),
+                    Poisoned = RelocateCore(spec, instructions),
                     KernelVersion = Spec.KernelVersion,
                     AttachBtfId = spec.Section.NeedsTargetToLoad ? AttachTargets.Find(spec) : 0,
                     BtfFd = debugInfo is null ? 0 : _btfFd!.Value,
@@ -135,7 +135,7 @@ public sealed class BpfObject : IDisposable
                 _owned.Add(program);
                 _programs[spec.Name] = program;
             }
-            catch (BpfException e) when (options.ContinueOnProgramFailure)
+            catch (Exception e) when (options.ContinueOnProgramFailure && e is BpfException or Btf.BtfException)
             {
                 _failures[spec.Name] = e;
             }
@@ -144,29 +144,30 @@ public sealed class BpfObject : IDisposable
 
     /// <summary>
     /// Applies the CO-RE relocations of every function placed in the program against the running
-    /// kernel's BTF (vmlinux, then module BTF for types vmlinux lacks); returns each function's report with where it starts, or null without CO-RE.
+    /// kernel's BTF (vmlinux, then module BTF for types vmlinux lacks); returns the instructions it
+    /// had to poison (by index in the program) with why, or null when the object has no CO-RE.
     /// </summary>
-    private List<(CoreRelocationReport Report, int Start)>? RelocateCore(ProgramSpec spec, BpfInstruction[] instructions)
+    private Dictionary<int, string>? RelocateCore(ProgramSpec spec, BpfInstruction[] instructions)
     {
         if (_objectBtf is not { HasCoreRelocations: true })
             return null;
         _coreRelocator ??= new CoreRelocator(Spec.Btf!, CoreTargets.RunningKernel(VmlinuxBtf.Instance));
-        var reports = new List<(CoreRelocationReport, int)>();
+        var poisoned = new Dictionary<int, string>();
         foreach (var (function, start) in spec.Layout)
         {
             var relocations = _objectBtf.CoreRelocationsOf(function.Section.Name);
-            if (relocations.Count > 0)
-                reports.Add((_coreRelocator.Apply(instructions.AsSpan(start, function.Count), function.Start, relocations), start));
+            if (relocations.Count == 0)
+                continue;
+            var report = _coreRelocator.Apply(instructions.AsSpan(start, function.Count), function.Start, relocations);
+            foreach (var result in report.Poisoned)
+            {
+                string why = $"{result.Access}: {result.Reason}";
+                poisoned[start + result.InstructionIndex] = why;
+                if (result.IsWide)
+                    poisoned[start + result.InstructionIndex + 1] = why;
+            }
         }
-        return reports;
-    }
-
-    private static string? ExplainCoreFailure(List<(CoreRelocationReport Report, int Start)> reports, string log)
-    {
-        foreach (var (report, start) in reports)
-            if (CoreRelocationReport.FindPoisonedInstruction(log) is { } index && report.DescribePoisonedInstruction(index - start) is { } words)
-                return $"CO-RE relocation failed: {words}";
-        return null;
+        return poisoned;
     }
 
     /// <summary>A copy of the program's instructions with map fds (and global data offsets) filled in.</summary>

@@ -9,10 +9,10 @@ namespace Nectar.Programs;
 public sealed class BpfVerifierException : BpfException
 {
     public BpfVerifierException(string program, string section, int errorNumber, string log, int? failingInstruction, string? sourceLine,
-        string? coreRelocationFailure = null)
-        : base(Describe(program, section, errorNumber, log, failingInstruction, sourceLine, coreRelocationFailure), errorNumber)
+        string? failedRelocation = null)
+        : base(Describe(program, section, errorNumber, log, failingInstruction, sourceLine, failedRelocation), errorNumber)
     {
-        CoreRelocationFailure = coreRelocationFailure;
+        FailedRelocation = failedRelocation;
         Program = program;
         Log = log;
         FailingInstruction = failingInstruction;
@@ -31,22 +31,21 @@ public sealed class BpfVerifierException : BpfException
     public string? SourceLine { get; }
 
     /// <summary>
-    /// When the verifier reached an instruction poisoned by CO-RE: which relocation failed, in words
-    /// ("task_struct.foo: no such field in this kernel"); null otherwise.
+    /// When the verifier reached an instruction a CO-RE relocation poisoned: what the relocation
+    /// could not find ("task_struct.foo: no such field in this kernel").
     /// </summary>
-    public string? CoreRelocationFailure { get; }
+    public string? FailedRelocation { get; }
 
     /// <summary>The verifier's reason: the last non-empty lines of the log that are not statistics.</summary>
     public string Reason => VerifierLog.Reason(Log);
 
-    private static string Describe(string program, string section, int errno, string log, int? instruction, string? sourceLine, string? core)
+    private static string Describe(string program, string section, int errno, string log, int? instruction, string? sourceLine, string? relocation)
     {
         string at = sourceLine is not null ? $" at {sourceLine}" : instruction is { } i ? $" at instruction {i}" : "";
-        if (core is not null)
-            return $"The verifier rejected program '{program}' (section '{section}'){at}: {core}. The access runs on every path; " +
-                   "guard it with bpf_core_field_exists()/bpf_core_type_exists() so it is dead code on kernels without it, " +
-                   $"or drop it. The full log is in {nameof(BpfVerifierException)}.{nameof(Log)}.";
-        return $"The verifier rejected program '{program}' (section '{section}'){at}: {VerifierLog.Reason(log)} " +
+        string reason = relocation is not null
+            ? $"it reached code whose CO-RE relocation failed ({relocation}); guard it with bpf_core_field_exists() or bpf_core_type_exists()"
+            : VerifierLog.Reason(log);
+        return $"The verifier rejected program '{program}' (section '{section}'){at}: {reason} " +
                $"({Libc.ErrorText(errno)}). The full log is in {nameof(BpfVerifierException)}.{nameof(Log)}.";
     }
 }

@@ -31,7 +31,11 @@ public static unsafe class KernelObjects
     {
         var info = ObjectInfo.Get<ProgInfoPrefix>(fd);
         string tag = Convert.ToHexStringLower(new ReadOnlySpan<byte>(info.Tag, 8));
-        return new LoadedProgram(info.Id, (ProgramType)info.Type, ObjectInfo.Name(info.Name), tag);
+        string name = ObjectInfo.Name(info.Name);
+        // The kernel keeps 15 characters; like bpftool, take the whole name from BTF when it was cut.
+        if (name.Length == 15 && ObjectInfo.FullProgramName(fd, info) is { } full && full.StartsWith(name, StringComparison.Ordinal))
+            name = full;
+        return new LoadedProgram(info.Id, (ProgramType)info.Type, name, tag);
     });
 
     public static IReadOnlyList<LoadedMap> Maps() => List(BpfCommand.MapGetNextId, BpfCommand.MapGetFdById, fd => Describe(fd));

@@ -14,6 +14,6 @@ internal sealed record ProgramLoadRequest(ProgramSpec Spec, BpfInstruction[] Ins
     /// <summary>Maps an instruction index to its C source line (from line_info), for verifier errors.</summary>
     public Func<int, string?>? SourceLineOf { get; init; }
 
-    /// <summary>Explains a verifier log in the loader's own terms (a poisoned CO-RE relocation), or null.</summary>
-    public Func<string, string?>? ExplainLog { get; init; }
+    /// <summary>Instructions poisoned by CO-RE relocations nothing in this kernel satisfied, with why.</summary>
+    public IReadOnlyDictionary<int, string>? Poisoned { get; init; }
 }

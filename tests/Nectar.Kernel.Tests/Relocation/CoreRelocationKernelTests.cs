@@ -89,8 +89,8 @@ public class CoreRelocationKernelTests
     {
         KernelRequirement.Ensure();
         var error = Assert.Throws<BpfVerifierException>(() => BpfObject.Load(BpfObjects.PathOf("core_poisoned")).Dispose());
-        Assert.Equal("CO-RE relocation failed: task_struct.nectar_missing_field: no such field in this kernel (no field 'nectar_missing_field' in struct task_struct)",
-            error.CoreRelocationFailure);
+        Assert.Equal("task_struct.nectar_missing_field: no such field in this kernel (no field 'nectar_missing_field' in struct task_struct)",
+            error.FailedRelocation);
         Assert.Contains("task_struct.nectar_missing_field: no such field in this kernel", error.Message);
         Assert.Contains("bpf_core_field_exists", error.Message);
     }
