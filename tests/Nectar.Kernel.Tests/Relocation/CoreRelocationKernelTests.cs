@@ -20,20 +20,8 @@ public class CoreRelocationKernelTests
     public void Relocated_program_reads_the_kernels_fields_types_and_enums()
     {
         KernelRequirement.Ensure();
-        OpenFileDescriptors.AssertNoLeak(() =>
+        AfterChildExec("core_read", (Slot, child) =>
         {
-            using var obj = BpfObject.Load(BpfObjects.PathOf("core_read"));
-            obj.Maps["config"].Update(0u, (uint)Environment.ProcessId);
-            int child;
-            using (obj.Programs["core_read"].Attach())
-            {
-                using var process = Process.Start("/bin/true")!;
-                process.WaitForExit();
-                child = process.Id;
-            }
-            var results = obj.Maps["results"];
-            ulong Slot(uint slot) => results.TryLookup(slot, out ulong value) ? value : ulong.MaxValue;
-
             uint task = Kernel.GetByName("task_struct", BtfKind.Struct).Id;
             var pidTypes = Kernel.GetByName("pid_type", BtfKind.Enum).EnumValues;
             Assert.Equal(1UL, Slot(20));                                       // fired for our child
@@ -67,21 +55,8 @@ public class CoreRelocationKernelTests
     public void Relocations_in_subprograms_apply_where_each_function_is_placed()
     {
         KernelRequirement.Ensure();
-        OpenFileDescriptors.AssertNoLeak(() =>
-        {
-            using var obj = BpfObject.Load(BpfObjects.PathOf("core_subprog"));
-            obj.Maps["config"].Update(0u, (uint)Environment.ProcessId);
-            int child;
-            using (obj.Programs["core_subprog"].Attach())
-            {
-                using var process = Process.Start("/bin/true")!;
-                process.WaitForExit();
-                child = process.Id;
-            }
-            var results = obj.Maps["results"];
-            ulong Slot(uint slot) => results.TryLookup(slot, out ulong value) ? value : ulong.MaxValue;
-            Assert.Equal(((ulong)Environment.ProcessId, (ulong)child), (Slot(0), Slot(1))); // read in the first and second .text functions
-        });
+        AfterChildExec("core_subprog", (Slot, child) =>
+            Assert.Equal(((ulong)Environment.ProcessId, (ulong)child), (Slot(0), Slot(1)))); // read in the first and second .text functions
     }
 
     [KernelFact]
@@ -94,4 +69,23 @@ public class CoreRelocationKernelTests
         Assert.Contains("task_struct.nectar_missing_field: no such field in this kernel", error.Message);
         Assert.Contains("bpf_core_field_exists", error.Message);
     }
+
+    /// <summary>
+    /// Loads bpf/NAME.bpf.o (program NAME, maps `config` and `results`), tells it to watch children
+    /// of this process, runs /bin/true under it, and checks the `results` slots against the child's pid.
+    /// </summary>
+    private static void AfterChildExec(string name, Action<Func<uint, ulong>, int> check) => OpenFileDescriptors.AssertNoLeak(() =>
+    {
+        using var obj = BpfObject.Load(BpfObjects.PathOf(name));
+        obj.Maps["config"].Update(0u, (uint)Environment.ProcessId);
+        int child;
+        using (obj.Programs[name].Attach())
+        {
+            using var process = Process.Start("/bin/true")!;
+            process.WaitForExit();
+            child = process.Id;
+        }
+        var results = obj.Maps["results"];
+        check(slot => results.TryLookup(slot, out ulong value) ? value : ulong.MaxValue, child);
+    });
 }
