@@ -97,6 +97,18 @@ public class CoreRelocatorTests
     }
 
     [Fact]
+    public void Direct_load_of_a_field_that_grew_is_widened_to_the_kernels_size()
+    {
+        var local = new Local();
+        // In this kernel tgid is a long at 8: the 4-byte load (BPF_W) becomes an 8-byte one (BPF_DW).
+        var wider = new BtfBuilder();
+        wider.Composite(BtfKind.Struct, "task_struct", 16, ("tgid", wider.Int("long", 8, signed: true), 64, 0));
+        var (instructions, _) = Relocate(local, local.Record(CoreRelocationKind.FieldByteOffset, local.Task, "0:1"), LoadWord, BtfData.Parse(wider.Build()));
+        Assert.Equal((byte)0x79, instructions[0].Opcode);
+        Assert.Equal(8, instructions[0].Offset);
+    }
+
+    [Fact]
     public void Enum_value_comes_from_the_kernels_enum_and_a_missing_one_reads_as_absent()
     {
         var local = new Local();
