@@ -26,8 +26,7 @@ public sealed class BpfObjectFile
     public BtfExt Ext { get; }
 
     /// <summary>bpf/NAME.bpf.o of this repository.</summary>
-    public static BpfObjectFile Open(string name) =>
-        new(System.IO.Path.GetFullPath(System.IO.Path.Combine(Fixtures.Directory, "..", "..", "bpf", name + ".bpf.o")));
+    public static BpfObjectFile Open(string name) => new(BpfObjects.PathOf(name));
 
     /// <summary>A fresh copy of a code section's instructions.</summary>
     public byte[] Instructions(string section) =>
