@@ -1,4 +1,6 @@
-using Nectar.Generator.Tracepoints;
+extern alias gen;
+using gen::Nectar.Generator.Tracepoints;
+using Nectar.Testing;
 
 namespace Nectar.Generator.Tests.Tracepoints;
 
@@ -7,7 +9,7 @@ public class TraceFormatParserTests
     [Fact]
     public void Sched_process_exec_format_has_common_header_and_data_loc_filename()
     {
-        TraceFormat f = TraceFormatParser.Parse(Fixtures.Text("tracefs", "sched", "sched_process_exec", "format"));
+        TraceFormat f = TraceFormatParser.Parse(File.ReadAllText(Fixtures.PathOf("tracefs/sched/sched_process_exec/format")));
         Assert.Equal("sched_process_exec", f.Name);
         Assert.True(f.Id > 0);
         Assert.Equal(["common_type", "common_flags", "common_preempt_count", "common_pid", "filename", "pid", "old_pid"],
@@ -26,17 +28,17 @@ public class TraceFormatParserTests
     [Fact]
     public void Fixed_arrays_keep_their_length()
     {
-        TraceFormat f = TraceFormatParser.Parse(Fixtures.Text("tracefs", "raw_syscalls", "sys_enter", "format"));
+        TraceFormat f = TraceFormatParser.Parse(File.ReadAllText(Fixtures.PathOf("tracefs/raw_syscalls/sys_enter/format")));
         TraceFormatField args = Assert.Single(f.Fields, x => x.Name == "args");
         Assert.Equal(("unsigned long", 6, 48), (args.CType, args.ArrayLength, args.Size));
-        TraceFormat sw = TraceFormatParser.Parse(Fixtures.Text("tracefs", "sched", "sched_switch", "format"));
+        TraceFormat sw = TraceFormatParser.Parse(File.ReadAllText(Fixtures.PathOf("tracefs/sched/sched_switch/format")));
         Assert.Equal(16, Assert.Single(sw.Fields, x => x.Name == "next_comm").ArrayLength);
     }
 
     [Fact]
     public void Every_fixture_format_parses_with_increasing_offsets()
     {
-        foreach (string file in Directory.GetFiles(Fixtures.Path("tracefs"), "format", SearchOption.AllDirectories))
+        foreach (string file in Directory.GetFiles(Fixtures.PathOf("tracefs"), "format", SearchOption.AllDirectories))
         {
             TraceFormat f = TraceFormatParser.Parse(File.ReadAllText(file));
             Assert.True(f.Fields.Count >= 5, file);

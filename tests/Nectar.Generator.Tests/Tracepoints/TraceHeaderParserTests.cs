@@ -1,11 +1,13 @@
-using Nectar.Generator.Tracepoints;
+extern alias gen;
+using gen::Nectar.Generator.Tracepoints;
+using Nectar.Testing;
 
 namespace Nectar.Generator.Tests.Tracepoints;
 
 public class TraceHeaderParserTests
 {
     private static TracepointPrototype Find(string header, string name)
-        => Assert.Single(TraceHeaderParser.Parse(Fixtures.Text("trace-headers", header)), p => p.Name == name);
+        => Assert.Single(TraceHeaderParser.Parse(File.ReadAllText(Fixtures.PathOf("trace-headers/" + header))), p => p.Name == name);
 
     [Fact]
     public void Sched_process_exec_has_its_three_parameters_across_lines()
@@ -73,7 +75,7 @@ public class TraceHeaderParserTests
             @"^(TRACE_EVENT|TRACE_EVENT_CONDITION|TRACE_EVENT_FN|DECLARE_EVENT_CLASS|DEFINE_EVENT|DEFINE_EVENT_PRINT|DEFINE_EVENT_CONDITION|DECLARE_TRACE)\(",
             System.Text.RegularExpressions.RegexOptions.Multiline);
         int total = 0;
-        foreach (string file in Directory.GetFiles(Fixtures.Path("trace-headers"), "*.h"))
+        foreach (string file in Directory.GetFiles(Fixtures.PathOf("trace-headers"), "*.h"))
         {
             string text = File.ReadAllText(file);
             var prototypes = TraceHeaderParser.Parse(text);
