@@ -156,7 +156,7 @@ namespace Nectar.Generator.Emit
                 {
                     if (!arrays.IsEmpty) w.Line();
                     w.Summary("Decodes the NUL-terminated UTF-8 strings of kernel records.");
-                    w.Open("internal static class KernelStrings");
+                    w.Open("public static class KernelStrings");
                     w.Line("public static string Decode(global::System.ReadOnlySpan<byte> bytes)");
                     w.Line("{");
                     w.Line("    int end = global::System.MemoryExtensions.IndexOf(bytes, (byte)0);");

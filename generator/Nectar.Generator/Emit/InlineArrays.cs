@@ -28,7 +28,7 @@ namespace Nectar.Generator.Emit
                 first = false;
                 w.Summary("A C array of " + length + " elements (T name[" + length + "]), indexable and convertible to Span<T>.");
                 w.Line("[InlineArray(" + length + ")]");
-                w.Open("internal struct InlineArray" + length + "<T>");
+                w.Open("public struct InlineArray" + length + "<T>");
                 w.Line("private T _element0;");
                 w.Close();
             }

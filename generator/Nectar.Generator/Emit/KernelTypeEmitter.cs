@@ -39,7 +39,7 @@ namespace Nectar.Generator.Emit
         {
             string underlying = _map.Integer(t.Size, t.IsSigned);
             w.SummaryCode((t.IsAnonymous ? "typedef enum {...} " : "enum ") + _types.CNameOf(t.Id), ", " + t.Size + " bytes.");
-            w.Open("internal enum " + name + " : " + underlying);
+            w.Open("public enum " + name + " : " + underlying);
             foreach (BtfEnumValue v in t.EnumValues)
             {
                 string value = t.IsSigned ? v.Value.ToString(CultureInfo.InvariantCulture) : ((ulong)v.Value).ToString(CultureInfo.InvariantCulture);
@@ -71,7 +71,7 @@ namespace Nectar.Generator.Emit
             List<Member> members = Members(t, name, nested: !topLevel);
             w.SummaryCode(cDescription, ", " + t.Size + " bytes" + (t.Kind == BtfKind.Union ? " (all members at offset 0)." : "."));
             w.Line("[StructLayout(LayoutKind.Explicit, Size = " + t.Size + ", Pack = 1)]");
-            w.Open((topLevel ? "internal" : "public") + " partial struct " + name);
+            w.Open("public partial struct " + name);
             var storage = new HashSet<(uint, uint)>();
             bool first = true;
             foreach (Member m in members)

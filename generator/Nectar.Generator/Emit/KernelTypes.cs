@@ -9,6 +9,8 @@ namespace Nectar.Generator.Emit
     /// The set of kernel types to emit: the requested ones plus whatever their layout needs by value
     /// (member types, array elements), each with its deterministic C# name. Pointed-to types are not
     /// added; a pointer is typed (<c>KernelPtr&lt;T&gt;</c>) only when T is in the set anyway.
+    /// Generated types are public: a user's public event struct may expose them (KernelPtr&lt;task_struct&gt;).
+    /// Generate them in one assembly of an application, and reference that one from the others.
     /// </summary>
     internal sealed class KernelTypes
     {

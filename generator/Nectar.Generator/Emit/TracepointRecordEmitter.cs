@@ -33,7 +33,7 @@ namespace Nectar.Generator.Emit
         /// <summary>The fields of a format file.</summary>
         public IReadOnlyList<Field> FromFormat(TraceFormat format)
             => format.Fields.Select(f => new Field(f.Name, f.Declaration, f.Offset, f.Size, FormatFieldType(f), f.DataLoc, f.RelLoc,
-                f.ArrayLength != 0 && !f.DataLoc && !f.RelLoc && f.CType == "char")).ToList();
+                f.ArrayLength != 0 && f.CType == "char")).ToList();
 
         /// <summary>The fields of <c>trace_event_raw_&lt;name&gt;</c>, with <c>struct trace_entry ent</c> spelt out as the common_ fields.</summary>
         public IReadOnlyList<Field>? FromBtf(string rawName)
@@ -128,7 +128,7 @@ namespace Nectar.Generator.Emit
                     }
                     continue;
                 }
-                w.SummaryCode(f.CDecl + ";", " at offset " + f.Offset + ", " + f.Size + " bytes.");
+                w.SummaryCode(f.CDecl + ";", " at offset " + f.Offset + ", " + f.Size + (f.Size == 1 ? " byte." : " bytes."));
                 w.Line("[FieldOffset(" + f.Offset + ")] public " + f.CsType + " " + name + ";");
                 if (f.CharArray)
                 {

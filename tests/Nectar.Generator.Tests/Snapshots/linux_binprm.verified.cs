@@ -10,7 +10,7 @@ namespace Nectar.Kernel
 {
     /// <summary><c>struct linux_binprm</c>, 408 bytes.</summary>
     [StructLayout(LayoutKind.Explicit, Size = 408, Pack = 1)]
-    internal partial struct linux_binprm
+    public partial struct linux_binprm
     {
         /// <summary><c>struct vm_area_struct *vma;</c> at offset 0.</summary>
         [FieldOffset(0)] public KernelPtr vma;

@@ -10,7 +10,7 @@ namespace Nectar.Kernel
 {
     /// <summary><c>struct task_struct</c>, 3264 bytes.</summary>
     [StructLayout(LayoutKind.Explicit, Size = 3264, Pack = 1)]
-    internal partial struct task_struct
+    public partial struct task_struct
     {
         /// <summary><c>struct thread_info thread_info;</c> at offset 0.</summary>
         [FieldOffset(0)] public thread_info thread_info;
