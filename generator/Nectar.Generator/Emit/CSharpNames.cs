@@ -16,6 +16,10 @@ namespace Nectar.Generator.Emit
             "params", "private", "protected", "public", "readonly", "ref", "return", "sbyte", "sealed", "short",
             "sizeof", "stackalloc", "static", "string", "struct", "switch", "this", "throw", "true", "try", "typeof",
             "uint", "ulong", "unchecked", "unsafe", "ushort", "using", "virtual", "void", "volatile", "while",
+            // Contextual keywords that cannot name a type (struct file, struct record) or that parse as
+            // modifiers where a type is expected ("public file f;"); escaping them everywhere is harmless.
+            "file", "record", "required", "scoped", "var", "dynamic", "nint", "nuint", "managed", "unmanaged",
+            "notnull", "field", "allows", "extension", "partial", "async", "await", "yield",
         };
 
         /// <summary>The C name as a C# identifier: keywords get '@' (<c>@new</c>, <c>@class</c>).</summary>

@@ -73,7 +73,7 @@ namespace Nectar.Generator.Emit
                 foreach (uint id in types.Ids)
                 {
                     uint captured = id;
-                    units.Add(new Unit(KernelTypes.Namespace + "." + types.CSharpNameOf(id) + ".g.cs", KernelTypes.Namespace,
+                    units.Add(new Unit(KernelTypes.Namespace + "." + types.CSharpNameOf(id)!.TrimStart('@') + ".g.cs", KernelTypes.Namespace,
                         EquatableArray<string>.Empty, w => emitter.Emit(w, captured)));
                 }
             }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using Nectar.Btf;
@@ -40,11 +41,15 @@ namespace Nectar.Generator.Emit
             string underlying = _map.Integer(t.Size, t.IsSigned);
             w.SummaryCode((t.IsAnonymous ? "typedef enum {...} " : "enum ") + _types.CNameOf(t.Id), ", " + t.Size + " bytes.");
             w.Open("public enum " + name + " : " + underlying);
+            int bits = (int)Math.Min(8, Math.Max(1, t.Size)) * 8;
             foreach (BtfEnumValue v in t.EnumValues)
             {
-                string value = t.IsSigned ? v.Value.ToString(CultureInfo.InvariantCulture) : ((ulong)v.Value).ToString(CultureInfo.InvariantCulture);
                 // Enumerator values wider than the declared size (BTF allows it) are truncated as C does.
-                w.Line(CSharpNames.Escape(v.Name) + " = unchecked((" + underlying + ")" + value + (t.IsSigned ? "L" : "UL") + "),");
+                ulong raw = bits == 64 ? (ulong)v.Value : (ulong)v.Value & ((1UL << bits) - 1);
+                string value = t.IsSigned
+                    ? (bits == 64 ? (long)raw : (long)(raw << (64 - bits)) >> (64 - bits)).ToString(CultureInfo.InvariantCulture)
+                    : raw.ToString(CultureInfo.InvariantCulture);
+                w.Line(CSharpNames.Escape(v.Name) + " = " + value + ",");
             }
             w.Close();
         }
@@ -91,6 +96,19 @@ namespace Nectar.Generator.Emit
                 if (m.IsBitfield)
                 {
                     EmitBitfield(w, t, m, storage);
+                    continue;
+                }
+                if (m.CsType!.StartsWith("KernelPtr<", StringComparison.Ordinal))
+                {
+                    // Typed pointers are properties over an untyped field: the runtime cannot load an
+                    // explicit-layout struct whose field type is generic over a type that (through
+                    // other by-value fields) contains the struct again, as address_space holds a
+                    // KernelPtr<inode> and inode holds an address_space.
+                    string pointerField = "_" + m.Name.TrimStart('@');
+                    w.Line("[FieldOffset(" + m.ByteOffset + ")] private KernelPtr " + pointerField + ";");
+                    w.Line();
+                    w.SummaryCode(m.CDecl + ";", " at offset " + m.ByteOffset + ".");
+                    w.Line("public " + m.CsType + " " + m.Name + " { readonly get => new " + m.CsType + "(" + pointerField + ".Address); set => " + pointerField + " = value.Untyped; }");
                     continue;
                 }
                 w.SummaryCode(m.CDecl + ";", " at offset " + m.ByteOffset + (m.Anonymous ? "; its members are also reachable from " + name + "." : "."));

@@ -42,7 +42,8 @@ namespace Nectar.Generator.Emit
                 {
                     BtfArrayInfo a = t.Array;
                     if (a.Count == 0) return null;
-                    string? element = Map(a.ElementTypeId, depth + 1);
+                    // Elements are untyped pointers: a generic element type can form a load cycle (see KernelTypeEmitter).
+                    string? element = _types.Resolve(a.ElementTypeId).Type.Kind == BtfKind.Ptr ? _runtimePrefix + "KernelPtr" : Map(a.ElementTypeId, depth + 1);
                     return element == null ? null : _kernelPrefix + _arrays.TypeName(a.Count, element);
                 }
                 case BtfKind.Struct:

@@ -18,10 +18,10 @@ namespace Observer
         /// <summary><c>short unsigned int type;</c> at offset 0, 2 bytes.</summary>
         [FieldOffset(0)] public ushort CommonType;
 
-        /// <summary><c>unsigned char flags;</c> at offset 2, 1 bytes.</summary>
+        /// <summary><c>unsigned char flags;</c> at offset 2, 1 byte.</summary>
         [FieldOffset(2)] public byte CommonFlags;
 
-        /// <summary><c>unsigned char preempt_count;</c> at offset 3, 1 bytes.</summary>
+        /// <summary><c>unsigned char preempt_count;</c> at offset 3, 1 byte.</summary>
         [FieldOffset(3)] public byte CommonPreemptCount;
 
         /// <summary><c>int pid;</c> at offset 4, 4 bytes.</summary>

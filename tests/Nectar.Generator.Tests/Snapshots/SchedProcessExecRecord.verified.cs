@@ -18,10 +18,10 @@ namespace Observer
         /// <summary><c>unsigned short common_type;</c> at offset 0, 2 bytes.</summary>
         [FieldOffset(0)] public ushort CommonType;
 
-        /// <summary><c>unsigned char common_flags;</c> at offset 2, 1 bytes.</summary>
+        /// <summary><c>unsigned char common_flags;</c> at offset 2, 1 byte.</summary>
         [FieldOffset(2)] public byte CommonFlags;
 
-        /// <summary><c>unsigned char common_preempt_count;</c> at offset 3, 1 bytes.</summary>
+        /// <summary><c>unsigned char common_preempt_count;</c> at offset 3, 1 byte.</summary>
         [FieldOffset(3)] public byte CommonPreemptCount;
 
         /// <summary><c>int common_pid;</c> at offset 4, 4 bytes.</summary>
@@ -32,6 +32,9 @@ namespace Observer
 
         /// <summary>The bytes of <c>filename</c>, found through FilenameLocation in <paramref name="record"/> (the whole record, from its first byte).</summary>
         public readonly global::System.ReadOnlySpan<byte> GetFilename(global::System.ReadOnlySpan<byte> record) => record.Slice((int)(FilenameLocation & 0xFFFF), (int)(FilenameLocation >> 16));
+
+        /// <summary><c>filename</c> as text (UTF-8, up to its NUL).</summary>
+        public readonly string GetFilenameString(global::System.ReadOnlySpan<byte> record) => global::Nectar.Kernel.KernelStrings.Decode(GetFilename(record));
 
         /// <summary><c>pid_t pid;</c> at offset 12, 4 bytes.</summary>
         [FieldOffset(12)] public int Pid;

@@ -54,7 +54,7 @@ namespace Nectar.Kernel
         [FieldOffset(56)] public KernelPtr interpreter;
 
         /// <summary><c>struct file *file;</c> at offset 64.</summary>
-        [FieldOffset(64)] public KernelPtr file;
+        [FieldOffset(64)] public KernelPtr @file;
 
         /// <summary><c>struct cred *cred;</c> at offset 72.</summary>
         [FieldOffset(72)] public KernelPtr cred;
@@ -71,14 +71,20 @@ namespace Nectar.Kernel
         /// <summary><c>int envc;</c> at offset 92.</summary>
         [FieldOffset(92)] public int envc;
 
+        [FieldOffset(96)] private KernelPtr _filename;
+
         /// <summary><c>const char *filename;</c> at offset 96.</summary>
-        [FieldOffset(96)] public KernelPtr<byte> filename;
+        public KernelPtr<byte> filename { readonly get => new KernelPtr<byte>(_filename.Address); set => _filename = value.Untyped; }
+
+        [FieldOffset(104)] private KernelPtr _interp;
 
         /// <summary><c>const char *interp;</c> at offset 104.</summary>
-        [FieldOffset(104)] public KernelPtr<byte> interp;
+        public KernelPtr<byte> interp { readonly get => new KernelPtr<byte>(_interp.Address); set => _interp = value.Untyped; }
+
+        [FieldOffset(112)] private KernelPtr _fdpath;
 
         /// <summary><c>const char *fdpath;</c> at offset 112.</summary>
-        [FieldOffset(112)] public KernelPtr<byte> fdpath;
+        public KernelPtr<byte> fdpath { readonly get => new KernelPtr<byte>(_fdpath.Address); set => _fdpath = value.Untyped; }
 
         /// <summary><c>unsigned int interp_flags;</c> at offset 120.</summary>
         [FieldOffset(120)] public uint interp_flags;

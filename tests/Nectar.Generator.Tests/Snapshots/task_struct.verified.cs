@@ -45,8 +45,10 @@ namespace Nectar.Kernel
         /// <summary><c>long unsigned int wakee_flip_decay_ts;</c> at offset 80.</summary>
         [FieldOffset(80)] public ulong wakee_flip_decay_ts;
 
+        [FieldOffset(88)] private KernelPtr _last_wakee;
+
         /// <summary><c>struct task_struct *last_wakee;</c> at offset 88.</summary>
-        [FieldOffset(88)] public KernelPtr<task_struct> last_wakee;
+        public KernelPtr<task_struct> last_wakee { readonly get => new KernelPtr<task_struct>(_last_wakee.Address); set => _last_wakee = value.Untyped; }
 
         /// <summary><c>int recent_used_cpu;</c> at offset 96.</summary>
         [FieldOffset(96)] public int recent_used_cpu;
@@ -78,8 +80,10 @@ namespace Nectar.Kernel
         /// <summary><c>struct sched_dl_entity dl;</c> at offset 456.</summary>
         [FieldOffset(456)] public sched_dl_entity dl;
 
+        [FieldOffset(696)] private KernelPtr _dl_server;
+
         /// <summary><c>struct sched_dl_entity *dl_server;</c> at offset 696.</summary>
-        [FieldOffset(696)] public KernelPtr<sched_dl_entity> dl_server;
+        public KernelPtr<sched_dl_entity> dl_server { readonly get => new KernelPtr<sched_dl_entity>(_dl_server.Address); set => _dl_server = value.Untyped; }
 
         /// <summary><c>const struct sched_class *sched_class;</c> at offset 704.</summary>
         [FieldOffset(704)] public KernelPtr sched_class;
@@ -113,11 +117,15 @@ namespace Nectar.Kernel
         /// <summary><c>int nr_cpus_allowed;</c> at offset 792.</summary>
         [FieldOffset(792)] public int nr_cpus_allowed;
 
+        [FieldOffset(800)] private KernelPtr _cpus_ptr;
+
         /// <summary><c>const cpumask_t *cpus_ptr;</c> at offset 800.</summary>
-        [FieldOffset(800)] public KernelPtr<cpumask> cpus_ptr;
+        public KernelPtr<cpumask> cpus_ptr { readonly get => new KernelPtr<cpumask>(_cpus_ptr.Address); set => _cpus_ptr = value.Untyped; }
+
+        [FieldOffset(808)] private KernelPtr _user_cpus_ptr;
 
         /// <summary><c>cpumask_t *user_cpus_ptr;</c> at offset 808.</summary>
-        [FieldOffset(808)] public KernelPtr<cpumask> user_cpus_ptr;
+        public KernelPtr<cpumask> user_cpus_ptr { readonly get => new KernelPtr<cpumask>(_user_cpus_ptr.Address); set => _user_cpus_ptr = value.Untyped; }
 
         /// <summary><c>cpumask_t cpus_mask;</c> at offset 816.</summary>
         [FieldOffset(816)] public cpumask cpus_mask;
@@ -304,11 +312,15 @@ namespace Nectar.Kernel
         /// <summary><c>long unsigned int stack_canary;</c> at offset 1272.</summary>
         [FieldOffset(1272)] public ulong stack_canary;
 
+        [FieldOffset(1280)] private KernelPtr _real_parent;
+
         /// <summary><c>struct task_struct *real_parent;</c> at offset 1280.</summary>
-        [FieldOffset(1280)] public KernelPtr<task_struct> real_parent;
+        public KernelPtr<task_struct> real_parent { readonly get => new KernelPtr<task_struct>(_real_parent.Address); set => _real_parent = value.Untyped; }
+
+        [FieldOffset(1288)] private KernelPtr _parent;
 
         /// <summary><c>struct task_struct *parent;</c> at offset 1288.</summary>
-        [FieldOffset(1288)] public KernelPtr<task_struct> parent;
+        public KernelPtr<task_struct> parent { readonly get => new KernelPtr<task_struct>(_parent.Address); set => _parent = value.Untyped; }
 
         /// <summary><c>struct list_head children;</c> at offset 1296.</summary>
         [FieldOffset(1296)] public list_head children;
@@ -316,8 +328,10 @@ namespace Nectar.Kernel
         /// <summary><c>struct list_head sibling;</c> at offset 1312.</summary>
         [FieldOffset(1312)] public list_head sibling;
 
+        [FieldOffset(1328)] private KernelPtr _group_leader;
+
         /// <summary><c>struct task_struct *group_leader;</c> at offset 1328.</summary>
-        [FieldOffset(1328)] public KernelPtr<task_struct> group_leader;
+        public KernelPtr<task_struct> group_leader { readonly get => new KernelPtr<task_struct>(_group_leader.Address); set => _group_leader = value.Untyped; }
 
         /// <summary><c>struct list_head ptraced;</c> at offset 1336.</summary>
         [FieldOffset(1336)] public list_head ptraced;
@@ -337,11 +351,15 @@ namespace Nectar.Kernel
         /// <summary><c>struct completion *vfork_done;</c> at offset 1456.</summary>
         [FieldOffset(1456)] public KernelPtr vfork_done;
 
+        [FieldOffset(1464)] private KernelPtr _set_child_tid;
+
         /// <summary><c>int *set_child_tid;</c> at offset 1464.</summary>
-        [FieldOffset(1464)] public KernelPtr<int> set_child_tid;
+        public KernelPtr<int> set_child_tid { readonly get => new KernelPtr<int>(_set_child_tid.Address); set => _set_child_tid = value.Untyped; }
+
+        [FieldOffset(1472)] private KernelPtr _clear_child_tid;
 
         /// <summary><c>int *clear_child_tid;</c> at offset 1472.</summary>
-        [FieldOffset(1472)] public KernelPtr<int> clear_child_tid;
+        public KernelPtr<int> clear_child_tid { readonly get => new KernelPtr<int>(_clear_child_tid.Address); set => _clear_child_tid = value.Untyped; }
 
         /// <summary><c>void *worker_private;</c> at offset 1480.</summary>
         [FieldOffset(1480)] public KernelPtr worker_private;
@@ -451,8 +469,10 @@ namespace Nectar.Kernel
         /// <summary><c>unsigned int sas_ss_flags;</c> at offset 1928.</summary>
         [FieldOffset(1928)] public uint sas_ss_flags;
 
+        [FieldOffset(1936)] private KernelPtr _task_works;
+
         /// <summary><c>struct callback_head *task_works;</c> at offset 1936.</summary>
-        [FieldOffset(1936)] public KernelPtr<callback_head> task_works;
+        public KernelPtr<callback_head> task_works { readonly get => new KernelPtr<callback_head>(_task_works.Address); set => _task_works = value.Untyped; }
 
         /// <summary><c>struct audit_context *audit_context;</c> at offset 1944.</summary>
         [FieldOffset(1944)] public KernelPtr audit_context;
@@ -487,14 +507,18 @@ namespace Nectar.Kernel
         /// <summary><c>struct rb_root_cached pi_waiters;</c> at offset 2040.</summary>
         [FieldOffset(2040)] public rb_root_cached pi_waiters;
 
+        [FieldOffset(2056)] private KernelPtr _pi_top_task;
+
         /// <summary><c>struct task_struct *pi_top_task;</c> at offset 2056.</summary>
-        [FieldOffset(2056)] public KernelPtr<task_struct> pi_top_task;
+        public KernelPtr<task_struct> pi_top_task { readonly get => new KernelPtr<task_struct>(_pi_top_task.Address); set => _pi_top_task = value.Untyped; }
 
         /// <summary><c>struct rt_mutex_waiter *pi_blocked_on;</c> at offset 2064.</summary>
         [FieldOffset(2064)] public KernelPtr pi_blocked_on;
 
+        [FieldOffset(2072)] private KernelPtr _blocked_on;
+
         /// <summary><c>struct mutex *blocked_on;</c> at offset 2072.</summary>
-        [FieldOffset(2072)] public KernelPtr<mutex> blocked_on;
+        public KernelPtr<mutex> blocked_on { readonly get => new KernelPtr<mutex>(_blocked_on.Address); set => _blocked_on = value.Untyped; }
 
         /// <summary><c>long unsigned int blocker;</c> at offset 2080.</summary>
         [FieldOffset(2080)] public ulong blocker;
@@ -628,8 +652,10 @@ namespace Nectar.Kernel
         /// <summary><c>struct numa_group *numa_group;</c> at offset 2624.</summary>
         [FieldOffset(2624)] public KernelPtr numa_group;
 
+        [FieldOffset(2632)] private KernelPtr _numa_faults;
+
         /// <summary><c>long unsigned int *numa_faults;</c> at offset 2632.</summary>
-        [FieldOffset(2632)] public KernelPtr<ulong> numa_faults;
+        public KernelPtr<ulong> numa_faults { readonly get => new KernelPtr<ulong>(_numa_faults.Address); set => _numa_faults = value.Untyped; }
 
         /// <summary><c>long unsigned int total_numa_faults;</c> at offset 2640.</summary>
         [FieldOffset(2640)] public ulong total_numa_faults;
@@ -726,8 +752,10 @@ namespace Nectar.Kernel
         /// <summary><c>int pagefault_disabled;</c> at offset 2924.</summary>
         [FieldOffset(2924)] public int pagefault_disabled;
 
+        [FieldOffset(2928)] private KernelPtr _oom_reaper_list;
+
         /// <summary><c>struct task_struct *oom_reaper_list;</c> at offset 2928.</summary>
-        [FieldOffset(2928)] public KernelPtr<task_struct> oom_reaper_list;
+        public KernelPtr<task_struct> oom_reaper_list { readonly get => new KernelPtr<task_struct>(_oom_reaper_list.Address); set => _oom_reaper_list = value.Untyped; }
 
         /// <summary><c>struct timer_list oom_reaper_timer;</c> at offset 2936.</summary>
         [FieldOffset(2936)] public timer_list oom_reaper_timer;
