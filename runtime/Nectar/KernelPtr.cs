@@ -1,4 +1,4 @@
-// This file is also embedded in the Nectar generator, which adds it (as an internal type) to a
+// This file is also embedded in the Nectar generator, which adds it to a
 // compilation that uses generated kernel types without referencing the Nectar runtime. Keep it
 // self-contained: no implicit usings, nothing outside the BCL.
 
