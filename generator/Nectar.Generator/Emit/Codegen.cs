@@ -95,7 +95,7 @@ namespace Nectar.Generator.Emit
                     {
                         w.SummaryCode(byName.TryGetValue(tracepoint, out var p) ? p.Signature : tracepoint,
                             ": the arguments of this raw tracepoint, laid out as its u64 args[" + arguments.Count + "].");
-                        w.Open("partial struct " + r.Target.Name);
+                        w.Open(r.Target.Keywords + " " + r.Target.Name);
                         RawTracepointEmitter.EmitMembers(w, tracepoint, arguments);
                         w.Close();
                     }));
@@ -142,7 +142,7 @@ namespace Nectar.Generator.Emit
                     w.SummaryCode("tracepoint/" + request1.System + "/" + request1.Event, ": the record a BPF program attached there receives, " +
                         TracepointRecordEmitter.Size(fieldList) + " bytes before its dynamic payloads.");
                     w.Line("[StructLayout(LayoutKind.Explicit, Size = " + TracepointRecordEmitter.Size(fieldList) + ", Pack = 1)]");
-                    w.Open("partial struct " + request1.Target.Name);
+                    w.Open(request1.Target.Keywords + " " + request1.Target.Name);
                     TracepointRecordEmitter.EmitMembers(w, request1.System, request1.Event, fieldList, from);
                     w.Close();
                 }));

@@ -10,9 +10,10 @@ namespace Nectar.Generator.Model
 
     /// <summary>
     /// The user's partial struct that generated members go into: its namespace (null for global), the
-    /// containing type headers outermost first (<c>partial class Outer</c>), and its own name.
+    /// containing type headers outermost first (<c>partial class Outer</c>), its own name, and the
+    /// words that open it (the user's declaration carries the accessibility; the tool declares it).
     /// </summary>
-    internal sealed record TargetStruct(string? Namespace, EquatableArray<string> ContainingTypes, string Name)
+    internal sealed record TargetStruct(string? Namespace, EquatableArray<string> ContainingTypes, string Name, string Keywords = "partial struct")
     {
         public string FullName => (Namespace == null ? "" : Namespace + ".") +
             string.Concat(ContainingTypes.Select(LastWord)) + Name;
