@@ -24,8 +24,9 @@ internal static class GeneratorHarness
         CSharpCompilation.Create("Consumer",
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"/src/File{i}.cs")),
             withRuntime ? s_framework.Value.Add(NectarRuntime) : s_framework.Value,
+            // Warning level 9999, as the .NET SDK builds: every warning wave (CS8981 lower-case type names...) is on.
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable,
-                allowUnsafe: false));
+                allowUnsafe: false, warningLevel: 9999));
 
     public static GeneratorDriver Driver(string? btfPath, IEnumerable<string>? additionalFiles = null) =>
         CSharpGeneratorDriver.Create(
