@@ -88,17 +88,7 @@ namespace Nectar.Generator.Emit
         }
 
         private static string? Scalar(string cType, int size, bool signed)
-        {
-            if (cType == "bool" && size == 1) return "bool";
-            switch (size)
-            {
-                case 1: return signed ? "sbyte" : "byte";
-                case 2: return signed ? "short" : "ushort";
-                case 4: return signed ? "int" : "uint";
-                case 8: return signed ? "long" : "ulong";
-                default: return null;
-            }
-        }
+            => cType == "bool" && size == 1 ? "bool" : TypeMapper.IntegerKeyword((uint)size, signed);
 
         /// <summary>Writes the user's partial struct body; the caller has written the StructLayout attribute line.</summary>
         public static void EmitMembers(CodeWriter w, string system, string eventName, IReadOnlyList<Field> fields, string source)

@@ -68,7 +68,10 @@ namespace Nectar.Generator.Emit
         }
 
         /// <summary>The C# integer of a size and sign; sizes other than 1, 2, 4, 8, 16 become byte arrays.</summary>
-        public string Integer(uint size, bool signed)
+        public string Integer(uint size, bool signed) => IntegerKeyword(size, signed) ?? _kernelPrefix + _arrays.TypeName(size, "byte");
+
+        /// <summary>The C# integer of exactly this size and sign, or null when there is none.</summary>
+        public static string? IntegerKeyword(uint size, bool signed)
         {
             switch (size)
             {
@@ -77,7 +80,7 @@ namespace Nectar.Generator.Emit
                 case 4: return signed ? "int" : "uint";
                 case 8: return signed ? "long" : "ulong";
                 case 16: return signed ? "global::System.Int128" : "global::System.UInt128";
-                default: return _kernelPrefix + _arrays.TypeName(size, "byte");
+                default: return null;
             }
         }
     }
