@@ -68,4 +68,37 @@ public class TracepointSnapshotTests
         Assert.Contains(" Arg1 => unchecked((int)_arg1);", args);
         Assert.Empty(GeneratorHarness.Problems(output));
     }
+
+    [Fact]
+    public void A_define_event_record_without_a_format_file_comes_from_its_class_in_btf()
+    {
+        const string source = "[Nectar.Tracepoint(\"sched\", \"sched_wakeup\")] public partial struct Wakeup;";
+        var (output, diagnostics, driver) = GeneratorHarness.Run([source], GeneratorHarness.VmlinuxPath, [Fixtures.PathOf("trace-headers/sched.h")]);
+        Assert.Empty(diagnostics);
+        Assert.Empty(GeneratorHarness.Problems(output));
+        string record = GeneratorHarness.Generated(driver, "Wakeup.g.cs");
+        Assert.Contains("fields from BTF struct trace_event_raw_sched_wakeup_template", record);
+        Assert.Contains("public global::Nectar.Kernel.InlineArray16<byte> Comm;", record);
+        Assert.Contains("public readonly string CommString => ", record);
+    }
+
+    [Fact]
+    public void Declarations_nested_in_types_and_in_the_global_namespace_compile()
+    {
+        const string source = """
+            namespace Outer.Inner
+            {
+                public static partial class Probes
+                {
+                    [Nectar.RawTracepoint("sched_process_exec")] public partial struct Exec;
+                }
+            }
+            [Nectar.RawTracepoint("sched_process_fork")] partial struct Fork;
+            """;
+        var (output, diagnostics, driver) = GeneratorHarness.Run([source], GeneratorHarness.VmlinuxPath, [Fixtures.PathOf("trace-headers/sched.h")]);
+        Assert.Empty(diagnostics);
+        Assert.Empty(GeneratorHarness.Problems(output));
+        Assert.Contains("partial class Probes", GeneratorHarness.Generated(driver, "Outer.Inner.Probes.Exec.g.cs"));
+        Assert.Contains("public global::Nectar.KernelPtr Child => ", GeneratorHarness.Generated(driver, "Fork.g.cs"));
+    }
 }
