@@ -7,6 +7,7 @@ using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
+using Nectar.Btf;
 using Nectar.Generator.Emit;
 using Nectar.Generator.Model;
 using Nectar.Generator.Pipeline;
@@ -96,8 +97,21 @@ namespace Nectar.Generator
                     var ((((req, problems), loaded), protos), files) = input;
                     if (req.IsEmpty) return new CodegenResult(EquatableArray<GeneratedSource>.Empty, problems);
                     var formatProblems = files.Where(f => f.Problem != null).Select(f => f.Problem!);
-                    CodegenResult result = Codegen.Generate(loaded.Btf, req, protos.AsImmutableArray(),
-                        files.Where(f => f.Format != null).Select(f => f.Format!).ToList(), loaded.Problem);
+                    CodegenResult result;
+                    try
+                    {
+                        result = Codegen.Generate(loaded.Btf, req, protos.AsImmutableArray(),
+                            files.Where(f => f.Format != null).Select(f => f.Format!).ToList(), loaded.Problem);
+                    }
+                    catch (Exception e) when (e is BtfException || e is InvalidOperationException)
+                    {
+                        // BTF that validates but is inconsistent where emission looks (a cycle, a kind in the wrong place).
+                        result = new CodegenResult(EquatableArray<GeneratedSource>.Empty, new[]
+                        {
+                            new CodegenDiagnostic(DiagnosticIds.MalformedBtf, CodegenSeverity.Error,
+                                "Malformed BTF in '" + loaded.Stamp.Path + "': " + e.Message, null),
+                        }.ToEquatableArray());
+                    }
                     return result with { Diagnostics = problems.Concat(formatProblems).Concat(result.Diagnostics).ToEquatableArray() };
                 }).WithTrackingName(TrackingNames.Emission);
 

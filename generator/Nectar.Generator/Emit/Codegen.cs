@@ -48,7 +48,7 @@ namespace Nectar.Generator.Emit
         {
             var units = new List<Unit>();
             var arrays = new InlineArrays();
-            var strings = new bool[1];
+            bool needsStrings = false; // read when the support unit is written, after every record is planned
             KernelTypes? types = btf == null ? null : new KernelTypes(btf);
 
             if (btf == null)
@@ -134,16 +134,17 @@ namespace Nectar.Generator.Emit
                         r.Source));
                     continue;
                 }
-                if (fields.Any(f => f.CharArray)) strings[0] = true;
-                TracepointRecordRequest request1 = r;
-                IReadOnlyList<TracepointRecordEmitter.Field> fieldList = fields;
+                if (fields.Any(f => f.CharArray)) needsStrings = true;
+                TracepointRecordRequest record = r;
+                IReadOnlyList<TracepointRecordEmitter.Field> recordFields = fields;
                 units.Add(new Unit(r.Target.FullName + ".g.cs", r.Target.Namespace, r.Target.ContainingTypes, w =>
                 {
-                    w.SummaryCode("tracepoint/" + request1.System + "/" + request1.Event, ": the record a BPF program attached there receives, " +
-                        TracepointRecordEmitter.Size(fieldList) + " bytes before its dynamic payloads.");
-                    w.Line("[StructLayout(LayoutKind.Explicit, Size = " + TracepointRecordEmitter.Size(fieldList) + ", Pack = 1)]");
-                    w.Open(request1.Target.Keywords + " " + request1.Target.Name);
-                    TracepointRecordEmitter.EmitMembers(w, request1.System, request1.Event, fieldList, from);
+                    int size = TracepointRecordEmitter.Size(recordFields);
+                    w.SummaryCode("tracepoint/" + record.System + "/" + record.Event, ": the record a BPF program attached there receives, " +
+                        size + " bytes before its dynamic payloads.");
+                    w.Line("[StructLayout(LayoutKind.Explicit, Size = " + size + ", Pack = 1)]");
+                    w.Open(record.Target.Keywords + " " + record.Target.Name);
+                    TracepointRecordEmitter.EmitMembers(w, record.System, record.Event, recordFields, from);
                     w.Close();
                 }));
             }
@@ -152,7 +153,7 @@ namespace Nectar.Generator.Emit
             units.Add(new Unit(KernelTypes.Namespace + ".Support.g.cs", KernelTypes.Namespace, EquatableArray<string>.Empty, w =>
             {
                 arrays.Emit(w);
-                if (strings[0])
+                if (needsStrings)
                 {
                     if (!arrays.IsEmpty) w.Line();
                     w.Summary("Decodes the NUL-terminated UTF-8 strings of kernel records.");
