@@ -38,7 +38,7 @@ namespace Nectar
         public string Name { get; }
     }
 
-    /// <summary>Makes this partial struct the record of a classic tracepoint (tracefs events/&lt;system&gt;/&lt;name&gt;).</summary>
+    /// <summary>Makes this partial struct the record of a classic tracepoint (tracefs events/&lt;system&gt;/&lt;name&gt;). The generator gives it its explicit layout: declare no fields or StructLayout of your own.</summary>
     [global::Microsoft.CodeAnalysis.Embedded]
     [global::System.AttributeUsage(global::System.AttributeTargets.Struct, AllowMultiple = false)]
     [global::System.Diagnostics.Conditional(""NECTAR_KEEP_GENERATOR_ATTRIBUTES"")]
