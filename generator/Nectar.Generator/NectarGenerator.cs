@@ -1,13 +1,164 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using Nectar.Btf;
+using Nectar.Generator.Emit;
+using Nectar.Generator.Model;
+using Nectar.Generator.Pipeline;
+using Nectar.Generator.Tracepoints;
 
 namespace Nectar.Generator
 {
-    /// <summary>Emits C# for kernel types and tracepoint arguments from BTF.</summary>
+    /// <summary>
+    /// Emits C# for kernel types and tracepoint arguments from BTF. The pipeline reads as
+    /// inputs → equatable models → one emission step, so an edit that changes none of the inputs
+    /// the emission depends on leaves it cached:
+    /// <list type="bullet">
+    /// <item>BtfPath/BtfStamp/Btf: build_property.NectarBtf → (path, size, write time) → parsed BTF (cached by stamp).</item>
+    /// <item>KernelTypes, RawTracepoints, Tracepoints: the user's attributes.</item>
+    /// <item>Prototypes (*.h) and Formats (…/&lt;system&gt;/&lt;event&gt;/format): AdditionalFiles.</item>
+    /// <item>Request → Emission: Codegen, shared with <c>nectar codegen</c>.</item>
+    /// </list>
+    /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class NectarGenerator : IIncrementalGenerator
     {
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
+            context.RegisterPostInitializationOutput(post =>
+            {
+                post.AddEmbeddedAttributeDefinition();
+                post.AddSource("Nectar.Attributes.g.cs", AttributeSource.Text);
+            });
+
+            IncrementalValueProvider<string?> btfPath = context.AnalyzerConfigOptionsProvider.Select((options, _) =>
+            {
+                options.GlobalOptions.TryGetValue("build_property.NectarBtf", out string? path);
+                options.GlobalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out string? projectDirectory);
+                if (string.IsNullOrWhiteSpace(path)) return null;
+                return Path.IsPathRooted(path) || string.IsNullOrEmpty(projectDirectory) ? path : Path.Combine(projectDirectory, path);
+            }).WithTrackingName(TrackingNames.BtfPath);
+
+            // The stamp is taken on every compilation (a stat, no read) so that a rewritten BTF file is
+            // noticed; while it is equal, everything downstream stays cached.
+            IncrementalValueProvider<LoadedBtf> btf = btfPath.Combine(context.CompilationProvider)
+                .Select((input, _) => BtfStamp.Of(input.Left)).WithTrackingName(TrackingNames.BtfStamp)
+                .Select((stamp, _) => BtfCache.Load(stamp)).WithTrackingName(TrackingNames.Btf);
+
+            IncrementalValueProvider<EquatableArray<KernelTypeRequest>> kernelTypes = context.SyntaxProvider
+                .ForAttributeWithMetadataName(AttributeSource.KernelType, (node, _) => node is CompilationUnitSyntax, Declarations.KernelTypes)
+                .Collect()
+                .Select((all, _) => all.SelectMany(x => x).ToEquatableArray())
+                .WithTrackingName(TrackingNames.KernelTypes);
+
+            IncrementalValueProvider<EquatableArray<TracepointDeclaration>> raw = context.SyntaxProvider
+                .ForAttributeWithMetadataName(AttributeSource.RawTracepoint, (node, _) => node is StructDeclarationSyntax,
+                    (c, cancel) => Declarations.Tracepoint(c, raw: true, cancel))
+                .Collect().Select((all, _) => all.ToEquatableArray()).WithTrackingName(TrackingNames.RawTracepoints);
+
+            IncrementalValueProvider<EquatableArray<TracepointDeclaration>> records = context.SyntaxProvider
+                .ForAttributeWithMetadataName(AttributeSource.Tracepoint, (node, _) => node is StructDeclarationSyntax,
+                    (c, cancel) => Declarations.Tracepoint(c, raw: false, cancel))
+                .Collect().Select((all, _) => all.ToEquatableArray()).WithTrackingName(TrackingNames.Tracepoints);
+
+            IncrementalValueProvider<EquatableArray<TracepointPrototype>> prototypes = context.AdditionalTextsProvider
+                .Where(file => file.Path.EndsWith(".h", StringComparison.OrdinalIgnoreCase))
+                .Select((file, cancel) => (file.Path, Prototypes: TraceHeaderParser.Parse(file.GetText(cancel)?.ToString() ?? "").ToEquatableArray()))
+                .Collect()
+                .Select((all, _) => all.OrderBy(f => f.Path, StringComparer.Ordinal).SelectMany(f => f.Prototypes).ToEquatableArray())
+                .WithTrackingName(TrackingNames.Prototypes);
+
+            IncrementalValueProvider<EquatableArray<FormatFile>> formats = context.AdditionalTextsProvider
+                .Where(file => Path.GetFileName(file.Path) == "format")
+                .Select((file, cancel) => FormatFile.Read(file.Path, file.GetText(cancel)?.ToString() ?? ""))
+                .Collect()
+                .Select((all, _) => all.OrderBy(f => f.Path, StringComparer.Ordinal).ToEquatableArray())
+                .WithTrackingName(TrackingNames.Formats);
+
+            IncrementalValueProvider<(CodegenRequest Request, EquatableArray<CodegenDiagnostic> Problems)> request = kernelTypes.Combine(raw).Combine(records)
+                .Select((input, _) =>
+                {
+                    var declarations = input.Left.Right.Concat(input.Right).ToList();
+                    var problems = declarations.Where(d => d.Problem != null).Select(d => d.Problem!).ToEquatableArray();
+                    return (new CodegenRequest(input.Left.Left,
+                        declarations.Where(d => d.Raw != null).Select(d => d.Raw!).ToEquatableArray(),
+                        declarations.Where(d => d.Record != null).Select(d => d.Record!).ToEquatableArray()), problems);
+                }).WithTrackingName(TrackingNames.Request);
+
+            IncrementalValueProvider<CodegenResult> emission = request.Combine(btf).Combine(prototypes).Combine(formats)
+                .Select((input, _) =>
+                {
+                    var ((((req, problems), loaded), protos), files) = input;
+                    if (req.IsEmpty) return new CodegenResult(EquatableArray<GeneratedSource>.Empty, problems);
+                    var formatProblems = files.Where(f => f.Problem != null).Select(f => f.Problem!);
+                    CodegenResult result;
+                    try
+                    {
+                        result = Codegen.Generate(loaded.Btf, req, protos.AsImmutableArray(),
+                            files.Where(f => f.Format != null).Select(f => f.Format!).ToList(), loaded.Problem);
+                    }
+                    catch (Exception e) when (e is BtfException || e is InvalidOperationException)
+                    {
+                        // BTF that validates but is inconsistent where emission looks (a cycle, a kind in the wrong place).
+                        result = new CodegenResult(EquatableArray<GeneratedSource>.Empty, new[]
+                        {
+                            new CodegenDiagnostic(DiagnosticIds.MalformedBtf, CodegenSeverity.Error,
+                                "Malformed BTF in '" + loaded.Stamp.Path + "': " + e.Message, null),
+                        }.ToEquatableArray());
+                    }
+                    return result with { Diagnostics = problems.Concat(formatProblems).Concat(result.Diagnostics).ToEquatableArray() };
+                }).WithTrackingName(TrackingNames.Emission);
+
+            IncrementalValueProvider<bool> needsKernelPtr = context.CompilationProvider
+                .Select((compilation, _) => compilation.GetTypeByMetadataName("Nectar.KernelPtr`1") == null)
+                .WithTrackingName(TrackingNames.NeedsKernelPtr);
+
+            context.RegisterSourceOutput(emission.Combine(needsKernelPtr), (output, input) =>
+            {
+                (CodegenResult result, bool needsPtr) = input;
+                foreach (GeneratedSource source in result.Sources)
+                    output.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
+                if (needsPtr && result.Sources.Count > 0)
+                    output.AddSource("Nectar.KernelPtr.g.cs", SourceText.From(EmbeddedKernelPtr.Value, System.Text.Encoding.UTF8));
+                foreach (CodegenDiagnostic diagnostic in result.Diagnostics)
+                    output.ReportDiagnostic(Diagnostics.Create(diagnostic));
+            });
+        }
+
+        // The runtime's own KernelPtr.cs, one source of truth for both. It stays public: generated
+        // kernel types are public and expose it. A project that shares kernel types with others
+        // should reference the Nectar runtime, so that all of them use its one KernelPtr.
+        private static readonly Lazy<string> EmbeddedKernelPtr = new Lazy<string>(() =>
+        {
+            using Stream stream = typeof(NectarGenerator).Assembly.GetManifestResourceStream("KernelPtr.cs")!;
+            using var reader = new StreamReader(stream);
+            return "// <auto-generated/>\n// Added by the Nectar generator because this project does not reference the Nectar runtime.\n#nullable enable\n"
+                + reader.ReadToEnd().Replace("\r\n", "\n");
+        });
+    }
+
+    /// <summary>A format AdditionalFile: its path, the system named by its grandparent folder, the parsed format or the problem.</summary>
+    internal sealed record FormatFile(string Path, SystemFormat? Format, CodegenDiagnostic? Problem)
+    {
+        public static FormatFile Read(string path, string text)
+        {
+            // events/<system>/<event>/format: the system is the grandparent folder's name.
+            string system = System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(path) ?? "") ?? "");
+            try
+            {
+                return new FormatFile(path, new SystemFormat(system, TraceFormatParser.Parse(text)), null);
+            }
+            catch (FormatException e)
+            {
+                return new FormatFile(path, null, new CodegenDiagnostic(DiagnosticIds.MalformedInput, CodegenSeverity.Warning,
+                    $"'{path}' is not a readable tracefs format file and is ignored: {e.Message}", null));
+            }
         }
     }
 }

@@ -1,20 +1,15 @@
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Nectar.Generator;
 
 namespace Nectar.Generator.Tests;
 
 public class GeneratorSmokeTests
 {
     [Fact]
-    public void Generator_runs_on_an_empty_compilation_without_diagnostics()
+    public void Generator_runs_on_a_compilation_without_declarations_and_adds_only_its_attributes()
     {
-        var compilation = CSharpCompilation.Create("empty", [CSharpSyntaxTree.ParseText("class C {}")],
-            [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)],
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-        GeneratorDriver driver = CSharpGeneratorDriver.Create(new NectarGenerator());
-        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var (output, diagnostics, driver) = GeneratorHarness.Run(["class C {}"], btfPath: null);
         Assert.Empty(diagnostics);
-        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Empty(GeneratorHarness.Problems(output));
+        Assert.Equal(["Microsoft.CodeAnalysis.EmbeddedAttribute.cs", "Nectar.Attributes.g.cs"], GeneratorHarness.HintNames(driver).ToArray());
     }
 }

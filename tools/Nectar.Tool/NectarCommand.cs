@@ -12,6 +12,9 @@ internal static class NectarCommand
         root.Subcommands.Add(ProgCommand.Create());
         root.Subcommands.Add(MapCommand.Create());
         root.Subcommands.Add(LinkCommand.Create());
+        root.Subcommands.Add(CodegenCommand.Create());
+        root.Subcommands.Add(TracepointsCommand.Create());
+        root.Subcommands.Add(new Command("bench", "Benchmarks that print figures.") { BenchCodegenCommand.Create() });
         return root;
     }
 }

@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Nectar.Btf;
+using Nectar.Generator.Model;
+using Nectar.Generator.Tracepoints;
+
+namespace Nectar.Generator.Emit
+{
+    /// <summary>A classic tracepoint's format file with the tracefs system it belongs to.</summary>
+    internal sealed record SystemFormat(string System, TraceFormat Format);
+
+    /// <summary>What one generation run produced: source units and diagnostics, both value-equal.</summary>
+    internal sealed record CodegenResult(EquatableArray<GeneratedSource> Sources, EquatableArray<CodegenDiagnostic> Diagnostics);
+
+    /// <summary>
+    /// The emitter shared by the source generator and <c>nectar codegen</c>: BTF, prototype files,
+    /// format files and a request in; C# sources and diagnostics out. No Roslyn types here.
+    /// </summary>
+    internal static class Codegen
+    {
+        /// <summary>One unit of output: a type, or members of a user's partial struct, in its namespace.</summary>
+        private sealed record Unit(string HintName, string? Namespace, EquatableArray<string> Containing, Action<CodeWriter> Write);
+
+        /// <summary>Generates one source per unit (the generator's shape).</summary>
+        public static CodegenResult Generate(Btf.Btf? btf, CodegenRequest request, IReadOnlyList<TracepointPrototype> prototypes,
+            IReadOnlyList<SystemFormat> formats, string? btfProblem = null)
+        {
+            var diagnostics = new List<CodegenDiagnostic>();
+            List<Unit> units = Plan(btf, request, prototypes, formats, btfProblem, diagnostics);
+            var sources = new List<GeneratedSource>();
+            foreach (Unit unit in units)
+                if (Compose(new[] { unit }) is { } text) sources.Add(new GeneratedSource(unit.HintName, text));
+            return new CodegenResult(sources.ToEquatableArray(), diagnostics.ToEquatableArray());
+        }
+
+        /// <summary>Generates everything as one file (the shape <c>nectar codegen -o FILE</c> writes).</summary>
+        public static (string Text, EquatableArray<CodegenDiagnostic> Diagnostics) GenerateSingleFile(Btf.Btf? btf, CodegenRequest request,
+            IReadOnlyList<TracepointPrototype> prototypes, IReadOnlyList<SystemFormat> formats)
+        {
+            var diagnostics = new List<CodegenDiagnostic>();
+            List<Unit> units = Plan(btf, request, prototypes, formats, null, diagnostics);
+            return (Compose(units) ?? "", diagnostics.ToEquatableArray());
+        }
+
+        private static List<Unit> Plan(Btf.Btf? btf, CodegenRequest request, IReadOnlyList<TracepointPrototype> prototypes,
+            IReadOnlyList<SystemFormat> formats, string? btfProblem, List<CodegenDiagnostic> diagnostics)
+        {
+            var units = new List<Unit>();
+            var arrays = new InlineArrays();
+            bool needsStrings = false; // read when the support unit is written, after every record is planned
+            KernelTypes? types = btf == null ? null : new KernelTypes(btf);
+
+            if (btf == null)
+            {
+                string why = btfProblem ?? "No BTF input: set the NectarBtf MSBuild property to a raw BTF file (a copy of /sys/kernel/btf/vmlinux, or `nectar btf dump --format raw`) or a BPF object built with -g.";
+                foreach (KernelTypeRequest k in request.KernelTypes)
+                    diagnostics.Add(Missing(why, k.Source, btfProblem));
+                foreach (RawTracepointRequest r in request.RawTracepoints)
+                    diagnostics.Add(Missing(why, r.Source, btfProblem));
+            }
+
+            // Kernel types: the requested ones plus their by-value dependencies.
+            if (types != null)
+            {
+                foreach (KernelTypeRequest k in request.KernelTypes)
+                {
+                    if (types.Find(k.Name) is { } found) types.Add(found, found.IsAnonymous ? k.Name : found.Name);
+                    else diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UnknownType, CodegenSeverity.Error,
+                        $"No struct, union, enum or typedef named '{k.Name}' in the BTF.{RawTracepointEmitter.DidYouMean(types.Suggest(k.Name))}", k.Source));
+                }
+                var emitter = new KernelTypeEmitter(types, arrays);
+                foreach (uint id in types.Ids)
+                {
+                    uint captured = id;
+                    units.Add(new Unit(KernelTypes.Namespace + "." + types.CSharpNameOf(id)!.TrimStart('@') + ".g.cs", KernelTypes.Namespace,
+                        EquatableArray<string>.Empty, w => emitter.Emit(w, captured)));
+                }
+            }
+
+            var taken = new HashSet<string>(StringComparer.Ordinal);
+            var byName = new Dictionary<string, TracepointPrototype>(StringComparer.Ordinal);
+            foreach (TracepointPrototype p in prototypes)
+                if (p.Kind != PrototypeKind.EventClass && !byName.ContainsKey(p.Name)) byName.Add(p.Name, p);
+
+            if (types != null)
+            {
+                var raw = new RawTracepointEmitter(types, arrays, byName);
+                foreach (RawTracepointRequest r in request.RawTracepoints)
+                {
+                    if (!Claim(taken, r.Target, r.Source, diagnostics)) continue;
+                    if (raw.Resolve(r.Tracepoint, r.Source, diagnostics) is not { } arguments) continue;
+                    string tracepoint = r.Tracepoint;
+                    units.Add(new Unit(r.Target.FullName + ".g.cs", r.Target.Namespace, r.Target.ContainingTypes, w =>
+                    {
+                        w.SummaryCode(byName.TryGetValue(tracepoint, out var p) ? p.Signature : tracepoint,
+                            ": the arguments of this raw tracepoint, laid out as its u64 args[" + arguments.Count + "].");
+                        w.Open(r.Target.Keywords + " " + r.Target.Name);
+                        RawTracepointEmitter.EmitMembers(w, tracepoint, arguments);
+                        w.Close();
+                    }));
+                }
+            }
+
+            var records = new TracepointRecordEmitter(types, arrays);
+            foreach (TracepointRecordRequest r in request.Records)
+            {
+                if (!Claim(taken, r.Target, r.Source, diagnostics)) continue;
+                SystemFormat? format = formats.FirstOrDefault(f => f.System == r.System && f.Format.Name == r.Event);
+                IReadOnlyList<TracepointRecordEmitter.Field>? fields;
+                string from;
+                if (format != null)
+                {
+                    fields = records.FromFormat(format.Format);
+                    from = "the tracefs format file";
+                }
+                else
+                {
+                    // DEFINE_EVENT instances share their class's record: trace_event_raw_<class>.
+                    string rawName = r.Event;
+                    fields = records.FromBtf(rawName);
+                    if (fields == null && byName.TryGetValue(r.Event, out var p) && p.EventClass != null)
+                        fields = records.FromBtf(rawName = p.EventClass);
+                    from = "BTF struct trace_event_raw_" + rawName;
+                }
+                if (fields == null)
+                {
+                    var known = formats.Select(f => f.Format.Name)
+                        .Concat(btf?.Types.Where(t => t.Kind == BtfKind.Struct && t.Name.StartsWith("trace_event_raw_", StringComparison.Ordinal))
+                            .Select(t => t.Name.Substring("trace_event_raw_".Length)) ?? Enumerable.Empty<string>());
+                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UnknownTracepoint, CodegenSeverity.Error,
+                        $"No format for tracepoint '{r.System}/{r.Event}': add /sys/kernel/tracing/events/{r.System}/{r.Event}/format as an AdditionalFiles item " +
+                        $"(kept under a folder named {r.System}/{r.Event}/), or give BTF that has struct trace_event_raw_{r.Event}.{RawTracepointEmitter.DidYouMean(BtfSuggestions.Closest(r.Event, known))}",
+                        r.Source));
+                    continue;
+                }
+                if (fields.Any(f => f.CharArray)) needsStrings = true;
+                TracepointRecordRequest record = r;
+                IReadOnlyList<TracepointRecordEmitter.Field> recordFields = fields;
+                units.Add(new Unit(r.Target.FullName + ".g.cs", r.Target.Namespace, r.Target.ContainingTypes, w =>
+                {
+                    int size = TracepointRecordEmitter.Size(recordFields);
+                    w.SummaryCode("tracepoint/" + record.System + "/" + record.Event, ": the record a BPF program attached there receives, " +
+                        size + " bytes before its dynamic payloads.");
+                    w.Line("[StructLayout(LayoutKind.Explicit, Size = " + size + ", Pack = 1)]");
+                    w.Open(record.Target.Keywords + " " + record.Target.Name);
+                    TracepointRecordEmitter.EmitMembers(w, record.System, record.Event, recordFields, from);
+                    w.Close();
+                }));
+            }
+
+            // Written last: the support types are known only once everything above has been mapped.
+            units.Add(new Unit(KernelTypes.Namespace + ".Support.g.cs", KernelTypes.Namespace, EquatableArray<string>.Empty, w =>
+            {
+                arrays.Emit(w);
+                if (needsStrings)
+                {
+                    if (!arrays.IsEmpty) w.Line();
+                    w.Summary("Decodes the NUL-terminated UTF-8 strings of kernel records.");
+                    w.Open("public static class KernelStrings");
+                    w.Line("public static string Decode(global::System.ReadOnlySpan<byte> bytes)");
+                    w.Line("{");
+                    w.Line("    int end = global::System.MemoryExtensions.IndexOf(bytes, (byte)0);");
+                    w.Line("    return global::System.Text.Encoding.UTF8.GetString(end < 0 ? bytes : bytes.Slice(0, end));");
+                    w.Line("}");
+                    w.Close();
+                }
+            }));
+            return units;
+        }
+
+        private static CodegenDiagnostic Missing(string why, SourceSpan? source, string? btfProblem)
+            => new CodegenDiagnostic(btfProblem == null ? DiagnosticIds.MissingBtf : DiagnosticIds.MalformedBtf, CodegenSeverity.Error, why, source);
+
+        private static bool Claim(HashSet<string> taken, TargetStruct target, SourceSpan? source, List<CodegenDiagnostic> diagnostics)
+        {
+            if (taken.Add(target.FullName)) return true;
+            diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.ConflictingDeclarations, CodegenSeverity.Error,
+                $"'{target.FullName}' is declared for more than one tracepoint (or twice): give each [RawTracepoint]/[Tracepoint] its own partial struct.", source));
+            return false;
+        }
+
+        /// <summary>Writes units into one file; units in the same namespace stay in separate blocks so order is the units' order.</summary>
+        private static string? Compose(IReadOnlyList<Unit> units)
+        {
+            var w = new CodeWriter();
+            w.Line("// <auto-generated/>");
+            w.Line("// Generated by Nectar from kernel BTF and tracepoint prototypes. Do not edit: regenerate.");
+            w.Line("#nullable enable");
+            w.Line("#pragma warning disable CS1591, CS0649, CS0169, CS0414, CS8981 // kernel names are lower-case C names on purpose");
+            w.Line();
+            w.Line("using System.Runtime.CompilerServices;");
+            w.Line("using System.Runtime.InteropServices;");
+            bool any = false;
+            foreach (Unit unit in units)
+            {
+                var body = new CodeWriter();
+                unit.Write(body);
+                string text = body.ToString();
+                if (text.Length == 0) continue;
+                w.Line();
+                any = true;
+                if (unit.Namespace != null) w.Open("namespace " + unit.Namespace);
+                foreach (string containing in unit.Containing) w.Open(containing);
+                foreach (string line in text.TrimEnd('\n').Split('\n')) w.Line(line);
+                foreach (string _ in unit.Containing) w.Close();
+                if (unit.Namespace != null) w.Close();
+            }
+            return any ? w.ToString() : null;
+        }
+    }
+}

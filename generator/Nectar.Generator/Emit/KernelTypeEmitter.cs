@@ -1,0 +1,269 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using Nectar.Btf;
+
+namespace Nectar.Generator.Emit
+{
+    /// <summary>
+    /// Emits kernel structs, unions and enums with their exact BTF layout: explicit field offsets and
+    /// size (Pack = 1, so the C# size is the C size, tail padding included); bitfields as properties
+    /// over a storage field; anonymous members as nested types whose members are also reachable from
+    /// the outer type (as <c>task.pid</c> is in C); flexible array members as span accessors.
+    /// </summary>
+    internal sealed class KernelTypeEmitter
+    {
+        private readonly KernelTypes _types;
+        private readonly TypeMapper _map;
+
+        public KernelTypeEmitter(KernelTypes types, InlineArrays arrays)
+        {
+            _types = types;
+            _map = new TypeMapper(types, arrays, qualified: false);
+        }
+
+        private Btf.Btf Btf => _types.Btf;
+
+        /// <summary>Emits one top-level type of the set.</summary>
+        public void Emit(CodeWriter w, uint id)
+        {
+            BtfType t = Btf.GetType(id);
+            string name = _types.CSharpNameOf(id)!;
+            if (t.IsEnum) EmitEnum(w, t, name);
+            else EmitComposite(w, t, name, Describe(t, _types.CNameOf(id)), topLevel: true);
+        }
+
+        private static string Describe(BtfType t, string cName)
+            => t.IsAnonymous ? "typedef " + (t.Kind == BtfKind.Union ? "union" : "struct") + " {...} " + cName : (t.Kind == BtfKind.Union ? "union " : "struct ") + cName;
+
+        private void EmitEnum(CodeWriter w, BtfType t, string name)
+        {
+            string underlying = _map.Integer(t.Size, t.IsSigned);
+            w.SummaryCode((t.IsAnonymous ? "typedef enum {...} " : "enum ") + _types.CNameOf(t.Id), ", " + t.Size + " bytes.");
+            w.Open("public enum " + name + " : " + underlying);
+            int bits = (int)Math.Min(8, Math.Max(1, t.Size)) * 8;
+            foreach (BtfEnumValue v in t.EnumValues)
+            {
+                // Enumerator values wider than the declared size (BTF allows it) are truncated as C does.
+                ulong raw = bits == 64 ? (ulong)v.Value : (ulong)v.Value & ((1UL << bits) - 1);
+                string value = t.IsSigned
+                    ? (bits == 64 ? (long)raw : (long)(raw << (64 - bits)) >> (64 - bits)).ToString(CultureInfo.InvariantCulture)
+                    : raw.ToString(CultureInfo.InvariantCulture);
+                w.Line(CSharpNames.Escape(v.Name) + " = " + value + ",");
+            }
+            w.Close();
+        }
+
+        // A member as the emitter sees it after resolving types.
+        private sealed class Member
+        {
+            public string Name = "";
+            public string CDecl = "";
+            public uint ByteOffset;
+            public string? CsType;           // field or property type
+            public bool IsBitfield;
+            public uint BitOffset, BitSize;
+            public uint TypeId;
+            public bool Flexible;            // T name[] at the end
+            public bool Skipped;             // zero-sized or unmappable: documented, not laid out
+            public string? NestedTypeName;   // anonymous composite type: emitted nested under this name
+            public BtfType Nested;
+            public bool Anonymous;           // a member without a name: its members are flattened
+        }
+
+        private void EmitComposite(CodeWriter w, BtfType t, string name, string cDescription, bool topLevel)
+        {
+            List<Member> members = Members(t, name, nested: !topLevel);
+            w.SummaryCode(cDescription, ", " + t.Size + " bytes" + (t.Kind == BtfKind.Union ? " (all members at offset 0)." : "."));
+            w.Line("[StructLayout(LayoutKind.Explicit, Size = " + t.Size + ", Pack = 1)]");
+            w.Open("public partial struct " + name);
+            var storage = new HashSet<(uint, uint)>();
+            bool first = true;
+            foreach (Member m in members)
+            {
+                if (!first) w.Line();
+                first = false;
+                if (m.Skipped)
+                {
+                    w.Line("// " + m.CDecl + "; at offset " + m.ByteOffset + ": no field (zero-sized, unnamed, or of an anonymous array element type).");
+                    continue;
+                }
+                if (m.Flexible)
+                {
+                    EmitFlexible(w, m);
+                    continue;
+                }
+                if (m.IsBitfield)
+                {
+                    EmitBitfield(w, t, m, storage);
+                    continue;
+                }
+                if (m.CsType!.StartsWith("KernelPtr<", StringComparison.Ordinal))
+                {
+                    // Typed pointers are properties over an untyped field: the runtime cannot load an
+                    // explicit-layout struct whose field type is generic over a type that (through
+                    // other by-value fields) contains the struct again, as address_space holds a
+                    // KernelPtr<inode> and inode holds an address_space.
+                    string pointerField = "_" + m.Name.TrimStart('@');
+                    w.Line("[FieldOffset(" + m.ByteOffset + ")] private KernelPtr " + pointerField + ";");
+                    w.Line();
+                    w.SummaryCode(m.CDecl + ";", " at offset " + m.ByteOffset + ".");
+                    w.Line("public " + m.CsType + " " + m.Name + " { readonly get => new " + m.CsType + "(" + pointerField + ".Address); set => " + pointerField + " = value.Untyped; }");
+                    continue;
+                }
+                w.SummaryCode(m.CDecl + ";", " at offset " + m.ByteOffset + (m.Anonymous ? "; its members are also reachable from " + name + "." : "."));
+                w.Line("[FieldOffset(" + m.ByteOffset + ")] public " + m.CsType + " " + m.Name + ";");
+                if (m.Anonymous)
+                    foreach ((string inner, string type, string cDecl) in Visible(m.Nested, m.NestedTypeName!, 0))
+                    {
+                        w.Line();
+                        w.SummaryCode(cDecl + ";", ", through " + m.Name + ".");
+                        w.Line("public " + type + " " + inner + " { readonly get => " + m.Name + "." + inner + "; set => " + m.Name + "." + inner + " = value; }");
+                    }
+            }
+            foreach (Member m in members)
+            {
+                if (m.NestedTypeName == null) continue;
+                w.Line();
+                EmitComposite(w, m.Nested, m.NestedTypeName, m.CDecl, topLevel: false);
+            }
+            w.Close();
+        }
+
+        private List<Member> Members(BtfType t, string ownerName, bool nested)
+        {
+            var result = new List<Member>();
+            int anonymous = 0;
+            for (int i = 0; i < t.Vlen; i++)
+            {
+                BtfMember bm = t.GetMember(i);
+                var m = new Member
+                {
+                    TypeId = bm.TypeId,
+                    ByteOffset = bm.BitOffset / 8,
+                    BitOffset = bm.BitOffset,
+                    BitSize = bm.BitfieldSize,
+                    IsBitfield = bm.IsBitfield,
+                };
+                (BtfType type, string? typedef) = _types.Resolve(bm.TypeId);
+                if (bm.Name.Length == 0 && !type.IsComposite)
+                {
+                    // "int :3;" pads; it has no name to give an accessor.
+                    m.CDecl = CDeclarations.TypeName(Btf, bm.TypeId) + " : " + bm.BitfieldSize + " (unnamed padding)";
+                    m.Skipped = true;
+                    result.Add(m);
+                    continue;
+                }
+                if (bm.Name.Length == 0)
+                {
+                    m.Anonymous = type.IsComposite;
+                    m.Name = "__anon" + anonymous;
+                    // Unique inside the enclosing type: Anon0 at the top, Anon0_1 inside Anon0 (a nested type may not share its parent's name).
+                    m.NestedTypeName = nested ? ownerName + "_" + anonymous : "Anon" + anonymous;
+                    anonymous++;
+                    m.CDecl = CDeclarations.TypeName(Btf, bm.TypeId);
+                }
+                else
+                {
+                    m.Name = CSharpNames.Escape(bm.Name == ownerName ? bm.Name + "_" : bm.Name);
+                    m.CDecl = CDeclarations.Declaration(Btf, bm.TypeId, bm.Name) + (bm.IsBitfield ? " : " + bm.BitfieldSize : "");
+                    if (type.IsComposite && KernelTypes.NameOf(type, typedef) == null) m.NestedTypeName = bm.Name + "_t";
+                }
+                if (m.NestedTypeName != null && type.IsComposite && KernelTypes.NameOf(type, typedef) == null)
+                {
+                    m.Nested = type;
+                    m.CsType = m.NestedTypeName;
+                }
+                else
+                {
+                    m.NestedTypeName = null;
+                    m.Anonymous = false;
+                    if (type.Kind == BtfKind.Array && type.Array.Count == 0) m.Flexible = true;
+                    m.CsType = m.Flexible ? _map.Map(type.Array.ElementTypeId) : _map.Map(bm.TypeId);
+                }
+                if (!m.IsBitfield && !m.Flexible && (m.CsType == null || SizeOrZero(bm.TypeId) == 0)) m.Skipped = true;
+                if (m.Flexible && m.CsType == null) m.Skipped = true;
+                result.Add(m);
+            }
+            return result;
+        }
+
+        private uint SizeOrZero(uint id)
+        {
+            try { return Btf.SizeOf(id); }
+            catch (BtfException) { return 0; }
+        }
+
+        /// <summary>The members reachable by name from an anonymous member's type, with their types as seen from the outer type.</summary>
+        private IEnumerable<(string Name, string Type, string CDecl)> Visible(BtfType t, string typePrefix, int depth)
+        {
+            if (depth > 64) yield break;
+            foreach (Member m in Members(t, typePrefix.Substring(typePrefix.LastIndexOf('.') + 1), nested: true))
+            {
+                if (m.Skipped || m.Flexible) continue;
+                string type = m.NestedTypeName != null ? typePrefix + "." + m.CsType : m.IsBitfield ? BitfieldType(m) : m.CsType!;
+                if (m.Anonymous)
+                {
+                    foreach (var inner in Visible(m.Nested, typePrefix + "." + m.NestedTypeName, depth + 1)) yield return inner;
+                }
+                else yield return (m.Name, type, m.CDecl);
+            }
+        }
+
+        private void EmitFlexible(CodeWriter w, Member m)
+        {
+            w.Line("/// <summary><c>" + CodeWriter.Xml(m.CDecl) + ";</c> at offset " + m.ByteOffset + ": a flexible array member, outside the struct's size.");
+            w.Line("/// Pass the bytes of the whole object (from its start) and the element count the object says it holds.</summary>");
+            w.Line("public static global::System.ReadOnlySpan<" + m.CsType + "> " + m.Name + "_elements(global::System.ReadOnlySpan<byte> whole, int count)");
+            w.Line("    => global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, " + m.CsType + ">(whole.Slice(" + m.ByteOffset +
+                   ", checked(count * Unsafe.SizeOf<" + m.CsType + ">())));");
+        }
+
+        private string BitfieldType(Member m)
+        {
+            (BtfType t, _) = _types.Resolve(m.TypeId);
+            if (t.Kind == BtfKind.Int && (t.IntEncoding & BtfIntEncoding.Bool) != 0) return "bool";
+            return _map.Map(m.TypeId) ?? "ulong";
+        }
+
+        /// <summary>
+        /// A bitfield reads and writes the smallest 1/2/4/8-byte storage that covers its bits and lies
+        /// inside the struct (little-endian: bit n of the struct is bit n%8 of byte n/8).
+        /// </summary>
+        private void EmitBitfield(CodeWriter w, BtfType owner, Member m, HashSet<(uint, uint)> storage)
+        {
+            uint first = m.BitOffset / 8;
+            uint width = 1;
+            while (width < 8 && width * 8 < m.BitOffset % 8 + m.BitSize) width *= 2;
+            uint start = first + width > owner.Size && owner.Size >= width ? owner.Size - width : first;
+            uint shift = m.BitOffset - start * 8;
+            if (shift + m.BitSize > 64)
+            {
+                w.Line("// " + m.CDecl + "; at bit " + m.BitOffset + ": straddles 8 bytes, so no accessor.");
+                return;
+            }
+            string storageType = width == 1 ? "byte" : width == 2 ? "ushort" : width == 4 ? "uint" : "ulong";
+            string field = "_bits" + start + "_" + (width * 8);
+            if (storage.Add((start, width)))
+            {
+                w.Line("[FieldOffset(" + start + ")] private " + storageType + " " + field + ";");
+                w.Line();
+            }
+            string type = BitfieldType(m);
+            string mask = m.BitSize >= 64 ? "ulong.MaxValue" : "0x" + ((1UL << (int)m.BitSize) - 1).ToString("X", CultureInfo.InvariantCulture) + "UL";
+            string shifted = shift == 0 ? "(ulong)" + field : "((ulong)" + field + " >> " + shift + ")";
+            string raw = shifted + " & " + mask;
+            string shiftedMask = shift == 0 ? mask : "(" + mask + " << " + shift + ")";
+            (BtfType resolved, _) = _types.Resolve(m.TypeId);
+            bool signed = (resolved.Kind == BtfKind.Int || resolved.IsEnum) && resolved.IsSigned;
+            string get = type == "bool" ? "(" + raw + ") != 0"
+                : signed ? "unchecked((" + type + ")((long)((ulong)" + field + " << " + (64 - shift - m.BitSize) + ") >> " + (64 - m.BitSize) + "))"
+                : "unchecked((" + type + ")(" + raw + "))";
+            string value = type == "bool" ? "(value ? 1UL : 0UL)" : "(ulong)value";
+            string placed = shift == 0 ? "(" + value + " & " + mask + ")" : "((" + value + " & " + mask + ") << " + shift + ")";
+            string set = field + " = unchecked((" + storageType + ")(((ulong)" + field + " & ~" + shiftedMask + ") | " + placed + "))";
+            w.SummaryCode(m.CDecl + ";", " bits " + m.BitOffset + ".." + (m.BitOffset + m.BitSize - 1) + " of the struct.");
+            w.Line("public " + type + " " + m.Name + " { readonly get => " + get + "; set => " + set + "; }");
+        }
+    }
+}

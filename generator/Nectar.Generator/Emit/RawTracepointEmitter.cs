@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Nectar.Btf;
+using Nectar.Generator.Model;
+using Nectar.Generator.Tracepoints;
+
+namespace Nectar.Generator.Emit
+{
+    /// <summary>
+    /// Emits the typed arguments of a raw tracepoint: a struct laid out like the context's
+    /// <c>u64 args[N]</c>, with one property per TP_PROTO parameter. Types come from BTF's
+    /// <c>btf_trace_&lt;name&gt;</c> typedef, names from the prototype files; each value is narrowed
+    /// from its u64 slot as the BTF type says (the kernel widened it with a C cast).
+    /// </summary>
+    internal sealed class RawTracepointEmitter
+    {
+        private readonly Btf.Btf _btf;
+        private readonly TypeMapper _map;
+        private readonly KernelTypes _types;
+        private readonly IReadOnlyDictionary<string, TracepointPrototype> _prototypes;
+
+        public RawTracepointEmitter(KernelTypes types, InlineArrays arrays, IReadOnlyDictionary<string, TracepointPrototype> prototypes)
+        {
+            _types = types;
+            _btf = types.Btf;
+            _map = new TypeMapper(types, arrays, qualified: true);
+            _prototypes = prototypes;
+        }
+
+        /// <summary>A resolved argument: its name, its BTF type, and how it reads from its slot.</summary>
+        internal sealed record Argument(string CName, string PropertyName, uint TypeId, string CType, string CsType, string Read);
+
+        /// <summary>
+        /// The arguments of <paramref name="tracepoint"/>, or null (with a diagnostic) when BTF has no
+        /// <c>btf_trace_</c> typedef for it.
+        /// </summary>
+        public IReadOnlyList<Argument>? Resolve(string tracepoint, SourceSpan? source, List<CodegenDiagnostic> diagnostics)
+        {
+            IReadOnlyList<BtfParam>? parameters = _btf.FindRawTracepointArguments(tracepoint);
+            if (parameters == null)
+            {
+                var names = _btf.Types.Where(t => t.Kind == BtfKind.Typedef && t.Name.StartsWith("btf_trace_", StringComparison.Ordinal))
+                    .Select(t => t.Name.Substring("btf_trace_".Length));
+                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UnknownRawTracepoint, CodegenSeverity.Error,
+                    $"No raw tracepoint '{tracepoint}' in the BTF (no typedef btf_trace_{tracepoint}).{DidYouMean(BtfSuggestions.Closest(tracepoint, names))}", source));
+                return null;
+            }
+            _prototypes.TryGetValue(tracepoint, out TracepointPrototype? prototype);
+            string btfSignature = tracepoint + "(" + string.Join(", ", parameters.Select(p => CDeclarations.TypeName(_btf, p.TypeId))) + ")";
+            if (prototype == null)
+                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.NoPrototype, CodegenSeverity.Info,
+                    $"No prototype for raw tracepoint '{tracepoint}' in the prototype files: its arguments are named Arg0..Arg{parameters.Count - 1}. " +
+                    $"Add the kernel trace header that declares it (include/trace/events/*.h) as an AdditionalFiles item for TP_PROTO names.", source));
+            else if (prototype.Parameters.Count != parameters.Count || !SameTypes(prototype, parameters))
+                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.PrototypeMismatch, CodegenSeverity.Warning,
+                    $"The prototype files and BTF disagree about raw tracepoint '{tracepoint}': header says {prototype.Signature}, BTF says {btfSignature}. " +
+                    "BTF types are used; names come from the header where it has them. Use the trace headers of the kernel the BTF came from.", source));
+
+            var arguments = new List<Argument>(parameters.Count);
+            var used = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                string cName = prototype != null && i < prototype.Parameters.Count ? prototype.Parameters[i].Name : "arg" + i;
+                string property = CSharpNames.Pascal(cName);
+                if (!used.Add(property)) { property = "Arg" + i; used.Add(property); }
+                (string csType, string read) = Slot(parameters[i].TypeId, "_arg" + i);
+                arguments.Add(new Argument(cName, property, parameters[i].TypeId, CDeclarations.TypeName(_btf, parameters[i].TypeId), csType, read));
+            }
+            return arguments;
+        }
+
+        /// <summary>Writes the members of the user's partial struct.</summary>
+        public static void EmitMembers(CodeWriter w, string tracepoint, IReadOnlyList<Argument> arguments)
+        {
+            w.Line("/// <summary>The number of arguments (the N of the context's <c>u64 args[N]</c>).</summary>");
+            w.Line("public const int ArgumentCount = " + arguments.Count + ";");
+            for (int i = 0; i < arguments.Count; i++)
+            {
+                w.Line();
+                w.Line("private readonly ulong _arg" + i + ";");
+            }
+            for (int i = 0; i < arguments.Count; i++)
+            {
+                Argument a = arguments[i];
+                string decl = a.CType.EndsWith("*", StringComparison.Ordinal) ? a.CType + a.CName : a.CType + " " + a.CName;
+                w.Line();
+                w.SummaryCode(decl, " (args[" + i + "] of " + tracepoint + ").");
+                w.Line("public " + a.CsType + " " + a.PropertyName + " => " + a.Read + ";");
+            }
+        }
+
+        private (string CsType, string Read) Slot(uint typeId, string field)
+        {
+            (BtfType t, _) = _types.Resolve(typeId);
+            if (t.Kind == BtfKind.Ptr)
+            {
+                string pointer = _map.Pointer(t.TypeId);
+                return (pointer, "new " + pointer + "(" + field + ")");
+            }
+            if (t.Kind == BtfKind.Int && (t.IntEncoding & BtfIntEncoding.Bool) != 0) return ("bool", field + " != 0");
+            if (t.Kind == BtfKind.Int || t.IsEnum)
+            {
+                string type = _map.Map(typeId) ?? "ulong";
+                return type == "ulong" ? (type, field) : (type, "unchecked((" + type + ")" + field + ")");
+            }
+            return ("ulong", field); // structs by value do not occur in tracepoints; keep the raw slot
+        }
+
+        private bool SameTypes(TracepointPrototype prototype, IReadOnlyList<BtfParam> parameters)
+        {
+            for (int i = 0; i < parameters.Count; i++)
+                if (Normalise(prototype.Parameters[i].CType) != Normalise(CDeclarations.TypeName(_btf, parameters[i].TypeId)))
+                    return false;
+            return true;
+        }
+
+        // Qualifiers and address-space annotations do not change what the slot holds.
+        private static string Normalise(string cType)
+        {
+            string s = " " + cType.Replace("*", " * ") + " ";
+            foreach (string word in new[] { "const", "volatile", "__user", "__rcu", "__iomem", "__percpu" })
+                s = s.Replace(" " + word + " ", " ");
+            return string.Join(" ", s.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        internal static string DidYouMean(IReadOnlyList<string> suggestions)
+            => suggestions.Count == 0 ? "" : " Did you mean " + string.Join(", ", suggestions.Select(s => "'" + s + "'")) + "?";
+    }
+}

@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Nectar.Btf;
+using Nectar.Generator.Model;
+using Nectar.Generator.Tracepoints;
+
+namespace Nectar.Generator.Emit
+{
+    /// <summary>
+    /// Emits the record of a classic tracepoint (what a BPF program attached to
+    /// <c>tracepoint/&lt;system&gt;/&lt;event&gt;</c> receives): the common header and the event's
+    /// fields at their offsets, from the tracefs format file, or else from BTF's
+    /// <c>trace_event_raw_&lt;event or class&gt;</c>. <c>__data_loc</c> fields get accessors that
+    /// decode the (offset, length) word against the record's bytes.
+    /// </summary>
+    internal sealed class TracepointRecordEmitter
+    {
+        private readonly Btf.Btf? _btf;
+        private readonly InlineArrays _arrays;
+        private readonly TypeMapper? _map;
+
+        public TracepointRecordEmitter(KernelTypes? types, InlineArrays arrays)
+        {
+            _btf = types?.Btf;
+            _arrays = arrays;
+            _map = types == null ? null : new TypeMapper(types, arrays, qualified: true);
+        }
+
+        /// <summary>One field, whichever source it came from.</summary>
+        internal sealed record Field(string CName, string CDecl, int Offset, int Size, string CsType, bool DataLoc, bool RelLoc, bool CharArray);
+
+        /// <summary>The fields of a format file.</summary>
+        public IReadOnlyList<Field> FromFormat(TraceFormat format)
+            => format.Fields.Select(f => new Field(f.Name, f.Declaration, f.Offset, f.Size, FormatFieldType(f), f.DataLoc, f.RelLoc,
+                f.ArrayLength != 0 && f.CType == "char")).ToList();
+
+        /// <summary>The fields of <c>trace_event_raw_&lt;name&gt;</c>, with <c>struct trace_entry ent</c> spelt out as the common_ fields.</summary>
+        public IReadOnlyList<Field>? FromBtf(string rawName)
+        {
+            if (_btf == null || _map == null || _btf.FindByName("trace_event_raw_" + rawName, BtfKind.Struct) is not { } raw) return null;
+            var fields = new List<Field>();
+            foreach (BtfMember m in raw.Members)
+            {
+                BtfType type = _btf.SkipModifiersAndTypedefs(m.TypeId);
+                if (m.Name == "ent" && type.IsComposite)
+                {
+                    foreach (BtfMember c in type.Members)
+                        fields.Add(BtfField("common_" + c.Name, c, (int)m.ByteOffset));
+                    continue;
+                }
+                if (type.Kind == BtfKind.Array && type.Array.Count == 0) continue; // __data[]: where dynamic payloads live
+                if (m.Name.StartsWith("__data_loc_", StringComparison.Ordinal) || m.Name.StartsWith("__rel_loc_", StringComparison.Ordinal))
+                {
+                    bool rel = m.Name.StartsWith("__rel_loc_", StringComparison.Ordinal);
+                    string name = m.Name.Substring(rel ? "__rel_loc_".Length : "__data_loc_".Length);
+                    // BTF does not say what a __data_loc payload holds (strings mostly): the text accessor is offered, the byte one is exact.
+                    fields.Add(new Field(name, (rel ? "__rel_loc " : "__data_loc ") + "u32 " + name, (int)m.ByteOffset, 4, "uint", !rel, rel, CharArray: true));
+                    continue;
+                }
+                fields.Add(BtfField(m.Name, m, 0));
+            }
+            return fields;
+        }
+
+        private Field BtfField(string name, BtfMember m, int baseOffset)
+        {
+            string csType = _map!.Map(m.TypeId) ?? _arrays.TypeName(Math.Max(1u, _btf!.SizeOf(m.TypeId)), "byte");
+            BtfType t = _btf!.SkipModifiersAndTypedefs(m.TypeId);
+            bool charArray = t.Kind == BtfKind.Array && _btf.SkipModifiersAndTypedefs(t.Array.ElementTypeId) is { Kind: BtfKind.Int, Size: 1 } e && e.Name == "char";
+            return new Field(name, CDeclarations.Declaration(_btf, m.TypeId, name.StartsWith("common_", StringComparison.Ordinal) ? name.Substring(7) : name),
+                baseOffset + (int)m.ByteOffset, (int)_btf.SizeOf(m.TypeId), csType, false, false, charArray);
+        }
+
+        private string FormatFieldType(TraceFormatField f)
+        {
+            const string prefix = "global::" + KernelTypes.Namespace + ".";
+            if (f.DataLoc || f.RelLoc) return "uint";
+            if (f.CType.EndsWith("*", StringComparison.Ordinal) && f.Size == 8) return "global::Nectar.KernelPtr";
+            if (f.ArrayLength > 0 && f.Size % f.ArrayLength == 0)
+            {
+                int elementSize = f.Size / f.ArrayLength;
+                string element = f.CType == "char" ? "byte" : Scalar(f.CType, elementSize, f.Signed) ?? prefix + _arrays.TypeName((uint)elementSize, "byte");
+                return prefix + _arrays.TypeName((uint)f.ArrayLength, element);
+            }
+            if (f.ArrayLength != 0) return prefix + _arrays.TypeName((uint)f.Size, "byte");
+            return Scalar(f.CType, f.Size, f.Signed) ?? prefix + _arrays.TypeName((uint)f.Size, "byte");
+        }
+
+        private static string? Scalar(string cType, int size, bool signed)
+            => cType == "bool" && size == 1 ? "bool" : TypeMapper.IntegerKeyword((uint)size, signed);
+
+        /// <summary>Writes the user's partial struct body; the caller has written the StructLayout attribute line.</summary>
+        public static void EmitMembers(CodeWriter w, string system, string eventName, IReadOnlyList<Field> fields, string source)
+        {
+            w.Line("/// <summary>The tracepoint this record belongs to: <c>" + system + "/" + eventName + "</c> (fields from " + CodeWriter.Xml(source) + ").</summary>");
+            w.Line("public const string TracepointName = \"" + system + "/" + eventName + "\";");
+            var used = new HashSet<string>(StringComparer.Ordinal) { "TracepointName" };
+            foreach (Field f in fields)
+            {
+                string name = CSharpNames.Pascal(f.CName);
+                if (!used.Add(name)) name = name + "_" + f.Offset;
+                w.Line();
+                if (f.DataLoc || f.RelLoc)
+                {
+                    string field = name + "Location";
+                    w.SummaryCode(f.CDecl + ";", " at offset " + f.Offset + ": the payload's " + (f.RelLoc ? "offset relative to the end of this field" : "offset in the record") + " (low 16 bits) and length (high 16 bits).");
+                    w.Line("[FieldOffset(" + f.Offset + ")] public uint " + field + ";");
+                    w.Line();
+                    string start = f.RelLoc ? f.Offset + 4 + " + (int)(" + field + " & 0xFFFF)" : "(int)(" + field + " & 0xFFFF)";
+                    w.Line("/// <summary>The bytes of <c>" + f.CName + "</c>, found through " + field + " in <paramref name=\"record\"/> (the whole record, from its first byte).</summary>");
+                    w.Line("public readonly global::System.ReadOnlySpan<byte> Get" + name + "(global::System.ReadOnlySpan<byte> record) => record.Slice(" + start + ", (int)(" + field + " >> 16));");
+                    if (f.CharArray)
+                    {
+                        w.Line();
+                        w.Line("/// <summary><c>" + f.CName + "</c> as text (UTF-8, up to its NUL).</summary>");
+                        w.Line("public readonly string Get" + name + "String(global::System.ReadOnlySpan<byte> record) => global::Nectar.Kernel.KernelStrings.Decode(Get" + name + "(record));");
+                    }
+                    continue;
+                }
+                w.SummaryCode(f.CDecl + ";", " at offset " + f.Offset + ", " + f.Size + (f.Size == 1 ? " byte." : " bytes."));
+                w.Line("[FieldOffset(" + f.Offset + ")] public " + f.CsType + " " + name + ";");
+                if (f.CharArray)
+                {
+                    w.Line();
+                    w.Line("/// <summary><c>" + f.CName + "</c> as text (UTF-8, up to its NUL).</summary>");
+                    w.Line("public readonly string " + name + "String => global::Nectar.Kernel.KernelStrings.Decode(" + name + ");");
+                }
+            }
+        }
+
+        /// <summary>The size of the fixed part of the record: the end of its last field.</summary>
+        public static int Size(IReadOnlyList<Field> fields) => fields.Count == 0 ? 0 : fields.Max(f => f.Offset + f.Size);
+    }
+}

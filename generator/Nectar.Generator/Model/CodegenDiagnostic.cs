@@ -1,0 +1,32 @@
+namespace Nectar.Generator.Model
+{
+    internal enum CodegenSeverity
+    {
+        Info,
+        Warning,
+        Error,
+    }
+
+    /// <summary>A problem found while generating, with its stable id and the declaration it is about (if any).</summary>
+    internal sealed record CodegenDiagnostic(string Id, CodegenSeverity Severity, string Message, SourceSpan? Source)
+    {
+        public override string ToString() => $"{Severity.ToString().ToLowerInvariant()} {Id}: {Message}";
+    }
+
+    /// <summary>
+    /// The stable diagnostic ids. Never renumber: users suppress them by id.
+    /// </summary>
+    internal static class DiagnosticIds
+    {
+        public const string MissingBtf = "NECTAR001";
+        public const string MalformedBtf = "NECTAR002";
+        public const string UnknownType = "NECTAR003";
+        public const string UnknownRawTracepoint = "NECTAR004";
+        public const string NoPrototype = "NECTAR005";
+        public const string PrototypeMismatch = "NECTAR006";
+        public const string ConflictingDeclarations = "NECTAR007";
+        public const string UnknownTracepoint = "NECTAR008";
+        public const string MalformedInput = "NECTAR009";
+        public const string NotPartialStruct = "NECTAR010";
+    }
+}

@@ -1,0 +1,79 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Nectar.Generator.Model;
+
+namespace Nectar.Generator.Pipeline
+{
+    /// <summary>A [RawTracepoint] or [Tracepoint] struct turned into plain values, or the reason it cannot be used.</summary>
+    internal sealed record TracepointDeclaration(RawTracepointRequest? Raw, TracepointRecordRequest? Record, CodegenDiagnostic? Problem);
+
+    /// <summary>
+    /// The first pipeline step for each attribute: reads what the user declared into equatable
+    /// models. Nothing Roslyn-owned (symbols, syntax, locations) leaves these methods.
+    /// </summary>
+    internal static class Declarations
+    {
+        public static EquatableArray<KernelTypeRequest> KernelTypes(GeneratorAttributeSyntaxContext context, CancellationToken cancel)
+        {
+            var requests = new List<KernelTypeRequest>();
+            foreach (AttributeData attribute in context.Attributes)
+            {
+                cancel.ThrowIfCancellationRequested();
+                if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name)
+                    requests.Add(new KernelTypeRequest(name, SpanOf(attribute.ApplicationSyntaxReference?.GetSyntax(cancel).GetLocation())));
+            }
+            return requests.ToEquatableArray();
+        }
+
+        public static TracepointDeclaration Tracepoint(GeneratorAttributeSyntaxContext context, bool raw, CancellationToken cancel)
+        {
+            var node = (TypeDeclarationSyntax)context.TargetNode;
+            SourceSpan? where = SpanOf(node.Identifier.GetLocation());
+            AttributeData attribute = context.Attributes[0];
+            if (!IsPartialAll(node))
+                return new TracepointDeclaration(null, null, new CodegenDiagnostic(DiagnosticIds.NotPartialStruct, CodegenSeverity.Error,
+                    $"'{node.Identifier.Text}' must be a partial struct (and every type containing it partial) for Nectar to add its members.", where));
+            var symbol = (INamedTypeSymbol)context.TargetSymbol;
+            var target = new TargetStruct(
+                symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString(),
+                ContainingTypes(symbol), symbol.Name);
+            var args = attribute.ConstructorArguments;
+            if (raw && args.Length == 1 && args[0].Value is string name)
+                return new TracepointDeclaration(new RawTracepointRequest(name, target, where), null, null);
+            if (!raw && args.Length == 2 && args[0].Value is string system && args[1].Value is string eventName)
+                return new TracepointDeclaration(null, new TracepointRecordRequest(system, eventName, target, where), null);
+            return new TracepointDeclaration(null, null, null); // the compiler already reports the bad attribute arguments
+        }
+
+        private static bool IsPartialAll(TypeDeclarationSyntax node)
+        {
+            for (SyntaxNode? n = node; n != null; n = n.Parent)
+                if (n is TypeDeclarationSyntax t && !t.Modifiers.Any(SyntaxKind.PartialKeyword)) return false;
+            return true;
+        }
+
+        private static EquatableArray<string> ContainingTypes(INamedTypeSymbol symbol)
+        {
+            var headers = new List<string>();
+            for (INamedTypeSymbol? t = symbol.ContainingType; t != null; t = t.ContainingType)
+            {
+                string keyword = t.IsRecord ? (t.IsValueType ? "record struct" : "record") : t.TypeKind == TypeKind.Struct ? "struct" : t.TypeKind == TypeKind.Interface ? "interface" : "class";
+                string parameters = t.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", t.TypeParameters.Select(p => p.Name)) + ">";
+                headers.Insert(0, "partial " + keyword + " " + t.Name + parameters);
+            }
+            return headers.ToEquatableArray();
+        }
+
+        internal static SourceSpan? SpanOf(Location? location)
+        {
+            if (location == null || !location.IsInSource) return null;
+            FileLinePositionSpan line = location.GetLineSpan();
+            return new SourceSpan(location.SourceTree!.FilePath, location.SourceSpan.Start, location.SourceSpan.Length,
+                line.StartLinePosition.Line, line.StartLinePosition.Character, line.EndLinePosition.Line, line.EndLinePosition.Character);
+        }
+    }
+}

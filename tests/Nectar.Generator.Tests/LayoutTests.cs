@@ -1,0 +1,93 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Nectar.Btf;
+using Xunit.Abstractions;
+using Nectar.Testing;
+using BtfData = Nectar.Btf.Btf;
+
+namespace Nectar.Generator.Tests;
+
+/// <summary>
+/// The generated structs, compiled and loaded, have the size and field offsets BTF says: checked with
+/// Unsafe.SizeOf and ldflda on the real runtime layout, against the runtime's own BTF reader.
+/// </summary>
+public class LayoutTests(ITestOutputHelper output)
+{
+    // Large, heavily nested types: their by-value closure covers unions, anonymous members, bitfields and arrays.
+    private static readonly string[] VmlinuxTypes =
+        ["task_struct", "linux_binprm", "page", "sk_buff", "file", "inode", "mm_struct", "bpf_prog", "sock", "trace_entry",
+         "net_device", "super_block", "bpf_map", "cgroup", "bio", "vm_area_struct", "dentry", "tcp_sock", "perf_event", "pt_regs", "xdp_buff"];
+
+    [Fact]
+    public void Every_type_emitted_from_vmlinux_has_the_btf_size_and_field_offsets()
+    {
+        string declarations = string.Join("\n", VmlinuxTypes.Select(t => $"[assembly: Nectar.KernelType(\"{t}\")]"));
+        var (compilation, diagnostics, _) = GeneratorHarness.Run([declarations], GeneratorHarness.VmlinuxPath);
+        Assert.Empty(diagnostics);
+        int checkedTypes = AssertLayoutMatches(GeneratedAssembly.Load(compilation), Fixtures.VmlinuxBtf);
+        output.WriteLine($"{checkedTypes} top-level types checked (nested anonymous types through their fields)");
+        Assert.True(checkedTypes > 150, $"only {checkedTypes} types checked");
+    }
+
+    [Fact]
+    public void Every_type_emitted_from_the_emission_fixture_has_the_btf_size_and_field_offsets()
+    {
+        var (compilation, diagnostics, _) = GeneratorHarness.Run([EmissionFixture.Declarations], EmissionFixture.ObjectPath, [EmissionFixture.HeaderPath]);
+        Assert.Empty(diagnostics);
+        int checkedTypes = AssertLayoutMatches(GeneratedAssembly.Load(compilation), BtfData.Load(EmissionFixture.ObjectPath));
+        Assert.True(checkedTypes >= 10, $"only {checkedTypes} types checked");
+    }
+
+    private static int AssertLayoutMatches(Assembly assembly, BtfData btf)
+    {
+        int count = 0;
+        foreach (Type type in assembly.GetTypes().Where(t => t.Namespace == "Nectar.Kernel" && !t.IsNested && t.IsValueType && !t.IsGenericTypeDefinition))
+        {
+            if (type.IsEnum)
+            {
+                BtfType e = btf.FindByName(type.Name, BtfKind.Enum) ?? btf.GetByName(type.Name, BtfKind.Enum64);
+                Assert.True(Marshal.SizeOf(Enum.GetUnderlyingType(type)) == (int)e.Size, $"enum {type.Name}");
+            }
+            else
+            {
+                AssertComposite(type, Find(btf, type.Name), btf);
+            }
+            count++;
+        }
+        return count;
+    }
+
+    private static BtfType Find(BtfData btf, string name)
+    {
+        name = name.TrimStart('@');
+        return btf.FindByName(name, BtfKind.Struct) ?? btf.FindByName(name, BtfKind.Union)
+            ?? btf.SkipModifiersAndTypedefs(btf.GetByName(name, BtfKind.Typedef).Id);
+    }
+
+    private static void AssertComposite(Type type, BtfType composite, BtfData btf)
+    {
+        if (composite.Size > 0)
+            Assert.True(GeneratedAssembly.SizeOf(type) == (int)composite.Size, $"{type.FullName}: Unsafe.SizeOf is {GeneratedAssembly.SizeOf(type)}, BTF size {composite.Size}");
+        var members = composite.Members;
+        var unnamed = members.Where(m => m.Name.Length == 0).ToList();
+        // Public fields carry the C names; private ones are typed pointers' storage (_name) and bitfield storage (_bits…).
+        foreach (FieldInfo field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            if (field.Name.StartsWith("_bits", StringComparison.Ordinal))
+                continue;
+            BtfMember member;
+            if (field.IsPrivate)
+                member = members.Single(m => "_" + m.Name == field.Name || "_" + m.Name + "_" == field.Name);
+            else if (field.Name.StartsWith("__anon", StringComparison.Ordinal))
+                member = unnamed[int.Parse(field.Name.AsSpan("__anon".Length))];
+            else
+                member = members.Single(m => m.Name == field.Name || m.Name + "_" == field.Name);
+            Assert.True(GeneratedAssembly.OffsetOf(field) == (int)member.ByteOffset, $"{type.FullName}.{field.Name}: runtime offset {GeneratedAssembly.OffsetOf(field)}, BTF {member.ByteOffset}");
+            uint size = btf.SizeOf(member.TypeId);
+            Assert.True(GeneratedAssembly.SizeOf(field.FieldType) == (int)size, $"{type.FullName}.{field.Name}: {field.FieldType} is {GeneratedAssembly.SizeOf(field.FieldType)} bytes, BTF {size}");
+            BtfType memberType = btf.SkipModifiersAndTypedefs(member.TypeId);
+            if (field.FieldType.IsNested && memberType.IsComposite)
+                AssertComposite(field.FieldType, memberType, btf);
+        }
+    }
+}

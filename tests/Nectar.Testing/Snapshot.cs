@@ -1,0 +1,34 @@
+using System.Runtime.CompilerServices;
+
+namespace Nectar.Testing;
+
+/// <summary>
+/// Golden-file checks: the expected text lives in Snapshots/NAME.verified.cs beside the calling test
+/// file and is compared byte for byte. On a mismatch NAME.received.cs is written next to it (diff
+/// the two); with NECTAR_ACCEPT_SNAPSHOTS=1 the received text becomes the verified one instead.
+/// </summary>
+public static class Snapshot
+{
+    public static void Verify(string actual, string name, string extension = "cs", [CallerFilePath] string callerFile = "")
+    {
+        string folder = Path.Combine(Path.GetDirectoryName(callerFile)!, "Snapshots");
+        string verified = Path.Combine(folder, name + ".verified." + extension);
+        string received = Path.Combine(folder, name + ".received." + extension);
+        if (File.Exists(verified) && File.ReadAllText(verified) == actual)
+        {
+            File.Delete(received);
+            return;
+        }
+        Directory.CreateDirectory(folder);
+        if (Environment.GetEnvironmentVariable("NECTAR_ACCEPT_SNAPSHOTS") == "1")
+        {
+            File.WriteAllText(verified, actual);
+            File.Delete(received);
+            return;
+        }
+        File.WriteAllText(received, actual);
+        Assert.Fail(File.Exists(verified)
+            ? $"Snapshot '{name}' differs: compare {received} with {verified}; if the change is intended, rerun with NECTAR_ACCEPT_SNAPSHOTS=1."
+            : $"Snapshot '{name}' has no verified file yet: review {received}, then rerun with NECTAR_ACCEPT_SNAPSHOTS=1 to accept it.");
+    }
+}
