@@ -1,0 +1,203 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+
+namespace Nectar.Btf;
+
+/// <summary>
+/// A parsed BTF blob: kernel vmlinux BTF, module (split) BTF over a base, or a BPF object's .BTF.
+/// Parsing only validates the records and remembers where each type starts; type details are
+/// decoded on demand by <see cref="BtfType"/>, so parsing the kernel's ~6 MB blob allocates little.
+/// The same sources compile into the netstandard2.0 generator.
+/// </summary>
+public sealed partial class Btf
+{
+    internal const int TypeRecordLength = 12;
+
+    private readonly byte[] _data;
+    private readonly int _stringStart;
+    private readonly int _stringLength;
+    private readonly int[] _typeOffsets;
+    // In split BTF, name offsets below this refer to the base's strings (libbpf's convention).
+    private readonly uint _stringBase;
+
+    private Btf(byte[] data, BtfHeader header, int[] typeOffsets, Btf? baseBtf)
+    {
+        _data = data;
+        _stringStart = header.StringStart;
+        _stringLength = header.StringLength;
+        _typeOffsets = typeOffsets;
+        Base = baseBtf;
+        FirstTypeId = baseBtf is null ? 1u : baseBtf.LastTypeId + 1;
+        _stringBase = baseBtf is null ? 0u : baseBtf.TotalStringLength;
+    }
+
+    /// <summary>The base BTF of split (module) BTF; null for vmlinux and object BTF.</summary>
+    public Btf? Base { get; }
+
+    /// <summary>The id of the first type this blob defines (1, or one past the base's last).</summary>
+    public uint FirstTypeId { get; }
+
+    /// <summary>The highest type id, base types included. Ids run 0 (void) .. LastTypeId.</summary>
+    public uint LastTypeId => FirstTypeId + (uint)_typeOffsets.Length - 1;
+
+    /// <summary>The number of types this blob itself defines (not counting void or the base).</summary>
+    public int OwnTypeCount => _typeOffsets.Length;
+
+    /// <summary>The raw bytes this BTF was parsed from.</summary>
+    public ReadOnlySpan<byte> RawBytes => _data;
+
+    internal uint TotalStringLength => _stringBase + (uint)_stringLength;
+
+    /// <summary>Parses a raw BTF blob (the format of /sys/kernel/btf/*); split BTF needs its base.</summary>
+    public static Btf Parse(byte[] blob, Btf? baseBtf = null)
+    {
+        if (blob is null)
+            throw new ArgumentNullException(nameof(blob));
+        var header = BtfHeader.Read(blob);
+        ValidateStrings(blob, header, baseBtf is not null);
+        var offsets = ReadTypeOffsets(blob, header, baseBtf);
+        var btf = new Btf(blob, header, offsets, baseBtf);
+        btf.ValidateReferences();
+        return btf;
+    }
+
+    /// <summary>
+    /// Reads BTF from a file: raw BTF, or an ELF object whose .BTF section is read.
+    /// Module BTF (/sys/kernel/btf/MODULE) needs <paramref name="baseBtf"/>, the vmlinux BTF.
+    /// </summary>
+    public static Btf Load(string path, Btf? baseBtf = null)
+    {
+        byte[] bytes;
+        try
+        {
+            // The generator reads binary BTF by path, as CsWin32 reads its metadata: AdditionalFiles
+            // are text to Roslyn (CS2015 for binaries). Caching by path and write time is the generator's job.
+#pragma warning disable RS1035
+            bytes = File.ReadAllBytes(path);
+#pragma warning restore RS1035
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BtfException($"Cannot read BTF from '{path}': {e.Message}");
+        }
+        if (BtfElfSection.IsElf(bytes))
+            bytes = BtfElfSection.Extract(bytes, ".BTF") ??
+                throw new BtfException($"'{path}' is an ELF object without a .BTF section; compile it with clang -g.");
+        try
+        {
+            return Parse(bytes, baseBtf);
+        }
+        catch (BtfException e)
+        {
+            throw new BtfException($"{path}: {e.Message}", e.Offset);
+        }
+    }
+
+    /// <summary>The type with this id (0 is void). Ids of a split BTF's base resolve in the base.</summary>
+    public BtfType this[uint id] => GetType(id);
+
+    /// <summary>The type with this id (0 is void).</summary>
+    public BtfType GetType(uint id)
+    {
+        if (id == 0)
+            return new BtfType(this, 0, -1);
+        if (id < FirstTypeId)
+            return Base!.GetType(id);
+        uint index = id - FirstTypeId;
+        if (index >= (uint)_typeOffsets.Length)
+            throw new BtfException($"Type id {id} does not exist: this BTF has ids up to {LastTypeId}.");
+        return new BtfType(this, id, _typeOffsets[index]);
+    }
+
+    /// <summary>Every type, in id order, base types first (void excluded).</summary>
+    public IEnumerable<BtfType> Types
+    {
+        get
+        {
+            for (uint id = 1; id <= LastTypeId; id++)
+                yield return GetType(id);
+        }
+    }
+
+    /// <summary>The string at a name offset (split BTF: offsets past the base's strings are this blob's own).</summary>
+    public string GetString(uint offset)
+    {
+        if (offset < _stringBase)
+            return Base!.GetString(offset);
+        int start = LocateString(offset);
+        int end = Array.IndexOf(_data, (byte)0, start, _stringStart + _stringLength - start);
+        return end == start ? string.Empty : Encoding.UTF8.GetString(_data, start, end - start);
+    }
+
+    internal ReadOnlySpan<byte> GetStringBytes(uint offset)
+    {
+        if (offset < _stringBase)
+            return Base!.GetStringBytes(offset);
+        int start = LocateString(offset);
+        var rest = new ReadOnlySpan<byte>(_data, start, _stringStart + _stringLength - start);
+        return rest.Slice(0, rest.IndexOf((byte)0));
+    }
+
+    internal uint ReadUInt32(int offset) => BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(_data, offset, 4));
+
+    private int LocateString(uint offset)
+    {
+        uint local = offset - _stringBase;
+        if (local >= (uint)_stringLength)
+            throw new BtfException($"String offset {offset} is past the end of the string section ({TotalStringLength} bytes).");
+        return _stringStart + (int)local;
+    }
+
+    private static void ValidateStrings(byte[] blob, BtfHeader header, bool isSplit)
+    {
+        if (header.StringLength == 0)
+        {
+            if (!isSplit)
+                throw BtfException.At(header.StringStart, "the string section is empty; it must start with the empty string.");
+            return;
+        }
+        if (!isSplit && blob[header.StringStart] != 0)
+            throw BtfException.At(header.StringStart, "the string section does not start with the empty string.");
+        if (blob[header.StringStart + header.StringLength - 1] != 0)
+            throw BtfException.At(header.StringStart + header.StringLength - 1, "the string section does not end with a NUL byte.");
+    }
+
+    private static int[] ReadTypeOffsets(byte[] blob, BtfHeader header, Btf? baseBtf)
+    {
+        // Every record is at least 12 bytes, which bounds the count by the section's length.
+        var offsets = new List<int>(Math.Min(header.TypeLength / TypeRecordLength, 1 << 20));
+        int position = header.TypeStart;
+        int end = header.TypeStart + header.TypeLength;
+        uint stringLimit = (baseBtf?.TotalStringLength ?? 0) + (uint)header.StringLength;
+        var span = new ReadOnlySpan<byte>(blob);
+        while (position < end)
+        {
+            if (end - position < TypeRecordLength)
+                throw BtfException.At(position, $"a type record needs 12 bytes but only {end - position} remain in the type section (truncated).");
+            uint nameOffset = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(position));
+            uint info = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(position + 4));
+            var kind = (BtfKind)((info >> 24) & 0x1F);
+            int vlen = (int)(info & 0xFFFF);
+            if (nameOffset >= stringLimit)
+                throw BtfException.At(position, $"type #{offsets.Count + 1} has name offset {nameOffset}, past the string section ({stringLimit} bytes).");
+            int extra = kind switch
+            {
+                BtfKind.Int or BtfKind.Var or BtfKind.DeclTag => 4,
+                BtfKind.Array => 12,
+                BtfKind.Struct or BtfKind.Union or BtfKind.Datasec or BtfKind.Enum64 => 12 * vlen,
+                BtfKind.Enum or BtfKind.FuncProto => 8 * vlen,
+                BtfKind.Ptr or BtfKind.Fwd or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const or BtfKind.Restrict
+                    or BtfKind.Func or BtfKind.Float or BtfKind.TypeTag => 0,
+                _ => throw BtfException.At(position + 4, $"type #{offsets.Count + 1} has unknown kind {(int)kind}; this BTF may come from a newer kernel than Nectar knows."),
+            };
+            if (end - position - TypeRecordLength < extra)
+                throw BtfException.At(position, $"type #{offsets.Count + 1} ({kind}, vlen {vlen}) needs {extra} more bytes than the type section holds (truncated).");
+            offsets.Add(position);
+            position += TypeRecordLength + extra;
+        }
+        return offsets.ToArray();
+    }
+}
