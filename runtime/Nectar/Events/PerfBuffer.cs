@@ -69,7 +69,7 @@ public sealed unsafe class PerfBuffer : IDisposable
                 BpfFileDescriptor fd;
                 try
                 {
-                    fd = PerfEvent.OpenBpfOutput(cpu);
+                    fd = BpfOutputEvent.Open(cpu);
                 }
                 catch (BpfException e) when (e.ErrorNumber == NoSuchDevice)
                 {
