@@ -24,7 +24,9 @@ public sealed class BpfObjectSpec
         Name = name;
         License = ReadLicense();
         KernelVersion = ReadVersion();
+        Btf = Elf.FindSection(".BTF") is { } btf ? Nectar.Btf.Btf.Parse(Elf.Contents(btf).ToArray()) : null;
         ReadLegacyMaps();
+        ReadBtfMaps();
         ReadGlobalData();
         ReadPrograms();
     }
@@ -39,6 +41,9 @@ public sealed class BpfObjectSpec
     public uint KernelVersion { get; }
 
     public ElfFile Elf { get; }
+
+    /// <summary>The object's own BTF (.BTF), present when it was compiled with -g.</summary>
+    public Btf.Btf? Btf { get; }
 
     public IReadOnlyDictionary<string, ProgramSpec> Programs => _programs;
 
@@ -107,6 +112,16 @@ public sealed class BpfObjectSpec
             var spec = new MapSpec(symbol.Name, (MapType)Field(0), Field(1), Field(2), Field(3)) { Flags = Field(4) };
             _maps[symbol.Name] = new MapDefinition(symbol.Name, spec, MapOrigin.Legacy);
         }
+    }
+
+    private void ReadBtfMaps()
+    {
+        if (Elf.FindSection(".maps") is null)
+            return;
+        if (Btf is null)
+            throw new ElfException($"{Name}: the object defines maps in '.maps' but has no .BTF section to describe them; compile it with clang -g.");
+        foreach (var map in BtfMapDefinitions.Read(Btf, Name))
+            _maps[map.Name] = map;
     }
 
     internal static bool IsGlobalDataSection(ElfSection section) =>
