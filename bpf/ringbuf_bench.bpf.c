@@ -16,7 +16,9 @@ struct event {
 
 struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
-    __uint(max_entries, 8 << 20);
+    // 32 MiB: at 10+ M events/s, room for 30 ms in which the consumer's vCPU does not run. With
+    // 8 MiB, libbpf's consumer and Nectar's both drop events here now and then.
+    __uint(max_entries, 32 << 20);
 } events SEC(".maps");
 
 struct {
@@ -29,27 +31,6 @@ struct {
 const volatile __u32 target_tgid = 0;
 const volatile __u32 batch = 1;
 
-struct emit_state {
-    __u64 sequence;
-    __u64 submitted;
-    __u64 dropped;
-};
-
-static long emit_one(__u64 index, struct emit_state *state)
-{
-    struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-    if (!e) {
-        state->dropped++;
-        state->sequence++;
-        return 0;
-    }
-    e->sequence = state->sequence++;
-    e->payload[0] = index;
-    bpf_ringbuf_submit(e, 0);
-    state->submitted++;
-    return 0;
-}
-
 SEC("raw_tp/sys_enter")
 int produce(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -60,11 +41,23 @@ int produce(struct bpf_raw_tracepoint_args *ctx)
     __u64 *dropped = bpf_map_lookup_elem(&stats, &dropped_key);
     if (!submitted || !dropped)
         return 0;
-    struct emit_state state = { .sequence = *submitted + *dropped };
-    __u32 count = batch < MAX_BATCH ? batch : MAX_BATCH;
-    bpf_loop(count, emit_one, &state, 0);
-    __sync_fetch_and_add(submitted, state.submitted);
-    __sync_fetch_and_add(dropped, state.dropped);
+    __u64 sequence = *submitted + *dropped, sent = 0, lost = 0;
+    // A bounded loop rather than bpf_loop(): `batch` is read-only once loaded, so the verifier
+    // knows it and walks exactly `batch` iterations.
+    for (__u32 i = 0; i < MAX_BATCH && i < batch; i++) {
+        struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+        if (!e) {
+            lost++;
+            sequence++;
+            continue;
+        }
+        e->sequence = sequence++;
+        e->payload[0] = i;
+        bpf_ringbuf_submit(e, 0);
+        sent++;
+    }
+    __sync_fetch_and_add(submitted, sent);
+    __sync_fetch_and_add(dropped, lost);
     return 0;
 }
 

@@ -23,9 +23,10 @@ internal static partial class BenchRingbufCommand
         var objectOption = new Option<string>("--object") { Description = $"The BPF object to run (default: the shipped {DefaultObject})." };
         var eventsOption = new Option<long>("--events") { Description = "Events to produce in the measured run.", DefaultValueFactory = _ => 10_000_000 };
         var batchOption = new Option<uint>("--batch") { Description = "Events the program emits per getppid() call.", DefaultValueFactory = _ => 64 };
+        var spinOption = new Option<double>("--spin-us") { Description = "Microseconds the consumer spins on the ring before sleeping in epoll_wait (0: sleep at once).", DefaultValueFactory = _ => 0 };
         var command = new Command("ringbuf", "Measure ring buffer throughput: events/s consumed, submitted, dropped, bytes allocated per event.")
         {
-            objectOption, eventsOption, batchOption,
+            objectOption, eventsOption, batchOption, spinOption,
         };
         command.SetAction(parse =>
         {
@@ -37,13 +38,13 @@ internal static partial class BenchRingbufCommand
                 Console.Error.WriteLine("nectar bench ringbuf: --events and --batch must be positive.");
                 return 2;
             }
-            Run(path, events, batch);
+            Run(path, events, batch, TimeSpan.FromMicroseconds(parse.GetValue(spinOption)));
             return 0;
         });
         return command;
     }
 
-    private static void Run(string path, long events, uint batch)
+    private static void Run(string path, long events, uint batch, TimeSpan spin)
     {
         var spec = BpfObjectSpec.Read(path);
         spec.Variables["target_tgid"].Set((uint)Environment.ProcessId);
@@ -52,11 +53,11 @@ internal static partial class BenchRingbufCommand
         using var link = obj.Programs["produce"].Attach();
         var ring = obj.Maps["events"];
         var stats = obj.Maps["stats"];
-        Console.WriteLine($"ring buffer '{ring.Name}': {ring.MaxEntries >> 10} KiB; batch {batch}; {events:N0} events; {Environment.ProcessorCount} CPUs");
+        Console.WriteLine($"ring buffer '{ring.Name}': {ring.MaxEntries >> 10} KiB; batch {batch}; {events:N0} events; {Environment.ProcessorCount} CPUs; consumer spins {spin.TotalMicroseconds} us before sleeping");
 
         // Warm-up: the JIT tiers the consumer's loop up before anything is measured.
-        Measure(ring, stats, Math.Min(events, 500_000), batch);
-        var result = Measure(ring, stats, events, batch);
+        Measure(ring, stats, Math.Min(events, 500_000), batch, spin);
+        var result = Measure(ring, stats, events, batch, spin);
 
         double consumerSeconds = result.ConsumerTime.TotalSeconds;
         Console.WriteLine($"consumed:  {result.Consumed,12:N0} events in {consumerSeconds:F3} s = {result.Consumed / consumerSeconds / 1e6:F2} M events/s");
@@ -69,12 +70,12 @@ internal static partial class BenchRingbufCommand
 
     private sealed record Result(long Consumed, long Submitted, long Dropped, long Gaps, TimeSpan ConsumerTime, TimeSpan ProducerTime, long ConsumerBytes, long ProcessBytes);
 
-    private static Result Measure(BpfMap ring, BpfMap stats, long events, uint batch)
+    private static Result Measure(BpfMap ring, BpfMap stats, long events, uint batch, TimeSpan spin)
     {
         var (submittedBefore, droppedBefore) = ReadStats(stats);
         long calls = (events + batch - 1) / batch;
         var counter = new SequenceCounter(submittedBefore + droppedBefore);
-        using var poller = new EventPoller();
+        using var poller = new EventPoller { SpinBeforeWait = spin };
         poller.Add(ring, counter.Handle);
         using var start = new Barrier(2);
         TimeSpan producerTime = default;

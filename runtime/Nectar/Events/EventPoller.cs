@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Nectar.Interop;
 using Nectar.Maps;
 
@@ -113,6 +114,9 @@ public sealed unsafe class EventPoller : IDisposable
             if (delivered > 0 || timeoutMs == 0)
                 return delivered;
 
+            if (SpinBeforeWait > TimeSpan.Zero && SpinUntilData(sources, SpinBeforeWait))
+                return DrainAll(sources);
+
             byte* ready = stackalloc byte[MaxReadyPerWait * Libc.EpollEventSize];
             int count = Libc.EpollWait(_epoll, ready, MaxReadyPerWait, timeoutMs);
             if (Volatile.Read(ref _disposed) != 0)
@@ -131,6 +135,30 @@ public sealed unsafe class EventPoller : IDisposable
             if (_releaseWhenPollReturns)
                 Release();
         }
+    }
+
+    /// <summary>
+    /// How long <see cref="Poll"/> watches the buffers, spinning, before it sleeps in epoll_wait
+    /// (default zero: sleep at once). Sleeping costs a wake-up per burst of records, and on a
+    /// virtual machine an idle vCPU may take milliseconds to wake, long enough for a fast producer
+    /// to fill the ring; spinning trades a busy CPU for not losing those records.
+    /// </summary>
+    public TimeSpan SpinBeforeWait { get; set; }
+
+    private static bool SpinUntilData(Source[] sources, TimeSpan spin)
+    {
+        long deadline = Stopwatch.GetTimestamp() + (long)(spin.TotalSeconds * Stopwatch.Frequency);
+        do
+        {
+            foreach (var source in sources)
+            {
+                if (source.HasData)
+                    return true;
+            }
+            Thread.SpinWait(20);
+        }
+        while (Stopwatch.GetTimestamp() < deadline);
+        return false;
     }
 
     /// <summary>
@@ -210,6 +238,7 @@ public sealed unsafe class EventPoller : IDisposable
     private abstract class Source
     {
         public abstract int Drain();
+        public abstract bool HasData { get; }
         public abstract void Release();
     }
 
@@ -219,12 +248,16 @@ public sealed unsafe class EventPoller : IDisposable
 
         public override int Drain() => ring.Consume(ref _sink, int.MaxValue);
 
+        public override bool HasData => ring.PendingBytes != 0;
+
         public override void Release() => ring.Dispose();
     }
 
     private sealed class PerfSource(PerfBuffer perf, PerfSampleHandler onSample, LostSamplesHandler? onLost) : Source
     {
         public override int Drain() => perf.Consume(onSample, onLost);
+
+        public override bool HasData => perf.HasData;
 
         public override void Release() => perf.Dispose();
     }

@@ -45,6 +45,9 @@ public sealed unsafe class PerfBuffer : IDisposable
 
     private ulong _lostSamples;
 
+    /// <summary>Whether any CPU's ring holds records not yet consumed.</summary>
+    public bool HasData => _cpus.Exists(c => !c.Mapping.IsClosed && c.Reader.HasData);
+
     internal IEnumerable<BpfFileDescriptor> Descriptors => _cpus.Select(c => c.Fd);
 
     /// <summary>
