@@ -86,18 +86,15 @@ static __always_inline void __nectar_log_put_ustr(void *slot, struct nectar_log_
         *(char *)slot = 0;
 }
 
-#define __NECTAR_LOG_PUT(x) _Generic((x), \
-    char: __nectar_log_put_s64, signed char: __nectar_log_put_s64, short: __nectar_log_put_s64, \
-    int: __nectar_log_put_s64, long: __nectar_log_put_s64, long long: __nectar_log_put_s64, \
-    char *: __nectar_log_put_kstr, const char *: __nectar_log_put_kstr, \
-    struct nectar_log_user_str: __nectar_log_put_ustr, \
-    default: __nectar_log_put_u64)
-#define __NECTAR_LOG_KIND(x) _Generic((x), \
-    char: NECTAR_LOG_ARG_SIGNED, signed char: NECTAR_LOG_ARG_SIGNED, short: NECTAR_LOG_ARG_SIGNED, \
-    int: NECTAR_LOG_ARG_SIGNED, long: NECTAR_LOG_ARG_SIGNED, long long: NECTAR_LOG_ARG_SIGNED, \
-    char *: NECTAR_LOG_ARG_STRING, const char *: NECTAR_LOG_ARG_STRING, \
-    struct nectar_log_user_str: NECTAR_LOG_ARG_STRING, \
-    default: NECTAR_LOG_ARG_UNSIGNED)
+/* One table of argument types, for both what to write and what kind to record:
+ * signed integers, kernel strings, user strings, and everything else as unsigned. */
+#define __NECTAR_LOG_BY_TYPE(x, SIGNED, KSTR, USTR, OTHER) _Generic((x), \
+    char: SIGNED, signed char: SIGNED, short: SIGNED, int: SIGNED, long: SIGNED, long long: SIGNED, \
+    char *: KSTR, const char *: KSTR, \
+    struct nectar_log_user_str: USTR, \
+    default: OTHER)
+#define __NECTAR_LOG_PUT(x) __NECTAR_LOG_BY_TYPE(x, __nectar_log_put_s64, __nectar_log_put_kstr, __nectar_log_put_ustr, __nectar_log_put_u64)
+#define __NECTAR_LOG_KIND(x) __NECTAR_LOG_BY_TYPE(x, NECTAR_LOG_ARG_SIGNED, NECTAR_LOG_ARG_STRING, NECTAR_LOG_ARG_STRING, NECTAR_LOG_ARG_UNSIGNED)
 #define __NECTAR_LOG_SLOT(x) (__NECTAR_LOG_KIND(x) == NECTAR_LOG_ARG_STRING ? NECTAR_LOG_STR_MAX : 8)
 
 /* Applies M(argument, index) to each argument. */

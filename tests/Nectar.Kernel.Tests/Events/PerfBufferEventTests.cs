@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using Nectar.Events;
 using Nectar.Programs;
 using Nectar.Testing;
@@ -7,11 +6,8 @@ using Nectar.Testing;
 namespace Nectar.Kernel.Tests.Events;
 
 /// <summary>Real samples from bpf/perf_output.bpf.c: one 8-byte sequence number per getppid().</summary>
-public partial class PerfBufferEventTests
+public class PerfBufferEventTests
 {
-    [LibraryImport("libc", EntryPoint = "getppid")]
-    private static partial int GetParentProcessId();
-
     private static BpfObject Load()
     {
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("perf_output"));
@@ -35,12 +31,11 @@ public partial class PerfBufferEventTests
             pagesPerCpu);
         using (obj.Programs["output_getppid"].Attach())
         {
-            for (int i = 0; i < calls; i++)
-                GetParentProcessId();
+            Workload.CallGetppid(calls);
             while (poller.Poll(TimeSpan.Zero) > 0) { }
             // The kernel writes its lost-samples record once there is room again, ahead of the
             // next sample: one more call makes it report the losses so far.
-            GetParentProcessId();
+            Workload.CallGetppid();
             calls++;
         }
         while (poller.Poll(TimeSpan.Zero) > 0) { }

@@ -7,11 +7,8 @@ using Nectar.Testing;
 namespace Nectar.Kernel.Tests.Events;
 
 /// <summary>Real events from bpf/ringbuf_bench.bpf.c: `batch` 64-byte sequenced events per getppid().</summary>
-public partial class RingBufferEventTests
+public class RingBufferEventTests
 {
-    [LibraryImport("libc", EntryPoint = "getppid")]
-    private static partial int GetParentProcessId();
-
     [StructLayout(LayoutKind.Sequential)]
     private unsafe struct BenchEvent
     {
@@ -56,8 +53,7 @@ public partial class RingBufferEventTests
 
         using (obj.Programs["produce"].Attach())
         {
-            for (int i = 0; i < calls; i++)
-                GetParentProcessId();
+            Workload.CallGetppid(calls);
         }
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (Interlocked.Read(ref received) < calls * batch && DateTime.UtcNow < deadline)
@@ -82,8 +78,7 @@ public partial class RingBufferEventTests
         using var ring = RingBuffer.Open(obj.Maps["events"]);
         using (obj.Programs["produce"].Attach())
         {
-            for (int i = 0; i < calls; i++)
-                GetParentProcessId();
+            Workload.CallGetppid(calls);
         }
         var (submitted, dropped) = Stats(obj);
         Assert.Equal((ulong)(calls * batch), submitted + dropped);
@@ -110,7 +105,7 @@ public partial class RingBufferEventTests
         using var obj = LoadBench(1);
         using var ring = RingBuffer.Open(obj.Maps["events"]);
         using (obj.Programs["produce"].Attach())
-            GetParentProcessId();
+            Workload.CallGetppid();
         var error = Assert.Throws<EventSizeException>(() => ring.Consume<Oversized>((ref readonly Oversized _) => { }));
         Assert.Equal(64, error.RecordLength);
         Assert.Equal(128, error.StructSize);
@@ -134,8 +129,7 @@ public partial class RingBufferEventTests
         using var link = obj.Programs["produce"].Attach();
         void ProduceAndConsume()
         {
-            for (int i = 0; i < 1_000; i++)
-                GetParentProcessId();
+            Workload.CallGetppid(1_000);
             while (poller.Poll(TimeSpan.Zero) > 0) { }
         }
         ProduceAndConsume(); // warm-up: first calls, JIT
@@ -160,8 +154,7 @@ public partial class RingBufferEventTests
             var producer = Task.Run(async () =>
             {
                 await Task.Delay(50, cancellation.Token); // let the stream map the ring first (events before are kept anyway)
-                for (int i = 0; i < 100; i++)
-                    GetParentProcessId();
+                Workload.CallGetppid(100);
             });
             await foreach (var e in obj.Maps["events"].ReadAllAsync<BenchEvent>(cancellationToken: cancellation.Token))
             {
@@ -187,8 +180,7 @@ public partial class RingBufferEventTests
         using (first.Programs["produce"].Attach())
         using (second.Programs["produce"].Attach())
         {
-            for (int i = 0; i < 10; i++)
-                GetParentProcessId();
+            Workload.CallGetppid(10);
         }
         int total = 0;
         while (total < 80 && poller.Poll(TimeSpan.FromSeconds(5)) is int n and > 0)

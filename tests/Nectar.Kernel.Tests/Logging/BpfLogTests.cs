@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Nectar.Events;
 using Nectar.Logging;
@@ -9,11 +8,8 @@ using Nectar.Testing;
 namespace Nectar.Kernel.Tests.Logging;
 
 /// <summary>nectar_log.h records from real BPF programs (bpf/log_exec.bpf.c) to ILogger.</summary>
-public partial class BpfLogTests
+public class BpfLogTests
 {
-    [LibraryImport("libc", EntryPoint = "getppid")]
-    private static partial int GetParentProcessId();
-
     private sealed class Session : IDisposable
     {
         public readonly CapturingLoggerProvider Provider = new();
@@ -52,7 +48,7 @@ public partial class BpfLogTests
 
         using var child = Process.Start("/bin/true")!;
         child.WaitForExit();
-        string expected = $"task.pid: {child.Id}, old_pid: {child.Id}, comm: true, ctx.uid: {geteuid()}";
+        string expected = $"task.pid: {child.Id}, old_pid: {child.Id}, comm: true, ctx.uid: {Nectar.Interop.Libc.GetEffectiveUserId()}";
 
         var deadline = Stopwatch.StartNew();
         CapturingLoggerProvider.Entry? entry = null;
@@ -72,9 +68,6 @@ public partial class BpfLogTests
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z INFO raw_trace_sched_process_exec: task\.pid: \d+, ", line);
     }
 
-    [LibraryImport("libc")]
-    private static partial uint geteuid();
-
     [KernelTheory]
     [InlineData(LogLevel.Information, 0)]
     [InlineData(LogLevel.Debug, 100)]
@@ -84,8 +77,7 @@ public partial class BpfLogTests
         using var session = new Session(minimum);
         using (session.Object.Programs["log_getppid"].Attach())
         {
-            for (int i = 0; i < 100; i++)
-                GetParentProcessId();
+            Workload.CallGetppid(100);
         }
         while (session.Poller.Poll(TimeSpan.Zero) > 0) { }
 
@@ -104,8 +96,7 @@ public partial class BpfLogTests
         const int calls = 10_000; // ~112-byte records: far more than the 256 KiB ring holds
         using (session.Object.Programs["log_getppid"].Attach())
         {
-            for (int i = 0; i < calls; i++)
-                GetParentProcessId();
+            Workload.CallGetppid(calls);
         }
         while (session.Poller.Poll(TimeSpan.Zero) > 0) { }
         ulong lost = session.Reader.ReportLost();
