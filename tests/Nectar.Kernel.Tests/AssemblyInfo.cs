@@ -1,4 +1,3 @@
-// Kernel tests run one at a time: several of them prove that disposal leaks no descriptor by
-// counting this process's anonymous-inode fds (OpenFileDescriptors), which tests of other
-// classes running in parallel would move. The whole assembly takes a few seconds either way.
+// Kernel tests count this process's BPF file descriptors and attach programs that count this
+// process's syscalls, so one test's work must not run during another's: no parallel classes.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]

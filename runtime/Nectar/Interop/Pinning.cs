@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Nectar.Interop;
 
 /// <summary>BPF_OBJ_PIN and BPF_OBJ_GET: naming maps and links in bpffs (mounted at /sys/fs/bpf when absent).</summary>
@@ -12,7 +10,7 @@ public static unsafe class Pinning
     {
         if (path.StartsWith(BpffsRoot + "/", StringComparison.Ordinal))
             Mounts.Ensure(BpffsRoot, "bpf");
-        byte[] name = Encoding.UTF8.GetBytes(path + "\0");
+        byte[] name = CString.Encode(path);
         fixed (byte* pointer = name)
         {
             var attr = new ObjPinAttr { PathName = (ulong)pointer, BpfFd = (uint)fd.Value };
@@ -20,10 +18,18 @@ public static unsafe class Pinning
         }
     }
 
+    /// <summary>Creates a pin directory (bpffs allows directories), mounting bpffs at /sys/fs/bpf first if needed.</summary>
+    public static void EnsureDirectory(string directory)
+    {
+        if (directory == BpffsRoot || directory.StartsWith(BpffsRoot + "/", StringComparison.Ordinal))
+            Mounts.Ensure(BpffsRoot, "bpf");
+        Directory.CreateDirectory(directory);
+    }
+
     /// <summary>Opens the object pinned at <paramref name="path"/>, or null when nothing is pinned there.</summary>
     public static BpfFileDescriptor? TryOpen(string path)
     {
-        byte[] name = Encoding.UTF8.GetBytes(path + "\0");
+        byte[] name = CString.Encode(path);
         fixed (byte* pointer = name)
         {
             var attr = new ObjPinAttr { PathName = (ulong)pointer };

@@ -1,4 +1,3 @@
-using System.Text;
 using Nectar.Interop;
 using Nectar.Programs;
 
@@ -15,7 +14,7 @@ internal static unsafe class KprobeLink
         if (!File.Exists(Path.Combine(PmuDirectory, "type")))
             throw new BpfNotSupportedException($"Attaching {kind} '{function}' ({PmuDirectory} is missing: the kernel lacks the perf kprobe PMU)", Errno.ENOSYS);
         uint type = uint.Parse(File.ReadAllText(Path.Combine(PmuDirectory, "type")).Trim());
-        byte[] name = Encoding.ASCII.GetBytes(function + "\0");
+        byte[] name = CString.Encode(function);
         fixed (byte* pointer = name)
         {
             var attr = new PerfEventAttr

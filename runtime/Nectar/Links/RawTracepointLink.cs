@@ -1,4 +1,3 @@
-using System.Text;
 using Nectar.Interop;
 using Nectar.Programs;
 
@@ -9,7 +8,7 @@ internal static unsafe class RawTracepointLink
 {
     internal static BpfLink Attach(BpfProgram program, string tracepoint)
     {
-        byte[] name = Encoding.ASCII.GetBytes(tracepoint + "\0");
+        byte[] name = CString.Encode(tracepoint);
         fixed (byte* pointer = name)
         {
             var attr = new RawTracepointOpenAttr { Name = (ulong)pointer, ProgFd = (uint)program.Fd.Value };

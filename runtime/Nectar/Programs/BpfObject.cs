@@ -17,6 +17,8 @@ public sealed class BpfObject : IDisposable
     private readonly Dictionary<string, BpfMap> _maps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BpfProgram> _programs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Exception> _failures = new(StringComparer.Ordinal);
+    private ObjectBtf? _objectBtf;
+    private BpfFileDescriptor? _btfFd;
 
     private BpfObject(BpfObjectSpec spec)
     {
@@ -42,6 +44,12 @@ public sealed class BpfObject : IDisposable
     /// <summary>With <see cref="BpfLoadOptions.ContinueOnProgramFailure"/>: the programs that failed to load, and why.</summary>
     public IReadOnlyDictionary<string, Exception> Failures => _failures;
 
+    /// <summary>
+    /// Why the object's BTF could not be loaded into the kernel, or null when it was (or the object
+    /// has none). Without it, programs load without func/line info and maps without BTF types.
+    /// </summary>
+    public string? BtfLoadError { get; private set; }
+
     /// <summary>Reads the object file and loads it.</summary>
     public static BpfObject Load(string path, BpfLoadOptions? options = null) => Load(BpfObjectSpec.Read(path), options);
 
@@ -52,6 +60,7 @@ public sealed class BpfObject : IDisposable
         var obj = new BpfObject(spec);
         try
         {
+            obj.LoadBtf();
             obj.CreateMaps(options);
             obj.LoadPrograms(options);
             obj.Variables = new NamedCollection<BpfVariable>(
@@ -73,11 +82,29 @@ public sealed class BpfObject : IDisposable
         _owned.Clear();
     }
 
+    private void LoadBtf()
+    {
+        if (Spec.Btf is null)
+            return;
+        _objectBtf = new ObjectBtf(Spec, Spec.Btf);
+        try
+        {
+            var bytes = BtfSanitizer.Sanitize(Spec.Btf, _objectBtf.KernelBytes(), BtfFeatureProbe.Missing);
+            _btfFd = KernelBtf.Load(bytes, $"object '{Name}'");
+            _owned.Add(_btfFd);
+        }
+        catch (BpfException e) when (e is not BpfPermissionException)
+        {
+            BtfLoadError = e.Message;
+        }
+    }
+
     private void CreateMaps(BpfLoadOptions options)
     {
         foreach (var definition in Spec.Maps.Values)
         {
-            var map = MapCreator.Create(definition, options.PinDirectory);
+            uint dataSection = definition.Origin == MapOrigin.GlobalData ? _objectBtf?.DataSectionTypeId(definition.Name) ?? 0 : 0;
+            var map = MapCreator.Create(definition, options.PinDirectory, _btfFd, dataSection);
             _owned.Add(map);
             _maps[definition.Name] = map;
         }
@@ -89,10 +116,17 @@ public sealed class BpfObject : IDisposable
         {
             try
             {
+                var debugInfo = _btfFd is null ? null : _objectBtf?.For(spec);
                 var program = BpfProgram.Load(new ProgramLoadRequest(spec, PatchMapReferences(spec))
                 {
                     KernelVersion = Spec.KernelVersion,
                     AttachBtfId = spec.Section.NeedsTargetToLoad ? AttachTargets.Find(spec) : 0,
+                    BtfFd = debugInfo is null ? 0 : _btfFd!.Value,
+                    FuncInfo = debugInfo?.FuncInfoBytes,
+                    FuncInfoCount = debugInfo?.FuncInfoCount ?? 0,
+                    LineInfo = debugInfo?.LineInfoBytes,
+                    LineInfoCount = debugInfo?.LineInfoCount ?? 0,
+                    SourceLineOf = debugInfo is null ? null : debugInfo.SourceLineOf,
                 });
                 _owned.Add(program);
                 _programs[spec.Name] = program;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Nectar.Elf;
+using Nectar.Interop;
 using Nectar.Maps;
 
 namespace Nectar.Programs;
@@ -75,9 +76,7 @@ public sealed class BpfObjectSpec
     {
         if (Elf.FindSection("license") is not { } section)
             return "";
-        var bytes = Elf.Contents(section);
-        int end = bytes.IndexOf((byte)0);
-        return Encoding.ASCII.GetString(end < 0 ? bytes : bytes[..end]);
+        return CString.Decode(Elf.Contents(section));
     }
 
     private uint ReadVersion()
@@ -107,6 +106,8 @@ public sealed class BpfObjectSpec
             throw new ElfException($"{Name}: section 'maps' is {data.Length} bytes for {symbols.Count} maps; each struct bpf_map_def must be at least 20 bytes and all the same size.");
         foreach (var symbol in symbols)
         {
+            if (symbol.Value > (ulong)(data.Length - size))
+                throw new ElfException($"{Name}: map '{symbol.Name}' at offset {symbol.Value} of section 'maps' has no whole {size}-byte definition there.");
             var def = data.Slice((int)symbol.Value, size).ToArray();
             uint Field(int i) => BinaryPrimitives.ReadUInt32LittleEndian(def.AsSpan(i * 4));
             var spec = new MapSpec(symbol.Name, (MapType)Field(0), Field(1), Field(2), Field(3)) { Flags = Field(4) };
@@ -150,7 +151,7 @@ public sealed class BpfObjectSpec
             _maps[section.Name] = map;
             foreach (var symbol in SymbolsIn(section).Where(s => s.Type == ElfSymbolType.Object))
             {
-                if (symbol.Value + symbol.Size > section.Size)
+                if (!Fits(symbol.Value, symbol.Size, section.Size))
                     throw new ElfException($"{Name}: variable '{symbol.Name}' (offset {symbol.Value}, {symbol.Size} bytes) lies outside section '{section.Name}' ({section.Size} bytes).");
                 _variables[symbol.Name] = new GlobalVariable(symbol.Name, map, (int)symbol.Value, (int)symbol.Size);
             }
@@ -188,10 +189,15 @@ public sealed class BpfObjectSpec
     private BpfFunction ToFunction(ElfSymbol symbol)
     {
         var section = Elf.Sections[symbol.SectionIndex];
-        if (symbol.Value % 8 != 0 || symbol.Size % 8 != 0 || symbol.Value + symbol.Size > section.Size)
+        if (section.Type != ElfSectionType.ProgBits)
+            throw new ElfException($"{Name}: function '{symbol.Name}' is in section '{section.Name}', which holds no instructions ({section.Type}).");
+        if (symbol.Value % 8 != 0 || symbol.Size % 8 != 0 || !Fits(symbol.Value, symbol.Size, section.Size))
             throw new ElfException($"{Name}: function '{symbol.Name}' (offset {symbol.Value}, {symbol.Size} bytes) is not a whole run of 8-byte instructions inside section '{section.Name}' ({section.Size} bytes).");
         return new BpfFunction(symbol.Name, section, (int)(symbol.Value / 8), (int)(symbol.Size / 8));
     }
+
+    /// <summary>Whether [offset, offset + size) lies inside a section of <paramref name="limit"/> bytes, without overflow.</summary>
+    private static bool Fits(ulong offset, ulong size, ulong limit) => size <= limit && offset <= limit - size;
 
     private MapReference? ResolveData(ElfSymbol symbol, ElfSection section, int instruction)
     {

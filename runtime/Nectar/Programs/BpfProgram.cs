@@ -1,4 +1,3 @@
-using System.Text;
 using Nectar.Interop;
 using Nectar.Links;
 
@@ -24,6 +23,9 @@ public sealed unsafe class BpfProgram : IDisposable
     public ProgramSection Section => Spec.Section;
 
     public BpfFileDescriptor Fd { get; }
+
+    /// <summary>The kernel's id for the program (as `bpftool prog list` and `nectar prog list` show it).</summary>
+    public uint Id => ObjectInfo.Get<ProgInfoPrefix>(Fd).Id;
 
     /// <summary>The vmlinux BTF id the program was loaded against (tp_btf, fentry, fexit); 0 otherwise.</summary>
     public uint AttachBtfId { get; }
@@ -54,7 +56,7 @@ public sealed unsafe class BpfProgram : IDisposable
         if (fd >= 0)
             return new BpfProgram(spec, new BpfFileDescriptor(fd), request.AttachBtfId);
         if (errno is Errno.EPERM)
-            throw Bpf.ToException($"Loading program '{spec.Name}'", errno);
+            throw RefusedException(spec, errno);
 
         for (uint size = FirstLogSize; ; size *= 4)
         {
@@ -64,8 +66,7 @@ public sealed unsafe class BpfProgram : IDisposable
                 return new BpfProgram(spec, new BpfFileDescriptor(fd), request.AttachBtfId);
             if (errno == Errno.ENOSPC && size < MaxLogSize)
                 continue;
-            int end = Array.IndexOf(log, (byte)0);
-            string text = Encoding.UTF8.GetString(log, 0, end < 0 ? log.Length : end);
+            string text = CString.Decode(log);
             if (text.Length == 0)
                 throw Bpf.ToException($"Loading program '{spec.Name}' (section '{spec.Section.Name}')", errno);
             int? failing = VerifierLog.FailingInstruction(text);
@@ -74,10 +75,20 @@ public sealed unsafe class BpfProgram : IDisposable
         }
     }
 
+    /// <summary>
+    /// EPERM from a root process is not a missing capability: the kernel's configuration or an LSM
+    /// (lockdown, SELinux, BPF LSM) forbids this kind of program, so say that instead.
+    /// </summary>
+    private static BpfException RefusedException(ProgramSpec spec, int errno) => Libc.GetEffectiveUserId() == 0
+        ? new BpfException($"Loading program '{spec.Name}' (section '{spec.Section.Name}') was refused (EPERM) although this process is root: " +
+            $"this kernel's configuration or a security module (lockdown, SELinux, BPF LSM) forbids {KernelNames.ProgramType((uint)spec.Section.Type)} programs " +
+            $"of this kind here (nectar check; bpftool shows the same).", errno)
+        : Bpf.ToException($"Loading program '{spec.Name}'", errno);
+
     private static int TryLoad(ProgramLoadRequest request, uint logLevel, byte[] log, out int errno)
     {
         var spec = request.Spec;
-        byte[] license = Encoding.ASCII.GetBytes(spec.License + "\0");
+        byte[] license = CString.Encode(spec.License);
         fixed (BpfInstruction* instructions = request.Instructions)
         fixed (byte* licensePointer = license)
         fixed (byte* logPointer = log)

@@ -67,6 +67,8 @@ internal sealed class ProgramLinker
                 }
                 else if (relocation is not null)
                 {
+                    if (instruction.IsLoadImm64 && k + 1 >= function.Count)
+                        throw new ElfException($"{entry.Name}: the ld_imm64 at instruction {sectionIndex} of section '{function.Section.Name}' is cut off by the end of function '{function.Name}'.");
                     references.Add(ResolveLoad(entry, function, sectionIndex, index, instruction, relocation));
                 }
             }
