@@ -11,10 +11,12 @@ public sealed class BtfExtSection
 {
     private const ushort Magic = 0xEB9F;
 
-    private BtfExtSection(IReadOnlyDictionary<string, IReadOnlyList<FuncInfo>> functions, IReadOnlyDictionary<string, IReadOnlyList<LineInfo>> lines)
+    private BtfExtSection(IReadOnlyDictionary<string, IReadOnlyList<FuncInfo>> functions, IReadOnlyDictionary<string, IReadOnlyList<LineInfo>> lines,
+        IReadOnlyDictionary<string, IReadOnlyList<CoreRelocationRecord>> coreRelocations)
     {
         Functions = functions;
         Lines = lines;
+        CoreRelocations = coreRelocations;
     }
 
     /// <summary>func_info records by ELF section name.</summary>
@@ -22,6 +24,9 @@ public sealed class BtfExtSection
 
     /// <summary>line_info records by ELF section name, in instruction order.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<LineInfo>> Lines { get; }
+
+    /// <summary>CO-RE relocation records (bpf_core_relo) by ELF section name; empty in objects without CO-RE.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<CoreRelocationRecord>> CoreRelocations { get; }
 
     /// <param name="data">The section's bytes.</param>
     /// <param name="sectionName">Resolves a BTF string offset (the blocks name their ELF section that way).</param>
@@ -38,7 +43,13 @@ public sealed class BtfExtSection
         var lines = ReadBlocks(body, Field(data, 16), Field(data, 20), 16, sectionName, "line_info",
             r => new LineInfo(BinaryPrimitives.ReadUInt32LittleEndian(r), BinaryPrimitives.ReadUInt32LittleEndian(r[4..]),
                 BinaryPrimitives.ReadUInt32LittleEndian(r[8..]), BinaryPrimitives.ReadUInt32LittleEndian(r[12..])));
-        return new BtfExtSection(functions, lines);
+        // core_relo_off and core_relo_len follow when the header is long enough (clang 12+).
+        var core = headerLength >= 32
+            ? ReadBlocks(body, Field(data, 24), Field(data, 28), 16, sectionName, "core_relo",
+                r => new CoreRelocationRecord(BinaryPrimitives.ReadUInt32LittleEndian(r), BinaryPrimitives.ReadUInt32LittleEndian(r[4..]),
+                    BinaryPrimitives.ReadUInt32LittleEndian(r[8..]), BinaryPrimitives.ReadUInt32LittleEndian(r[12..])))
+            : new Dictionary<string, IReadOnlyList<CoreRelocationRecord>>();
+        return new BtfExtSection(functions, lines, core);
     }
 
     private static uint Field(ReadOnlySpan<byte> data, int offset) => BinaryPrimitives.ReadUInt32LittleEndian(data[offset..]);
@@ -86,3 +97,10 @@ public readonly record struct LineInfo(uint InstructionOffset, uint FileNameOffs
     public uint Line => LineColumn >> 10;
     public uint Column => LineColumn & 0x3FF;
 }
+
+/// <summary>
+/// bpf_core_relo: the instruction at byte <see cref="InstructionOffset"/> depends on local BTF type
+/// <see cref="TypeId"/>, reached through the access string at <see cref="AccessStringOffset"/>
+/// ("0:1:2"), in the way <see cref="Kind"/> says (enum bpf_core_relo_kind).
+/// </summary>
+public readonly record struct CoreRelocationRecord(uint InstructionOffset, uint TypeId, uint AccessStringOffset, uint Kind);

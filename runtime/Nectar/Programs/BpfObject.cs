@@ -117,8 +117,11 @@ public sealed class BpfObject : IDisposable
             try
             {
                 var debugInfo = _btfFd is null ? null : _objectBtf?.For(spec);
-                var program = BpfProgram.Load(new ProgramLoadRequest(spec, PatchMapReferences(spec))
+                var instructions = PatchMapReferences(spec);
+                var poisoned = _objectBtf?.RelocateCore(spec, instructions, Relocation.KernelBtfs.All);
+                var program = BpfProgram.Load(new ProgramLoadRequest(spec, instructions)
                 {
+                    Poisoned = poisoned,
                     KernelVersion = Spec.KernelVersion,
                     AttachBtfId = spec.Section.NeedsTargetToLoad ? AttachTargets.Find(spec) : 0,
                     BtfFd = debugInfo is null ? 0 : _btfFd!.Value,
@@ -131,7 +134,7 @@ public sealed class BpfObject : IDisposable
                 _owned.Add(program);
                 _programs[spec.Name] = program;
             }
-            catch (BpfException e) when (options.ContinueOnProgramFailure)
+            catch (Exception e) when (options.ContinueOnProgramFailure && e is BpfException or Btf.BtfException)
             {
                 _failures[spec.Name] = e;
             }

@@ -71,7 +71,8 @@ public sealed unsafe class BpfProgram : IDisposable
                 throw Bpf.ToException($"Loading program '{spec.Name}' (section '{spec.Section.Name}')", errno);
             int? failing = VerifierLog.FailingInstruction(text);
             string? source = failing is { } i ? request.SourceLineOf?.Invoke(i) : null;
-            throw new BpfVerifierException(spec.Name, spec.Section.Name, errno, text, failing, source);
+            string? relocation = failing is { } at && request.Poisoned?.TryGetValue(at, out var why) == true ? why : null;
+            throw new BpfVerifierException(spec.Name, spec.Section.Name, errno, text, failing, source, relocation);
         }
     }
 

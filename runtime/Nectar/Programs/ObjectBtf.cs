@@ -24,6 +24,19 @@ internal sealed class ObjectBtf
         _ext = spec.Elf.FindSection(".BTF.ext") is { } ext ? BtfExtSection.Parse(spec.Elf.Contents(ext), btf.GetString) : null;
     }
 
+    /// <summary>
+    /// Applies the object's CO-RE relocations to one linked program against the running kernel;
+    /// returns the instructions it had to poison, with why, or null when the object has none.
+    /// </summary>
+    internal Dictionary<int, string>? RelocateCore(ProgramSpec program, BpfInstruction[] instructions, Func<IEnumerable<Btf.Btf>> kernel)
+    {
+        if (_ext is null || _ext.CoreRelocations.Count == 0)
+            return null;
+        var relocator = new Relocation.CoreRelocator(_btf, kernel);
+        relocator.Apply(program, instructions, _ext);
+        return relocator.Poisoned;
+    }
+
     /// <summary>The DATASEC describing a global data section (the BTF value type of its map), or 0.</summary>
     internal uint DataSectionTypeId(string section) => _btf.FindByName(section, BtfKind.Datasec)?.Id ?? 0;
 

@@ -13,4 +13,7 @@ internal sealed record ProgramLoadRequest(ProgramSpec Spec, BpfInstruction[] Ins
 
     /// <summary>Maps an instruction index to its C source line (from line_info), for verifier errors.</summary>
     public Func<int, string?>? SourceLineOf { get; init; }
+
+    /// <summary>Instructions poisoned by CO-RE relocations nothing in this kernel satisfied, with why.</summary>
+    public IReadOnlyDictionary<int, string>? Poisoned { get; init; }
 }
