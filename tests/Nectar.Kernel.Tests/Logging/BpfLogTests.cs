@@ -40,7 +40,7 @@ public class BpfLogTests
     }
 
     [KernelFact]
-    public void An_exec_is_logged_with_its_pid_and_command_under_the_program_name()
+    public void An_exec_is_logged_with_its_pid_and_file_name_under_the_program_name()
     {
         KernelRequirement.Ensure();
         using var session = new Session(LogLevel.Information);
@@ -48,7 +48,7 @@ public class BpfLogTests
 
         using var child = Process.Start("/bin/true")!;
         child.WaitForExit();
-        string expected = $"task.pid: {child.Id}, old_pid: {child.Id}, comm: true, ctx.uid: {Nectar.Interop.Libc.GetEffectiveUserId()}";
+        string expected = $"task.pid: {child.Id}, old_pid: {child.Id}, linux_binprm.filename: /bin/true, ctx.uid: {Nectar.Interop.Libc.GetEffectiveUserId()}";
 
         var deadline = Stopwatch.StartNew();
         CapturingLoggerProvider.Entry? entry = null;
