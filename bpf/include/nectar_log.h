@@ -114,6 +114,18 @@ static __always_inline void __nectar_log_put_ustr(void *slot, struct nectar_log_
 #define __NECTAR_LOG_EACH_7(M, a, b, c, d, e, f, g) M(a, 0) M(b, 1) M(c, 2) M(d, 3) M(e, 4) M(f, 5) M(g, 6)
 #define __NECTAR_LOG_EACH_8(M, a, b, c, d, e, f, g, h) M(a, 0) M(b, 1) M(c, 2) M(d, 3) M(e, 4) M(f, 5) M(g, 6) M(h, 7)
 
+/* Byte i of the record's text: the function name, then the format, then zero padding. Both are
+ * constants, so clang folds each 8-byte word into one immediate: 3 instructions per 8 bytes
+ * where a byte-wise copy would take 16. */
+#define __NECTAR_LOG_TEXT_BYTE(category, fmt, i) \
+    ((__u64)(unsigned char)((i) < sizeof(category) - 1 ? (category)[(i) < sizeof(category) - 1 ? (i) : 0] \
+        : (i) - (sizeof(category) - 1) < sizeof(fmt) - 1 ? (fmt)[(i) - (sizeof(category) - 1) < sizeof(fmt) - 1 ? (i) - (sizeof(category) - 1) : 0] : 0))
+#define __NECTAR_LOG_TEXT_WORD(category, fmt, i) ( \
+    __NECTAR_LOG_TEXT_BYTE(category, fmt, (i) + 0) | __NECTAR_LOG_TEXT_BYTE(category, fmt, (i) + 1) << 8 | \
+    __NECTAR_LOG_TEXT_BYTE(category, fmt, (i) + 2) << 16 | __NECTAR_LOG_TEXT_BYTE(category, fmt, (i) + 3) << 24 | \
+    __NECTAR_LOG_TEXT_BYTE(category, fmt, (i) + 4) << 32 | __NECTAR_LOG_TEXT_BYTE(category, fmt, (i) + 5) << 40 | \
+    __NECTAR_LOG_TEXT_BYTE(category, fmt, (i) + 6) << 48 | __NECTAR_LOG_TEXT_BYTE(category, fmt, (i) + 7) << 56)
+
 #define __NECTAR_LOG_ADD_SLOT(x, i) + __NECTAR_LOG_SLOT(x)
 #define __NECTAR_LOG_WRITE_ARG(x, i) \
     __record->arg_kinds[i] = __NECTAR_LOG_KIND(x); \
@@ -143,9 +155,9 @@ static __always_inline void __nectar_log_put_ustr(void *slot, struct nectar_log_
             __record->format_length = sizeof(fmt) - 1; \
             __record->reserved2 = 0; \
             __builtin_memset(__record->arg_kinds, 0, NECTAR_LOG_MAX_ARGS); \
-            __builtin_memset((char *)(__record + 1) + __text - 8, 0, 8); \
-            __builtin_memcpy((char *)(__record + 1), __func__, sizeof(__func__) - 1); \
-            __builtin_memcpy((char *)(__record + 1) + sizeof(__func__) - 1, fmt, sizeof(fmt) - 1); \
+            _Pragma("clang loop unroll(full)") \
+            for (__u32 __word = 0; __word < __text / 8; __word++) \
+                ((__u64 *)(__record + 1))[__word] = __NECTAR_LOG_TEXT_WORD(__func__, fmt, __word * 8); \
             __NECTAR_LOG_EACH(__NECTAR_LOG_WRITE_ARG, ##__VA_ARGS__) \
             bpf_ringbuf_submit(__record, 0); \
         } \
