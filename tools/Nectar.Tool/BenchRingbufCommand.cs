@@ -52,7 +52,11 @@ internal static partial class BenchRingbufCommand
         spec.Variables["target_tgid"].Set((uint)Environment.ProcessId);
         spec.Variables["batch"].Set(batch);
         using var obj = spec.Load();
-        using var link = obj.Programs["produce"].Attach();
+        // The contract names the program's section, not its function: any raw_tp/sys_enter program.
+        var producers = obj.Programs.Values.Where(p => p.Section.Kind == AttachKind.RawTracepoint && p.Section.Target == "sys_enter").ToList();
+        if (producers.Count != 1)
+            throw new ArgumentException($"{path}: the benchmark contract wants exactly one raw_tp/sys_enter program; found {producers.Count}.");
+        using var link = producers[0].Attach();
         var ring = obj.Maps["events"];
         var stats = obj.Maps["stats"];
         Console.WriteLine($"ring buffer '{ring.Name}': {ring.MaxEntries >> 10} KiB; batch {batch}; {events:N0} events; {Environment.ProcessorCount} CPUs; consumer spins {spin.TotalMicroseconds} us before sleeping");

@@ -188,4 +188,40 @@ public class RingBufferEventTests
         Assert.Equal(30, fromFirst);
         Assert.Equal(50, fromSecond);
     }
+
+    [KernelFact]
+    public void A_handler_may_dispose_its_poller_and_the_poll_ends_without_touching_unmapped_memory()
+    {
+        KernelRequirement.Ensure();
+        using var obj = LoadBench(64);
+        OpenFileDescriptors.AssertNoLeak(() =>
+        {
+            var poller = new EventPoller();
+            int seen = 0;
+            poller.Add<BenchEvent>(obj.Maps["events"], (ref readonly BenchEvent e) =>
+            {
+                if (++seen == 10)
+                    poller.Dispose();
+            });
+            using (obj.Programs["produce"].Attach())
+                Workload.CallGetppid();
+            poller.Poll(TimeSpan.FromSeconds(5));
+            Assert.True(seen >= 10);
+            Assert.Throws<ObjectDisposedException>(() => poller.Poll(TimeSpan.Zero));
+        });
+    }
+
+    [KernelFact]
+    public async Task A_handler_exception_faults_the_run_loop_with_that_exception()
+    {
+        KernelRequirement.Ensure();
+        using var obj = LoadBench(1);
+        using var poller = new EventPoller();
+        poller.Add(obj.Maps["events"], _ => throw new InvalidOperationException("handler failed"));
+        var running = poller.RunAsync();
+        using (obj.Programs["produce"].Attach())
+            Workload.CallGetppid();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => running.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("handler failed", error.Message);
+    }
 }
