@@ -114,8 +114,14 @@ public sealed unsafe class EventPoller : IDisposable
             if (delivered > 0 || timeoutMs == 0)
                 return delivered;
 
-            if (SpinBeforeWait > TimeSpan.Zero && SpinUntilData(sources, SpinBeforeWait))
-                return DrainAll(sources);
+            if (SpinBeforeWait > TimeSpan.Zero)
+            {
+                var spin = timeoutMs < 0 || SpinBeforeWait.TotalMilliseconds < timeoutMs ? SpinBeforeWait : TimeSpan.FromMilliseconds(timeoutMs);
+                if (SpinUntilData(sources, spin) && (delivered = DrainAll(sources)) > 0)
+                    return delivered;
+                if (timeoutMs > 0)
+                    timeoutMs = Math.Max(0, timeoutMs - (int)spin.TotalMilliseconds);
+            }
 
             byte* ready = stackalloc byte[MaxReadyPerWait * Libc.EpollEventSize];
             int count = Libc.EpollWait(_epoll, ready, MaxReadyPerWait, timeoutMs);
