@@ -38,6 +38,7 @@
 #define NECTAR_LOG_STR_MAX 64
 #endif
 #define NECTAR_LOG_MAX_ARGS 8
+_Static_assert(NECTAR_LOG_STR_MAX % 8 == 0 && NECTAR_LOG_STR_MAX >= 8, "NECTAR_LOG_STR_MAX: a multiple of 8 bytes");
 
 /* Argument kinds, as the runtime reads them. */
 #define NECTAR_LOG_ARG_SIGNED 1

@@ -52,7 +52,7 @@ internal unsafe struct PerfReader
                 byte* header = _data + offset;
                 uint type = *(uint*)header;
                 ushort size = *(ushort*)(header + 6);
-                if (size < PerfLayout.HeaderSize || size > head - tail)
+                if (size < PerfLayout.HeaderSize || size > head - tail || size > _size)
                     throw Corrupt(name, cpu, tail, size);
                 ReadOnlySpan<byte> record = offset + size <= _size
                     ? new ReadOnlySpan<byte>(header, size)

@@ -77,7 +77,9 @@ internal unsafe struct RingReader
                     break;
                 uint length = RingLayout.PayloadLength(word);
                 ulong stride = RingLayout.Stride(length);
-                if (stride > producer - consumer)
+                // A record never reaches past the producer, nor is longer than the ring: either
+                // would read past the double mapping. The kernel writes neither.
+                if (stride > producer - consumer || stride > _mask + 1)
                     throw Corrupt(name, consumer, length, producer);
                 consumer += stride;
                 if ((word & RingLayout.DiscardBit) == 0)

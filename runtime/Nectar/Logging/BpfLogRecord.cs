@@ -32,8 +32,9 @@ public readonly record struct BpfLogArgument(BpfLogArgumentKind Kind, ulong Bits
 ///                                     // then one slot per argument: 8 bytes per integer,
 ///                                     // NECTAR_LOG_STR_MAX bytes per string (NUL-terminated)
 /// </code>
-/// The string slot size is not written: it is what remains of the record once the header,
-/// the text and the integer slots are taken, divided by the number of strings.
+/// The string slot size (NECTAR_LOG_STR_MAX, a multiple of 8) is not written: it is what remains
+/// of the record once the header, the text and the integer slots are taken, divided by the
+/// number of strings.
 /// </summary>
 public sealed record BpfLogRecord(ulong BootTimeNs, uint Tgid, uint Pid, LogLevel Level, string Category, string Format,
     IReadOnlyList<BpfLogArgument> Arguments)
@@ -107,7 +108,7 @@ public sealed record BpfLogRecord(ulong BootTimeNs, uint Tgid, uint Pid, LogLeve
             }
         }
         int rest = record.Length - textEnd - 8 * integers;
-        if (rest < 0 || (strings == 0 ? rest != 0 : rest % strings != 0 || rest == 0))
+        if (rest < 0 || (strings == 0 ? rest != 0 : rest % (8 * strings) != 0 || rest == 0))
             return $"its {record.Length} bytes do not hold {text} bytes of text, {integers} integer and {strings} string argument(s)";
         stringSlot = strings == 0 ? 0 : rest / strings;
         return null;

@@ -104,4 +104,26 @@ public unsafe class PerfReaderTests : IDisposable
         var error = Assert.Throws<CorruptBufferException>(() => Drain());
         Assert.Contains("claims 0 bytes", error.Message);
     }
+
+    [Fact]
+    public void Random_buffer_contents_are_delivered_or_reported_corrupt_and_never_read_out_of_bounds()
+    {
+        var random = new Random(5);
+        var garbage = new byte[DataSize];
+        for (int i = 0; i < 5_000; i++)
+        {
+            random.NextBytes(garbage);
+            garbage.CopyTo(new Span<byte>(_memory + PageSize, DataSize));
+            Tail = (ulong)random.Next(0, 1 << 20);
+            *(ulong*)(_memory + PerfLayout.DataHeadOffset) = Tail + (ulong)random.Next(0, 3 * DataSize);
+            try
+            {
+                Drain();
+            }
+            catch (CorruptBufferException)
+            {
+            }
+            Assert.InRange(Tail, 0UL, *(ulong*)(_memory + PerfLayout.DataHeadOffset));
+        }
+    }
 }

@@ -186,4 +186,28 @@ public class RingReaderTests
         Assert.Contains("'events'", error.Message);
         Assert.Contains("Pair", error.Message);
     }
+
+    [Fact]
+    public void Random_ring_contents_are_delivered_or_reported_corrupt_and_never_read_out_of_bounds()
+    {
+        using var ring = new SyntheticRing(4096);
+        var random = new Random(3);
+        var garbage = new byte[4096];
+        for (int i = 0; i < 5_000; i++)
+        {
+            random.NextBytes(garbage);
+            ring.Write(0, garbage);
+            ring.ConsumerPosition = (ulong)random.Next(0, 1 << 20) & ~7UL;
+            ring.ProducerPosition = ring.ConsumerPosition + ((ulong)random.Next(0, 3 * 4096) & ~7UL);
+            var sink = new Collect([]);
+            try
+            {
+                ring.Reader.Drain(ref sink, int.MaxValue, "fuzz");
+            }
+            catch (CorruptBufferException)
+            {
+            }
+            Assert.InRange(ring.ConsumerPosition, 0UL, ring.ProducerPosition);
+        }
+    }
 }
