@@ -9,6 +9,7 @@ internal static class NectarCommand
     {
         var root = new RootCommand("nectar: BTF dumps, code generation, tracepoints, and inspection of BPF programs, maps and links.");
         root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(BtfDumpCommand.Create());
         return root;
     }
 }

@@ -69,7 +69,10 @@ public sealed partial class Btf
         var type = SkipModifiersAndTypedefs(id);
         switch (type.Kind)
         {
-            case BtfKind.Int or BtfKind.Enum or BtfKind.Enum64 or BtfKind.Float:
+            case BtfKind.Int or BtfKind.Float:
+                // __int128 and long double are 16-aligned on x86_64, arm64 and the BPF target.
+                return Math.Min(Math.Max(type.Size, 1u), 16u);
+            case BtfKind.Enum or BtfKind.Enum64:
                 return Math.Min(Math.Max(type.Size, 1u), 8u);
             case BtfKind.Ptr:
                 return 8;
