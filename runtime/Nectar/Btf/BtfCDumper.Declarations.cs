@@ -7,20 +7,21 @@ namespace Nectar.Btf;
 /// <summary>The rendering half of the C dump: C names, declarators, struct, union and enum bodies.</summary>
 internal sealed partial class BtfCDumper
 {
-    // A definition that inlines more member lines than this is a hostile blob (anonymous types
-    // shared in a deep DAG multiply); the kernel's largest definitions have a few hundred.
-    private const int MaxLinesPerDefinition = 200_000;
+    // A definition that takes more declarator steps (member lines, pointer/array/qualifier hops) than
+    // this is a hostile blob: anonymous types or prototypes shared in a deep DAG multiply when inlined.
+    // The kernel's largest definitions take a few thousand.
+    private const int MaxStepsPerDefinition = 1_000_000;
 
     private readonly string?[] _names;
     // C has one namespace for struct/union/enum tags and one for typedefs and enumerators; a name
     // used twice in one gets "___2", "___3"... as libbpf does, so that the header compiles.
     private readonly Dictionary<string, int> _tagUses = new();
     private readonly Dictionary<string, int> _identifierUses = new();
-    private int _linesLeft;
+    private int _budgetLeft;
 
     private string Definition(BtfType type)
     {
-        _linesLeft = MaxLinesPerDefinition;
+        _budgetLeft = MaxStepsPerDefinition;
         switch (type.Kind)
         {
             case BtfKind.Typedef:
@@ -40,9 +41,10 @@ internal sealed partial class BtfCDumper
         string qualifiers = "";
         for (int hops = 0; ; hops++)
         {
-            if (hops > MaxDepth)
-                throw new BtfException($"Type {id} leads to a chain of more than {MaxDepth} pointers, arrays and qualifiers: the BTF is cyclic.");
             var type = _btf.GetType(id);
+            if (hops > MaxDepth)
+                throw Btf.Cyclic(type, $"it leads to a chain of more than {MaxDepth} pointers, arrays and qualifiers");
+            Spend();
             switch (type.Kind)
             {
                 case BtfKind.Const:
@@ -142,10 +144,15 @@ internal sealed partial class BtfCDumper
         return text.ToString();
     }
 
+    private void Spend()
+    {
+        if (--_budgetLeft < 0)
+            throw new BtfException($"A definition takes more than {MaxStepsPerDefinition} declarator steps to write: anonymous types or prototypes nest without bound.");
+    }
+
     private void AppendMemberLine(StringBuilder text, int indent, string line)
     {
-        if (--_linesLeft < 0)
-            throw new BtfException($"A definition inlines more than {MaxLinesPerDefinition} member lines: anonymous types nest without bound.");
+        Spend();
         text.Append('\t', indent).Append(line).Append(";\n");
     }
 

@@ -34,8 +34,8 @@ internal sealed partial class BtfCDumper
         if (_layouts.TryGetValue(composite.Id, out var known))
             return known;
         if (!_layoutsInProgress.Add(composite.Id))
-            throw new BtfException($"{composite} contains itself by value, which C cannot express: the BTF is cyclic.");
-        Enter();
+            throw Btf.Cyclic(composite, "it contains itself by value, which C cannot express");
+        Enter(composite);
         uint alignment = 1;
         for (int i = 0; i < composite.Vlen; i++)
             alignment = Math.Max(alignment, AlignmentOf(composite.GetMemberTypeId(i)));
@@ -71,7 +71,7 @@ internal sealed partial class BtfCDumper
             case BtfKind.Ptr:
                 return 8;
             case BtfKind.Array:
-                Enter();
+                Enter(type);
                 uint element = AlignmentOf(type.Array.ElementTypeId);
                 Leave();
                 return element;

@@ -20,7 +20,7 @@ internal sealed partial class BtfCDumper
     private readonly Btf _btf;
     private readonly TextWriter _output;
     private readonly State[] _state;
-    private readonly HashSet<uint> _anonymousWalked = new();
+    private readonly HashSet<ulong> _walked = new();
     private readonly HashSet<uint> _anonymousActive = new();
     private readonly HashSet<uint> _forwarded = new();
     private int[] _references = Array.Empty<int>();
@@ -107,9 +107,7 @@ internal sealed partial class BtfCDumper
             case State.Defined:
                 return;
             case State.Defining:
-                throw new BtfException(type.Kind == BtfKind.Typedef
-                    ? $"{type} refers to itself: a typedef cannot name itself, so this BTF is cyclic."
-                    : $"{type} contains itself by value, which C cannot express: the BTF is cyclic.");
+                throw Btf.Cyclic(type, type.Kind == BtfKind.Typedef ? "the typedef names itself" : "it contains itself by value, which C cannot express");
         }
         if (IsCompilerBuiltin(type))
         {
@@ -119,7 +117,7 @@ internal sealed partial class BtfCDumper
             return;
         }
         _state[id] = State.Defining;
-        Enter();
+        Enter(type);
         switch (type.Kind)
         {
             case BtfKind.Struct or BtfKind.Union:
@@ -150,8 +148,13 @@ internal sealed partial class BtfCDumper
     /// <summary>Makes everything a declaration of type <paramref name="id"/> mentions available.</summary>
     private void Walk(uint id, bool byValue)
     {
-        Enter();
+        // Walking is idempotent, so a type walked once (in the same mode) is done: shared pointer,
+        // prototype and anonymous types cost once, and hostile DAGs cannot make this exponential.
+        ulong key = ((ulong)id << 1) | (byValue ? 1UL : 0UL);
+        if (_walked.Contains(key))
+            return;
         var type = _btf.GetType(id);
+        Enter(type);
         switch (type.Kind)
         {
             case BtfKind.Void or BtfKind.Int or BtfKind.Float:
@@ -177,7 +180,12 @@ internal sealed partial class BtfCDumper
                     Declare(id);
                 break;
             case BtfKind.Struct or BtfKind.Union:
-                WalkAnonymous(type);
+                // Written inline, so what its members need is needed here.
+                if (!_anonymousActive.Add(id))
+                    throw Btf.Cyclic(type, "the anonymous type refers to itself, which C cannot express");
+                for (int i = 0; i < type.Vlen; i++)
+                    Walk(type.GetMemberTypeId(i), byValue: true);
+                _anonymousActive.Remove(id);
                 break;
             case BtfKind.Enum or BtfKind.Enum64:
                 if (!type.IsAnonymous || UsesIntegerStandIn(type))
@@ -190,26 +198,14 @@ internal sealed partial class BtfCDumper
                 break;
             case BtfKind.FuncProto:
                 Walk(type.TypeId, byValue: false);
-                for (int i = 0; i < type.Vlen; i++)
-                    Walk(type.Params[i].TypeId, byValue: false);
+                foreach (var parameter in type.Params)
+                    Walk(parameter.TypeId, byValue: false);
                 break;
             default:
                 throw new BtfException($"{type} cannot be the type of a member, parameter or typedef.");
         }
         Leave();
-    }
-
-    /// <summary>An anonymous struct or union is written inline, so what its members need is needed here.</summary>
-    private void WalkAnonymous(BtfType type)
-    {
-        if (_anonymousWalked.Contains(type.Id))
-            return;
-        if (!_anonymousActive.Add(type.Id))
-            throw new BtfException($"{type} (anonymous) refers to itself, which C cannot express: the BTF is cyclic.");
-        for (int i = 0; i < type.Vlen; i++)
-            Walk(type.GetMemberTypeId(i), byValue: true);
-        _anonymousActive.Remove(type.Id);
-        _anonymousWalked.Add(type.Id);
+        _walked.Add(key);
     }
 
     /// <summary>"typedef struct X X_t;" needs only a declared struct X (or a forward one); other typedef targets are needed whole.</summary>
@@ -224,10 +220,10 @@ internal sealed partial class BtfCDumper
 
     private static bool IsCompilerBuiltin(BtfType type) => type.Kind == BtfKind.Typedef && type.Name.StartsWith("__builtin_", StringComparison.Ordinal);
 
-    private void Enter()
+    private void Enter(BtfType type)
     {
         if (++_depth > MaxDepth)
-            throw new BtfException($"Type declarations nest more than {MaxDepth} deep: the BTF is cyclic.");
+            throw Btf.Cyclic(type, $"its declaration nests more than {MaxDepth} types deep");
     }
 
     private void Leave() => _depth--;
