@@ -9,6 +9,7 @@ internal static class NectarCommand
     {
         var root = new RootCommand("nectar: BTF dumps, code generation, tracepoints, and inspection of BPF programs, maps and links.");
         root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(BtfDumpCommand.Create());
         root.Subcommands.Add(ProgCommand.Create());
         root.Subcommands.Add(MapCommand.Create());
         root.Subcommands.Add(LinkCommand.Create());

@@ -21,7 +21,7 @@ public sealed partial class Btf
         for (int depth = 0; type.IsModifier || (typedefs && type.Kind == BtfKind.Typedef); depth++)
         {
             if (depth == MaxChainDepth)
-                throw new BtfException($"Type {id} leads to a chain of more than {MaxChainDepth} modifiers or typedefs: the BTF is cyclic.");
+                throw Cyclic(GetType(id), $"it leads to a chain of more than {MaxChainDepth} modifiers or typedefs");
             type = GetType(type.TypeId);
         }
         return type;
@@ -30,19 +30,24 @@ public sealed partial class Btf
     /// <summary>The size in bytes of any sized type (pointers are 8 bytes; BPF targets are 64-bit).</summary>
     public uint SizeOf(uint id)
     {
-        uint multiplier = 1;
+        var start = GetType(id);
+        ulong multiplier = 1;
+        Span<uint> arrays = stackalloc uint[MaxChainDepth + 1];
         for (int depth = 0; depth <= MaxChainDepth; depth++)
         {
             var type = SkipModifiersAndTypedefs(id);
             switch (type.Kind)
             {
                 case BtfKind.Int or BtfKind.Struct or BtfKind.Union or BtfKind.Enum or BtfKind.Enum64 or BtfKind.Float or BtfKind.Datasec:
-                    return checked(multiplier * type.Size);
+                    return CheckedSize(start, multiplier * type.Size);
                 case BtfKind.Ptr:
-                    return checked(multiplier * 8);
+                    return CheckedSize(start, multiplier * 8);
                 case BtfKind.Array:
+                    if (arrays.Slice(0, depth).IndexOf(type.Id) >= 0)
+                        throw Cyclic(type, "the array contains itself");
+                    arrays[depth] = type.Id;
                     var array = type.Array;
-                    multiplier = checked(multiplier * array.Count);
+                    multiplier = CheckedSize(start, multiplier * array.Count);
                     id = array.ElementTypeId;
                     continue;
                 case BtfKind.Var:
@@ -52,33 +57,49 @@ public sealed partial class Btf
                     throw new BtfException($"{type} has no size.");
             }
         }
-        throw new BtfException($"Type {id} nests arrays more than {MaxChainDepth} deep: the BTF is cyclic.");
+        throw Cyclic(start, $"it nests arrays more than {MaxChainDepth} deep");
     }
+
+    private static uint CheckedSize(BtfType type, ulong size) => size <= uint.MaxValue
+        ? (uint)size
+        : throw BtfException.At(type.RecordOffset, $"the size of {type} overflows 4 GiB (array counts multiply past what BTF can describe).");
+
+    /// <summary>"Malformed BTF at byte offset X: [id] Kind 'name' is cyclic: why." (for split BTF, the offset is in the blob that holds the type).</summary>
+    internal static BtfException Cyclic(BtfType type, string why) => BtfException.At(type.RecordOffset, $"{type} is cyclic: {why}.");
 
     /// <summary>
     /// The natural alignment of a type: the largest member alignment for composites, the element's
-    /// for arrays, the size (at most 8) for scalars. Packed structs are aligned 1 by the compiler
+    /// for arrays, the size (at most 16) for scalars. Packed structs are aligned 1 by the compiler
     /// only when declared so; BTF does not record it, so this is the natural one.
     /// </summary>
-    public uint AlignOf(uint id) => AlignOf(id, 0);
+    public uint AlignOf(uint id) => AlignOf(id, new Dictionary<uint, uint>(), 0);
 
-    private uint AlignOf(uint id, int depth)
+    // known: alignments computed in this call (0 while in progress), so shared members cost once and a
+    // struct holding itself by value is found rather than recursed into without end.
+    private uint AlignOf(uint id, Dictionary<uint, uint> known, int depth)
     {
-        if (depth > MaxChainDepth)
-            throw new BtfException($"Type {id} nests more than {MaxChainDepth} levels deep: the BTF is cyclic.");
         var type = SkipModifiersAndTypedefs(id);
+        if (depth > MaxChainDepth)
+            throw Cyclic(type, $"it nests more than {MaxChainDepth} levels deep");
         switch (type.Kind)
         {
-            case BtfKind.Int or BtfKind.Enum or BtfKind.Enum64 or BtfKind.Float:
+            case BtfKind.Int or BtfKind.Float:
+                // __int128 and long double are 16-aligned on x86_64, arm64 and the BPF target.
+                return Math.Min(Math.Max(type.Size, 1u), 16u);
+            case BtfKind.Enum or BtfKind.Enum64:
                 return Math.Min(Math.Max(type.Size, 1u), 8u);
             case BtfKind.Ptr:
                 return 8;
             case BtfKind.Array:
-                return AlignOf(type.Array.ElementTypeId, depth + 1);
+                return AlignOf(type.Array.ElementTypeId, known, depth + 1);
             case BtfKind.Struct or BtfKind.Union:
+                if (known.TryGetValue(type.Id, out uint done))
+                    return done != 0 ? done : throw Cyclic(type, "it contains itself by value");
+                known[type.Id] = 0;
                 uint align = 1;
                 for (int i = 0; i < type.Vlen; i++)
-                    align = Math.Max(align, AlignOf(type.GetMemberTypeId(i), depth + 1));
+                    align = Math.Max(align, AlignOf(type.GetMemberTypeId(i), known, depth + 1));
+                known[type.Id] = align;
                 return align;
             default:
                 throw new BtfException($"{type} has no alignment.");
@@ -95,13 +116,21 @@ public sealed partial class Btf
         var composite = SkipModifiersAndTypedefs(compositeId);
         if (!composite.IsComposite)
             throw new BtfException($"{composite} is not a struct or union, so it has no member '{name}'.");
-        return FindMember(composite, name, 0, path, 0);
+        return FindMember(composite, name, 0, path, new AnonymousSearch());
     }
 
-    private BtfMember? FindMember(BtfType composite, string name, uint baseBitOffset, List<int>? path, int depth)
+    // The anonymous composites being searched (a repeat is a cycle) and those already searched in
+    // vain (shared ones are searched once, so hostile BTF cannot make the search exponential).
+    private sealed class AnonymousSearch
     {
-        if (depth > MaxChainDepth)
-            throw new BtfException($"{composite} nests anonymous members more than {MaxChainDepth} deep: the BTF is cyclic.");
+        internal readonly HashSet<uint> OnPath = new();
+        internal readonly HashSet<uint> Exhausted = new();
+    }
+
+    private BtfMember? FindMember(BtfType composite, string name, uint baseBitOffset, List<int>? path, AnonymousSearch search)
+    {
+        if (search.OnPath.Count > MaxChainDepth)
+            throw Cyclic(composite, $"it nests anonymous members more than {MaxChainDepth} deep");
         for (int i = 0; i < composite.Vlen; i++)
         {
             var member = composite.GetMember(i);
@@ -113,12 +142,16 @@ public sealed partial class Btf
             if (member.Name.Length == 0)
             {
                 var inner = SkipModifiersAndTypedefs(member.TypeId);
-                if (!inner.IsComposite)
+                if (!inner.IsComposite || search.Exhausted.Contains(inner.Id))
                     continue;
+                if (!search.OnPath.Add(inner.Id))
+                    throw Cyclic(inner, "it contains itself through anonymous members");
                 path?.Add(i);
-                if (FindMember(inner, name, baseBitOffset + member.BitOffset, path, depth + 1) is { } found)
+                if (FindMember(inner, name, baseBitOffset + member.BitOffset, path, search) is { } found)
                     return found;
                 path?.RemoveAt(path.Count - 1);
+                search.OnPath.Remove(inner.Id);
+                search.Exhausted.Add(inner.Id);
             }
         }
         return null;

@@ -143,6 +143,18 @@ public sealed partial class Btf
 
     internal byte[] Data => _data;
 
+    /// <summary>The id of the type whose record holds byte <paramref name="offset"/>, or 0 outside the type section.</summary>
+    internal uint TypeIdAt(int offset)
+    {
+        int index = Array.BinarySearch(_typeOffsets, offset);
+        if (index < 0)
+            index = ~index - 1;
+        if (index < 0 || offset >= _stringStart && offset < _stringStart + _stringLength)
+            return 0;
+        var record = RecordBytes(_typeOffsets[index]);
+        return offset < _typeOffsets[index] + record.Length ? FirstTypeId + (uint)index : 0;
+    }
+
     /// <summary>The whole record (common part and trailer) of a type of this blob.</summary>
     internal ReadOnlySpan<byte> RecordBytes(int offset)
     {

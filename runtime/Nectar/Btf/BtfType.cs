@@ -102,9 +102,17 @@ public readonly struct BtfType : IEquatable<BtfType>
             throw new ArgumentOutOfRangeException(nameof(index));
         int at = _offset + Btf.TypeRecordLength + 12 * index;
         uint offset = Owner.ReadUInt32(at + 8);
-        return KindFlag
-            ? new BtfMember(Owner.GetString(Owner.ReadUInt32(at)), Owner.ReadUInt32(at + 4), offset & 0xFF_FFFF, offset >> 24)
-            : new BtfMember(Owner.GetString(Owner.ReadUInt32(at)), Owner.ReadUInt32(at + 4), offset, 0);
+        string name = Owner.GetString(Owner.ReadUInt32(at));
+        uint typeId = Owner.ReadUInt32(at + 4);
+        if (KindFlag)
+            return new BtfMember(name, typeId, offset & 0xFF_FFFF, offset >> 24);
+        // Without kind_flag, a bitfield is a member whose (typedef'd, qualified) type is an INT
+        // narrower than its storage or offset inside it: BTF's first bitfield encoding, which the
+        // kernel still accepts (and older pahole and hand-written BTF use).
+        var storage = Owner.SkipModifiersAndTypedefs(typeId);
+        if (storage.Kind == BtfKind.Int && (storage.IntOffset != 0 || storage.IntBits != storage.Size * 8))
+            return new BtfMember(name, typeId, offset + (uint)storage.IntOffset, (uint)storage.IntBits);
+        return new BtfMember(name, typeId, offset, 0);
     }
 
     internal uint GetMemberNameOffset(int index) => Owner.ReadUInt32(_offset + Btf.TypeRecordLength + 12 * index);
