@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Logging;
+using Nectar.Events;
+using Nectar.Links;
+using Nectar.Programs;
+
+namespace Nectar.Samples.ExecObserver;
+
+/// <summary>
+/// The exec observer's core, apart from its command line so that a test can run it: loads
+/// bpf/exec_observer.bpf.o, attaches the program of the chosen mode to sched_process_exec, and
+/// logs one line per exec through an <see cref="ILogger"/> whose category is the program's name:
+/// <c>task.pid: 82000, old_pid: 82000, linux_binprm.filename: /bin/sh, ctx.uid: 502</c>.
+/// Dispose detaches the program and unloads everything.
+/// </summary>
+public sealed class ExecObserverSession : IDisposable
+{
+    /// <summary>Where the build puts the object (BpfProgram items are copied to bpf/ in the output).</summary>
+    public static string DefaultObjectPath => Path.Combine(AppContext.BaseDirectory, "bpf", "exec_observer.bpf.o");
+
+    private readonly BpfObject _object;
+    private readonly EventPoller _poller;
+    private readonly BpfLink _link;
+    private readonly ILogger _logger;
+
+    public ExecObserverSession(ILoggerFactory loggerFactory, ExecObserverMode mode = ExecObserverMode.Btf, string? objectPath = null)
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        ProgramName = ProgramNameOf(mode);
+        _logger = loggerFactory.CreateLogger(ProgramName);
+        _object = BpfObject.Load(objectPath ?? DefaultObjectPath);
+        try
+        {
+            _poller = new EventPoller();
+            _poller.Add<ExecEvent>(_object.Maps["events"], OnExec);
+            Program = _object.Programs[ProgramName];
+            _link = Program.Attach();
+        }
+        catch
+        {
+            _poller?.Dispose();
+            _object.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The attached program's name, also the log category.</summary>
+    public string ProgramName { get; }
+
+    /// <summary>The attached program (its kernel id, for instance).</summary>
+    public BpfProgram Program { get; }
+
+    /// <summary>Execs observed and logged so far.</summary>
+    public long ExecsLogged { get; private set; }
+
+    /// <summary>Events the BPF side could not write because the ring buffer was full.</summary>
+    public ulong EventsDropped => _object.Variables["dropped"].Get<ulong>();
+
+    public static string ProgramNameOf(ExecObserverMode mode) => mode switch
+    {
+        ExecObserverMode.Btf => "btf_sched_process_exec",
+        ExecObserverMode.Raw => "raw_trace_sched_process_exec",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Choose ExecObserverMode.Btf or ExecObserverMode.Raw."),
+    };
+
+    /// <summary>The line for one exec: the decoded tracepoint arguments and the kernel's snapshot.</summary>
+    public static string Describe(in ExecEvent exec)
+        => $"task.pid: {exec.Pid}, old_pid: {exec.Args.OldPid}, linux_binprm.filename: {exec.FilenameString}, ctx.uid: {exec.Uid}";
+
+    /// <summary>Logs the execs that arrive within <paramref name="timeout"/>; returns how many.</summary>
+    public int Poll(TimeSpan timeout) => _poller.Poll(timeout);
+
+    /// <summary>Logs execs until <paramref name="cancellationToken"/> is cancelled.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) => _poller.RunAsync(cancellationToken);
+
+    private void OnExec(ref readonly ExecEvent exec)
+    {
+        ExecsLogged++;
+        _logger.Log(LogLevel.Information, default, Describe(in exec), null, static (message, _) => message);
+    }
+
+    public void Dispose()
+    {
+        _link.Dispose();
+        _poller.Dispose();
+        _object.Dispose();
+    }
+}

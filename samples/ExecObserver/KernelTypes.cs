@@ -1,0 +1,12 @@
+// What the generator makes for this sample, from kernel BTF at build time (see the .csproj).
+[assembly: Nectar.KernelType("task_struct")]
+[assembly: Nectar.KernelType("linux_binprm")]
+
+namespace Nectar.Samples.ExecObserver;
+
+/// <summary>
+/// The arguments of the sched_process_exec raw tracepoint as its context holds them (u64 args[3]):
+/// <c>P</c> (<c>struct task_struct *</c>), <c>OldPid</c> and <c>Bprm</c> (<c>struct linux_binprm *</c>).
+/// </summary>
+[RawTracepoint("sched_process_exec")]
+public partial struct SchedProcessExecArgs;
