@@ -17,7 +17,7 @@ root.SetAction(async result =>
 {
     if (KernelSupport.WhyUnavailable is { } reason)
     {
-        Console.Error.WriteLine($"ExecObserver: {reason} Run it as root (sudo) or with CAP_BPF and CAP_PERFMON.");
+        Console.Error.WriteLine($"ExecObserver: {reason}");
         return 77; // the conventional "cannot run here" code, as opposed to 1, a failure
     }
 
