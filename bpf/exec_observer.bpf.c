@@ -10,11 +10,12 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+#include "nectar_ring.h"
 
 #define EXEC_FILENAME_MAX 128
 
-// The record this program writes to its ring buffer `events` (a ring buffer map has no value
-// type of its own: the kernel refuses one).
+// The record this program writes to its ring buffer `events` (NECTAR_RING_RECORD below names it
+// for the tools: a ring buffer map has no value type of its own).
 struct exec_event {
     __u64 args[3];                    // the raw tracepoint arguments
     __u64 timestamp_ns;               // bpf_ktime_get_boot_ns()
@@ -27,6 +28,7 @@ struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
     __uint(max_entries, 256 * 1024);
 } events SEC(".maps");
+NECTAR_RING_RECORD(events, struct exec_event);
 
 // Set before load to observe only execs whose new pid is greater than this (0: every exec).
 const volatile __u32 min_pid = 0;

@@ -16,6 +16,7 @@ internal static class NectarCommand
         root.Subcommands.Add(CodegenCommand.Create());
         root.Subcommands.Add(TracepointsCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(TraceCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,116 @@
+using System.Buffers.Binary;
+using System.Text;
+using Nectar.Btf;
+
+namespace Nectar.Tool;
+
+/// <summary>
+/// Renders ring buffer records for `nectar trace`: field by field when the object names the
+/// ring's record type with NECTAR_RING_RECORD (bpf/include/nectar_ring.h: a global
+/// `__nectar_record_MAP` pointing to it) and that struct is simple (integers, enums, pointers, and
+/// arrays of those or of char) and no larger than the record; otherwise as hex.
+/// </summary>
+internal sealed class BtfRecordPrinter(Btf.Btf? btf)
+{
+    public const string RecordVariablePrefix = "__nectar_record_";
+
+    private readonly Dictionary<string, BtfType?> _recordTypes = new(StringComparer.Ordinal);
+
+    public string Format(string ring, ReadOnlySpan<byte> record)
+        => RecordTypeOf(ring) is { } type && type.Size <= record.Length ? FormatStruct(type, record) : FormatHex(record);
+
+    /// <summary>The struct a ring's records are, as NECTAR_RING_RECORD declared it; null when undeclared or not simple.</summary>
+    public BtfType? RecordTypeOf(string ring)
+    {
+        if (btf is null)
+            return null;
+        if (!_recordTypes.TryGetValue(ring, out var found))
+        {
+            found = null;
+            if (btf.FindByName(RecordVariablePrefix + ring, BtfKind.Var) is { } variable
+                && btf.SkipModifiersAndTypedefs(variable.TypeId) is { Kind: BtfKind.Ptr } pointer
+                && btf.SkipModifiersAndTypedefs(pointer.TypeId) is { Kind: BtfKind.Struct } record
+                && IsSimple(record))
+                found = record;
+            _recordTypes[ring] = found;
+        }
+        return found;
+    }
+
+    public static string FormatHex(ReadOnlySpan<byte> record) => $"{record.Length} bytes: {Convert.ToHexString(record).ToLowerInvariant()}";
+
+    private bool IsSimple(BtfType composite) => composite.Members.All(m => !m.IsBitfield && IsSimpleField(btf!.SkipModifiersAndTypedefs(m.TypeId)));
+
+    private bool IsSimpleField(BtfType type) => type.Kind switch
+    {
+        BtfKind.Int or BtfKind.Enum or BtfKind.Enum64 or BtfKind.Ptr => true,
+        BtfKind.Array => btf!.SkipModifiersAndTypedefs(type.Array.ElementTypeId) is var element && element.Kind is BtfKind.Int or BtfKind.Enum or BtfKind.Ptr,
+        _ => false,
+    };
+
+    private string FormatStruct(BtfType type, ReadOnlySpan<byte> record)
+    {
+        var text = new StringBuilder(type.Name).Append(" { ");
+        var members = type.Members;
+        for (int i = 0; i < members.Count; i++)
+        {
+            if (i > 0)
+                text.Append(", ");
+            var member = members[i];
+            var field = btf!.SkipModifiersAndTypedefs(member.TypeId);
+            text.Append(member.Name).Append(": ");
+            AppendField(text, field, record[(int)member.ByteOffset..]);
+        }
+        return text.Append(" }").ToString();
+    }
+
+    private void AppendField(StringBuilder text, BtfType field, ReadOnlySpan<byte> at)
+    {
+        if (field.Kind != BtfKind.Array)
+        {
+            AppendScalar(text, field, at);
+            return;
+        }
+        var element = btf!.SkipModifiersAndTypedefs(field.Array.ElementTypeId);
+        uint count = field.Array.Count;
+        if (element.Kind == BtfKind.Int && element.Size == 1 && (element.IntEncoding & BtfIntEncoding.Char) != 0 || element.Name == "char")
+        {
+            var bytes = at[..(int)count];
+            int end = bytes.IndexOf((byte)0);
+            text.Append('"').Append(Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end])).Append('"');
+            return;
+        }
+        uint size = btf.SizeOf(element.Id);
+        text.Append('[');
+        for (uint i = 0; i < count; i++)
+        {
+            if (i > 0)
+                text.Append(", ");
+            AppendScalar(text, element, at[(int)(i * size)..]);
+        }
+        text.Append(']');
+    }
+
+    private static void AppendScalar(StringBuilder text, BtfType type, ReadOnlySpan<byte> at)
+    {
+        if (type.Kind == BtfKind.Ptr)
+        {
+            text.Append("0x").Append(BinaryPrimitives.ReadUInt64LittleEndian(at).ToString("x"));
+            return;
+        }
+        bool signed = type.IsSigned;
+        switch (type.Size)
+        {
+            case 1: text.Append(signed ? (sbyte)at[0] : at[0]); break;
+            case 2: text.Append(signed ? BinaryPrimitives.ReadInt16LittleEndian(at) : BinaryPrimitives.ReadUInt16LittleEndian(at)); break;
+            case 4: text.Append(signed ? BinaryPrimitives.ReadInt32LittleEndian(at) : BinaryPrimitives.ReadUInt32LittleEndian(at)); break;
+            case 8:
+                if (signed)
+                    text.Append(BinaryPrimitives.ReadInt64LittleEndian(at));
+                else
+                    text.Append(BinaryPrimitives.ReadUInt64LittleEndian(at));
+                break;
+            default: text.Append("0x").Append(Convert.ToHexString(at[..(int)type.Size]).ToLowerInvariant()); break;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Nectar.Events;
+using Nectar.Interop;
+using Nectar.Links;
+using Nectar.Logging;
+using Nectar.Maps;
+using Nectar.Programs;
+
+namespace Nectar.Tool;
+
+/// <summary>
+/// `nectar trace OBJ`: loads any BPF object, attaches every program, and prints what it sends
+/// until Ctrl-C: each ring buffer's records (typed through the object's BTF when simple, else
+/// hex) and its nectar_log lines. Exit codes: 0 stopped by Ctrl-C or --duration; 1 unreadable
+/// object or bad arguments; 2 a program did not load or attach; 77 BPF not usable here.
+/// </summary>
+internal static class TraceCommand
+{
+    public const int ExitBadInput = 1;
+    public const int ExitLoadOrAttach = 2;
+    public const int ExitUnavailable = 77;
+
+    internal static Command Create()
+    {
+        var file = new Argument<FileInfo>("object") { Description = "A BPF object file (clang -target bpf -g), e.g. bpf/exec_observer.bpf.o." };
+        var hex = new Option<bool>("--hex") { Description = "Print records as hex even when the object's BTF describes them." };
+        var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds instead of waiting for Ctrl-C." };
+        var command = new Command("trace", "Load a BPF object, attach all its programs, and print its ring buffer records and log lines until Ctrl-C.") { file, hex, duration };
+        command.SetAction(result => Run(result.GetValue(file)!, result.GetValue(hex), result.GetValue(duration)));
+        return command;
+    }
+
+    private static int Run(FileInfo file, bool hex, double? durationSeconds)
+    {
+        if (durationSeconds is <= 0)
+            return Fail(ExitBadInput, "--duration must be a positive number of seconds.");
+        BpfObjectSpec spec;
+        try
+        {
+            spec = BpfObjectSpec.Read(file.FullName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Elf.ElfException or Btf.BtfException)
+        {
+            return Fail(ExitBadInput, e.Message);
+        }
+        if (KernelSupport.WhyUnavailable is { } reason)
+            return Fail(ExitUnavailable, reason);
+
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddNectarConsole());
+        var links = new List<BpfLink>();
+        BpfObject? obj = null;
+        try
+        {
+            obj = BpfObject.Load(spec);
+            using var poller = new EventPoller();
+            var printer = new BtfRecordPrinter(hex ? null : spec.Btf);
+            var rings = obj.Maps.Values.Where(m => m.Type == MapType.RingBuf && m.Name != BpfLog.RingMap).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+            foreach (var ring in rings)
+            {
+                string name = ring.Name;
+                poller.Add(ring, record => Console.Out.WriteLine($"{name}: {printer.Format(name, record)}"));
+            }
+            using var log = obj.Maps.ContainsKey(BpfLog.RingMap) ? BpfLogReader.Attach(poller, obj, loggerFactory) : null;
+
+            foreach (var program in obj.Programs.Values.OrderBy(p => p.Name, StringComparer.Ordinal))
+            {
+                try
+                {
+                    links.Add(program.Attach());
+                }
+                catch (Exception e) when (e is BpfException or NotSupportedException or ArgumentException)
+                {
+                    return Fail(ExitLoadOrAttach, $"program '{program.Name}' ({program.Section.Name}) did not attach: {e.Message}");
+                }
+            }
+            Console.Error.WriteLine($"nectar trace: {links.Count} program(s) of {file.Name} attached; printing {string.Join(", ", rings.Select(r => r.Name).Append(log is null ? null : "log lines").OfType<string>().DefaultIfEmpty("nothing (no ring buffer)"))}. Ctrl-C to stop.");
+
+            using var stop = durationSeconds is { } seconds ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
+            using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            void Stop(PosixSignalContext signal)
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            }
+            try
+            {
+                poller.RunAsync(stop.Token).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C or --duration: detach below.
+            }
+            return 0;
+        }
+        catch (Exception e) when (e is BpfException or Elf.ElfException or Btf.BtfException)
+        {
+            return Fail(ExitLoadOrAttach, e.Message.ReplaceLineEndings(" "));
+        }
+        finally
+        {
+            foreach (var link in links)
+                link.Dispose();
+            obj?.Dispose();
+        }
+    }
+
+    private static int Fail(int exitCode, string message)
+    {
+        Console.Error.WriteLine($"nectar trace: {message}");
+        return exitCode;
+    }
+}
