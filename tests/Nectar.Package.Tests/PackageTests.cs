@@ -1,0 +1,128 @@
+using System.IO.Compression;
+using Nectar.Btf;
+using Nectar.Testing;
+
+namespace Nectar.Package.Tests;
+
+/// <summary>
+/// `dotnet pack` makes the runtime package (generator inside, MSBuild glue, BPF headers) and the
+/// tool package; a throwaway project that references the runtime package from a local folder
+/// uses the generator and the BpfProgram build, and builds with zero warnings.
+/// </summary>
+public sealed class PackageTests : IDisposable
+{
+    private static readonly string Root = Path.GetFullPath(Path.Combine(Fixtures.Directory, "..", ".."));
+    private static readonly string Configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+    private readonly string _scratch = Directory.CreateTempSubdirectory("nectar-package-").FullName;
+
+    [Fact]
+    public void A_project_referencing_the_packed_runtime_uses_the_generator_and_builds_with_zero_warnings()
+    {
+        string feed = Path.Combine(_scratch, "feed");
+        Dotnet(Root, "pack", "runtime/Nectar/Nectar.csproj", "-c", Configuration, "-o", feed);
+        Dotnet(Root, "pack", "tools/Nectar.Tool/Nectar.Tool.csproj", "-c", Configuration, "-o", feed);
+
+        var runtimeEntries = Entries(Path.Combine(feed, "Nectar.0.1.0.nupkg"));
+        Assert.Contains("lib/net10.0/Nectar.dll", runtimeEntries);
+        Assert.Contains("analyzers/dotnet/cs/Nectar.Generator.dll", runtimeEntries);
+        Assert.Contains("build/Nectar.props", runtimeEntries);
+        Assert.Contains("build/Nectar.targets", runtimeEntries);
+        Assert.Contains("bpf/include/vmlinux.h", runtimeEntries);
+        Assert.Contains("bpf/include/nectar_log.h", runtimeEntries);
+        Assert.Contains("bpf/build.sh", runtimeEntries);
+        var toolEntries = Entries(Path.Combine(feed, "Nectar.Tool.0.1.0.nupkg"));
+        Assert.Contains("tools/net10.0/any/DotnetToolSettings.xml", toolEntries);
+        Assert.Contains("tools/net10.0/any/Nectar.Tool.dll", toolEntries);
+
+        string app = WriteThrowawayProject(feed);
+        var build = Dotnet(app, "build", "-c", "Debug");
+        Assert.Contains(" 0 Warning(s)", build.Output);
+
+        // The generated struct has the kernel's size, read from the BTF the project named.
+        var run = Dotnet(app, "bin/Debug/net10.0/app.dll");
+        Assert.Equal($"task_struct {Fixtures.VmlinuxBtf.FindByName("task_struct", BtfKind.Struct)!.Value.Size}", run.Output.Trim());
+
+        // The package's build targets compiled the BpfProgram item and copied it to the output.
+        if (Clang.IsInstalled || KernelRequirement.Required)
+        {
+            byte[] probe = File.ReadAllBytes(Path.Combine(app, "bin/Debug/net10.0/bpf/probe.bpf.o"));
+            Assert.Equal("\u007fELF"u8.ToArray(), probe[..4]);
+        }
+    }
+
+    private string WriteThrowawayProject(string feed)
+    {
+        string app = Path.Combine(_scratch, "app");
+        Directory.CreateDirectory(app);
+        File.WriteAllBytes(Path.Combine(app, "vmlinux.btf"), Fixtures.VmlinuxBtfBytes);
+        // The local feed first; the machine's package cache as a second local source for the
+        // package's own dependencies (offline). A fresh packages folder, so that no cached older
+        // Nectar 0.1.0 is reused.
+        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+            <configuration>
+              <config><add key="globalPackagesFolder" value="{Path.Combine(_scratch, "packages")}" /></config>
+              <packageSources>
+                <clear />
+                <add key="feed" value="{feed}" />
+                <add key="cache" value="{cache}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(app, "app.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <NectarBtf>vmlinux.btf</NectarBtf>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Nectar" Version="0.1.0" />
+              </ItemGroup>
+              <ItemGroup Condition="'{(Clang.IsInstalled || KernelRequirement.Required).ToString().ToLowerInvariant()}' == 'true'">
+                <BpfProgram Include="probe.bpf.c" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), """
+            [assembly: Nectar.KernelType("task_struct")]
+            Console.WriteLine($"task_struct {System.Runtime.CompilerServices.Unsafe.SizeOf<Nectar.Kernel.task_struct>()}");
+            """);
+        File.WriteAllText(Path.Combine(app, "probe.bpf.c"), """
+            #include "vmlinux.h"
+            #include <bpf/bpf_helpers.h>
+            #include "nectar_ring.h"
+
+            struct probe_event { __u32 pid; };
+            struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } events SEC(".maps");
+            NECTAR_RING_RECORD(events, struct probe_event);
+
+            SEC("raw_tp/sys_enter")
+            int probe(void *ctx) { return 0; }
+
+            char LICENSE[] SEC("license") = "GPL";
+            """);
+        return app;
+    }
+
+    private static HashSet<string> Entries(string package)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        return zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static Processes.Result Dotnet(string directory, params string[] arguments)
+    {
+        string host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
+        string[] quiet = arguments[0] is "pack" or "build" ? ["-nodeReuse:false", "--disable-build-servers", "-p:NuGetAudit=false"] : [];
+        var result = Processes.Run(host, [.. arguments, .. quiet], directory, TimeSpan.FromMinutes(3));
+        Assert.True(result.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} failed ({result.ExitCode}):\n{result.Output}\n{result.Error}");
+        return result;
+    }
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+}
