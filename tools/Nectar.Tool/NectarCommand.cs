@@ -9,6 +9,9 @@ internal static class NectarCommand
     {
         var root = new RootCommand("nectar: BTF dumps, code generation, tracepoints, and inspection of BPF programs, maps and links.");
         root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(ProgCommand.Create());
+        root.Subcommands.Add(MapCommand.Create());
+        root.Subcommands.Add(LinkCommand.Create());
         root.Subcommands.Add(CodegenCommand.Create());
         root.Subcommands.Add(TracepointsCommand.Create());
         root.Subcommands.Add(new Command("bench", "Benchmarks that print figures.") { BenchCodegenCommand.Create() });

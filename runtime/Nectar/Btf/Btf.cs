@@ -14,7 +14,7 @@ namespace Nectar.Btf;
 /// </summary>
 public sealed partial class Btf
 {
-    internal const int TypeRecordLength = 12;
+    internal const int TypeRecordLength = BtfRecord.HeaderLength;
 
     private readonly byte[] _data;
     private readonly int _stringStart;
@@ -141,6 +141,15 @@ public sealed partial class Btf
         return rest.Slice(0, rest.IndexOf((byte)0));
     }
 
+    internal byte[] Data => _data;
+
+    /// <summary>The whole record (common part and trailer) of a type of this blob.</summary>
+    internal ReadOnlySpan<byte> RecordBytes(int offset)
+    {
+        uint info = ReadUInt32(offset + 4);
+        return new ReadOnlySpan<byte>(_data, offset, TypeRecordLength + BtfRecord.TrailerLength(BtfRecord.KindOf(info), BtfRecord.VlenOf(info)));
+    }
+
     internal uint ReadUInt32(int offset) => BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(_data, offset, 4));
 
     private int LocateString(uint offset)
@@ -179,20 +188,13 @@ public sealed partial class Btf
                 throw BtfException.At(position, $"a type record needs 12 bytes but only {end - position} remain in the type section (truncated).");
             uint nameOffset = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(position));
             uint info = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(position + 4));
-            var kind = (BtfKind)((info >> 24) & 0x1F);
-            int vlen = (int)(info & 0xFFFF);
+            var kind = BtfRecord.KindOf(info);
+            int vlen = BtfRecord.VlenOf(info);
             if (nameOffset >= stringLimit)
                 throw BtfException.At(position, $"type #{offsets.Count + 1} has name offset {nameOffset}, past the string section ({stringLimit} bytes).");
-            int extra = kind switch
-            {
-                BtfKind.Int or BtfKind.Var or BtfKind.DeclTag => 4,
-                BtfKind.Array => 12,
-                BtfKind.Struct or BtfKind.Union or BtfKind.Datasec or BtfKind.Enum64 => 12 * vlen,
-                BtfKind.Enum or BtfKind.FuncProto => 8 * vlen,
-                BtfKind.Ptr or BtfKind.Fwd or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const or BtfKind.Restrict
-                    or BtfKind.Func or BtfKind.Float or BtfKind.TypeTag => 0,
-                _ => throw BtfException.At(position + 4, $"type #{offsets.Count + 1} has unknown kind {(int)kind}; this BTF may come from a newer kernel than Nectar knows."),
-            };
+            int extra = BtfRecord.TrailerLength(kind, vlen);
+            if (extra < 0)
+                throw BtfException.At(position + 4, $"type #{offsets.Count + 1} has unknown kind {(int)kind}; this BTF may come from a newer kernel than Nectar knows.");
             if (end - position - TypeRecordLength < extra)
                 throw BtfException.At(position, $"type #{offsets.Count + 1} ({kind}, vlen {vlen}) needs {extra} more bytes than the type section holds (truncated).");
             offsets.Add(position);

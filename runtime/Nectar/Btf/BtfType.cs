@@ -25,6 +25,9 @@ public readonly struct BtfType : IEquatable<BtfType>
 
     public bool IsVoid => Id == 0;
 
+    /// <summary>Where the record starts in <see cref="Owner"/>'s bytes.</summary>
+    internal int RecordOffset => _offset;
+
     private uint Info => IsVoid ? 0 : Owner.ReadUInt32(_offset + 4);
 
     public BtfKind Kind => (BtfKind)((Info >> 24) & 0x1F);
@@ -105,6 +108,9 @@ public readonly struct BtfType : IEquatable<BtfType>
     }
 
     internal uint GetMemberNameOffset(int index) => Owner.ReadUInt32(_offset + Btf.TypeRecordLength + 12 * index);
+
+    /// <summary>The member's offset word as stored (with kind_flag: bitfield size in the top 8 bits).</summary>
+    internal uint GetMemberRawOffset(int index) => Owner.ReadUInt32(_offset + Btf.TypeRecordLength + 12 * index + 8);
 
     internal uint GetMemberTypeId(int index) => Owner.ReadUInt32(_offset + Btf.TypeRecordLength + 12 * index + 4);
 

@@ -116,6 +116,82 @@ public sealed unsafe class BpfMap : IDisposable
     /// <summary>Typed delete.</summary>
     public bool Delete<TKey>(in TKey key) where TKey : unmanaged => Delete(AsBytes(in key));
 
+    /// <summary>
+    /// The keys, read one BPF_MAP_GET_NEXT_KEY at a time. Like any walk of a live map, it may miss
+    /// or repeat keys that other writers add or delete meanwhile; if the current key is deleted, the
+    /// kernel restarts from the first key, so a walk of a map being emptied can repeat keys.
+    /// </summary>
+    public IEnumerable<TKey> Keys<TKey>() where TKey : unmanaged
+    {
+        CheckSizes(System.Runtime.CompilerServices.Unsafe.SizeOf<TKey>(), 0, 0, "value");
+        TKey current = default;
+        bool first = true;
+        while (TryGetNextKey(first, current, out var next))
+        {
+            first = false;
+            current = next;
+            yield return next;
+        }
+    }
+
+    private bool TryGetNextKey<TKey>(bool first, in TKey current, out TKey next) where TKey : unmanaged
+    {
+        next = default;
+        return TryGetNextKey(first ? default : AsBytes(in current), MemoryMarshal.AsBytes(new Span<TKey>(ref next)));
+    }
+
+    /// <summary>Every key with its value (keys that vanish between listing and lookup are skipped).</summary>
+    public IEnumerable<KeyValuePair<TKey, TValue>> Entries<TKey, TValue>() where TKey : unmanaged where TValue : unmanaged
+    {
+        foreach (var key in Keys<TKey>())
+        {
+            if (TryLookup(in key, out TValue value))
+                yield return new(key, value);
+        }
+    }
+
+    /// <summary>Whether this is a per-CPU map, whose values hold one slot per possible CPU.</summary>
+    public bool IsPerCpu => Type is MapType.PerCpuArray or MapType.PerCpuHash or MapType.LruPerCpuHash or MapType.PerCpuCgroupStorage;
+
+    /// <summary>
+    /// Per-CPU lookup: one value per possible CPU (<see cref="PossibleCpus.Count"/>), index = CPU number.
+    /// Returns null when there is no such element.
+    /// </summary>
+    public TValue[]? LookupPerCpu<TKey, TValue>(in TKey key) where TKey : unmanaged where TValue : unmanaged
+    {
+        int stride = PerCpuStride<TValue>();
+        var buffer = new byte[ValueBytes];
+        if (!TryLookup(AsBytes(in key), buffer))
+            return null;
+        var values = new TValue[PossibleCpus.Count];
+        for (int cpu = 0; cpu < values.Length; cpu++)
+            values[cpu] = MemoryMarshal.Read<TValue>(buffer.AsSpan(cpu * stride));
+        return values;
+    }
+
+    /// <summary>Per-CPU update: <paramref name="values"/> holds one value per possible CPU.</summary>
+    public void UpdatePerCpu<TKey, TValue>(in TKey key, ReadOnlySpan<TValue> values, UpdateFlags flags = UpdateFlags.Any)
+        where TKey : unmanaged where TValue : unmanaged
+    {
+        int stride = PerCpuStride<TValue>();
+        if (values.Length != PossibleCpus.Count)
+            throw new ArgumentException($"Map '{Name}' is per-CPU: give one value for each of the {PossibleCpus.Count} possible CPUs; got {values.Length}.");
+        var buffer = new byte[ValueBytes];
+        for (int cpu = 0; cpu < values.Length; cpu++)
+            MemoryMarshal.Write(buffer.AsSpan(cpu * stride), in values[cpu]);
+        Update(AsBytes(in key), buffer, flags);
+    }
+
+    /// <summary>Each CPU's slot is the value rounded up to 8 bytes.</summary>
+    private int PerCpuStride<TValue>() where TValue : unmanaged
+    {
+        if (!IsPerCpu)
+            throw new InvalidOperationException($"Map '{Name}' is a {Type} map, not per-CPU; use TryLookup and Update.");
+        if (sizeof(TValue) != ValueSize)
+            throw new ArgumentException($"Map '{Name}' has {ValueSize}-byte values; {typeof(TValue).Name} is {sizeof(TValue)} bytes.");
+        return (int)((ValueSize + 7) & ~7u);
+    }
+
     /// <summary>Makes the map read-only for user space (BPF_MAP_FREEZE), as .rodata is after load.</summary>
     public void Freeze()
     {

@@ -1,0 +1,24 @@
+// Sections Nectar recognises as programs but does not load yet, next to one it does: the object
+// still loads, the others are reported as not yet supported and never loaded as something else.
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+SEC("xdp")
+int pass_packets(struct xdp_md *ctx)
+{
+    return XDP_PASS;
+}
+
+SEC("uprobe//bin/true:main")
+int probe_true(void *ctx)
+{
+    return 0;
+}
+
+SEC("raw_tp/sys_enter")
+int supported_one(void *ctx)
+{
+    return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

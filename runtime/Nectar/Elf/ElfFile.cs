@@ -1,0 +1,160 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Nectar.Elf;
+
+/// <summary>
+/// A relocatable ELF64 little-endian file for EM_BPF, as clang writes it: section headers, the
+/// symbol table and relocation sections. Every offset and size is checked against the file
+/// before it is read, so a truncated or corrupt object is an <see cref="ElfException"/>.
+/// </summary>
+public sealed class ElfFile
+{
+    private const ushort MachineBpf = 247;
+    private const int HeaderSize = 64;
+    private const int SectionHeaderSize = 64;
+    private const int SymbolSize = 24;
+    private const int RelocationSize = 16;
+
+    private readonly byte[] _image;
+    private readonly string _origin;
+
+    private ElfFile(byte[] image, string origin)
+    {
+        _image = image;
+        _origin = origin;
+        Sections = ReadSections();
+        Symbols = ReadSymbols();
+    }
+
+    public IReadOnlyList<ElfSection> Sections { get; }
+
+    /// <summary>The symbol table (.symtab); index 0 is the null symbol.</summary>
+    public IReadOnlyList<ElfSymbol> Symbols { get; }
+
+    /// <summary>Reads an object file from disk.</summary>
+    public static ElfFile Read(string path) => new(File.ReadAllBytes(path), path);
+
+    /// <summary>Reads an object from memory; <paramref name="origin"/> names it in errors.</summary>
+    public static ElfFile Parse(byte[] image, string origin = "the BPF object") => new(image, origin);
+
+    public ElfSection? FindSection(string name) => Sections.FirstOrDefault(s => s.Name == name);
+
+    /// <summary>The bytes of a section; empty for SHT_NOBITS (.bss), whose size is only declared.</summary>
+    public ReadOnlySpan<byte> Contents(ElfSection section) =>
+        section.Type == ElfSectionType.NoBits ? default : _image.AsSpan((int)section.Offset, (int)section.Size);
+
+    /// <summary>The relocations that apply to <paramref name="target"/> (from its .rel section), if any.</summary>
+    public IReadOnlyList<ElfRelocation> RelocationsFor(ElfSection target)
+    {
+        var relocations = new List<ElfRelocation>();
+        foreach (var section in Sections)
+        {
+            if (section.Type == ElfSectionType.RelocationsWithAddends && section.Info == target.Index)
+                throw Error($"section '{section.Name}' has relocations with addends (SHT_RELA), which clang never emits for BPF");
+            if (section.Type != ElfSectionType.Relocations || section.Info != target.Index)
+                continue;
+            var data = Contents(section);
+            for (int offset = 0; offset + RelocationSize <= data.Length; offset += RelocationSize)
+            {
+                ulong at = BinaryPrimitives.ReadUInt64LittleEndian(data[offset..]);
+                ulong info = BinaryPrimitives.ReadUInt64LittleEndian(data[(offset + 8)..]);
+                int symbol = (int)Math.Min(info >> 32, int.MaxValue);
+                if (symbol >= Symbols.Count)
+                    throw Error($"relocation {offset / RelocationSize} of section '{section.Name}' names symbol {symbol}, but the symbol table has {Symbols.Count}");
+                if (at >= target.Size)
+                    throw Error($"relocation {offset / RelocationSize} of section '{section.Name}' points at offset {at}, past the end of '{target.Name}' ({target.Size} bytes)");
+                relocations.Add(new ElfRelocation(at, (ElfRelocationType)(uint)info, Symbols[symbol]));
+            }
+        }
+        return relocations;
+    }
+
+    private ElfException Error(string problem) => new($"{_origin}: {problem}.");
+
+    private IReadOnlyList<ElfSection> ReadSections()
+    {
+        var image = _image.AsSpan();
+        if (image.Length < HeaderSize || image[0] != 0x7F || image[1] != (byte)'E' || image[2] != (byte)'L' || image[3] != (byte)'F')
+            throw Error("not an ELF file (no \\x7fELF magic at offset 0); compile BPF programs with clang -target bpf -c");
+        if (image[4] != 2)
+            throw Error($"ELF class {image[4]} at offset 4 is not ELFCLASS64");
+        if (image[5] != 1)
+            throw Error($"ELF data encoding {image[5]} at offset 5 is not little-endian; compile with -target bpf (or bpfel), not bpfeb");
+        ushort machine = BinaryPrimitives.ReadUInt16LittleEndian(image[18..]);
+        if (machine != MachineBpf)
+            throw Error($"machine {machine} at offset 18 is not EM_BPF ({MachineBpf}); compile with clang -target bpf");
+
+        ulong sectionTable = BinaryPrimitives.ReadUInt64LittleEndian(image[40..]);
+        ushort entrySize = BinaryPrimitives.ReadUInt16LittleEndian(image[58..]);
+        ushort count = BinaryPrimitives.ReadUInt16LittleEndian(image[60..]);
+        ushort namesIndex = BinaryPrimitives.ReadUInt16LittleEndian(image[62..]);
+        if (entrySize != SectionHeaderSize)
+            throw Error($"section header size {entrySize} at offset 58 is not {SectionHeaderSize}");
+        CheckRange(sectionTable, (ulong)count * SectionHeaderSize, "the section header table");
+        if (namesIndex >= count)
+            throw Error($"section name table index {namesIndex} at offset 62 is past the {count} sections");
+
+        var headers = new (uint Name, ElfSectionType Type, ulong Flags, ulong Offset, ulong Size, uint Link, uint Info, ulong EntrySize)[count];
+        for (int i = 0; i < count; i++)
+        {
+            var h = image.Slice((int)sectionTable + i * SectionHeaderSize, SectionHeaderSize);
+            headers[i] = (BinaryPrimitives.ReadUInt32LittleEndian(h), (ElfSectionType)BinaryPrimitives.ReadUInt32LittleEndian(h[4..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(h[8..]), BinaryPrimitives.ReadUInt64LittleEndian(h[24..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(h[32..]), BinaryPrimitives.ReadUInt32LittleEndian(h[40..]),
+                BinaryPrimitives.ReadUInt32LittleEndian(h[44..]), BinaryPrimitives.ReadUInt64LittleEndian(h[56..]));
+            if (headers[i].Type != ElfSectionType.NoBits && headers[i].Type != ElfSectionType.Null)
+                CheckRange(headers[i].Offset, headers[i].Size, $"section {i}");
+        }
+
+        var names = headers[namesIndex];
+        var nameTable = image.Slice((int)names.Offset, (int)names.Size);
+        var sections = new ElfSection[count];
+        for (int i = 0; i < count; i++)
+        {
+            var h = headers[i];
+            string name = ReadString(nameTable, h.Name, $"the name of section {i}");
+            sections[i] = new ElfSection(i, name, h.Type, h.Flags, h.Offset, h.Size, h.Link, h.Info, h.EntrySize);
+        }
+        return sections;
+    }
+
+    private IReadOnlyList<ElfSymbol> ReadSymbols()
+    {
+        var table = Sections.FirstOrDefault(s => s.Type == ElfSectionType.SymbolTable);
+        if (table is null)
+            return [];
+        if (table.Link >= Sections.Count)
+            throw Error($"symbol table '{table.Name}' links to string table {table.Link}, past the {Sections.Count} sections");
+        var strings = Contents(Sections[(int)table.Link]);
+        var data = Contents(table);
+        var symbols = new ElfSymbol[data.Length / SymbolSize];
+        for (int i = 0; i < symbols.Length; i++)
+        {
+            var s = data.Slice(i * SymbolSize, SymbolSize);
+            string name = ReadString(strings, BinaryPrimitives.ReadUInt32LittleEndian(s), $"the name of symbol {i}");
+            byte info = s[4];
+            ushort section = BinaryPrimitives.ReadUInt16LittleEndian(s[6..]);
+            symbols[i] = new ElfSymbol(i, name, (ElfSymbolType)(info & 0xF), (ElfSymbolBinding)(info >> 4), section,
+                BinaryPrimitives.ReadUInt64LittleEndian(s[8..]), BinaryPrimitives.ReadUInt64LittleEndian(s[16..]));
+        }
+        return symbols;
+    }
+
+    private string ReadString(ReadOnlySpan<byte> table, uint offset, string what)
+    {
+        if (offset >= table.Length)
+            throw Error($"{what} is at string offset {offset}, past the end of its string table ({table.Length} bytes)");
+        var rest = table[(int)offset..];
+        int end = rest.IndexOf((byte)0);
+        if (end < 0)
+            throw Error($"{what} at string offset {offset} is not NUL-terminated");
+        return Encoding.UTF8.GetString(rest[..end]);
+    }
+
+    private void CheckRange(ulong offset, ulong size, string what)
+    {
+        if (offset > (ulong)_image.Length || size > (ulong)_image.Length - offset)
+            throw Error($"{what} (offset {offset}, {size} bytes) lies past the end of the file ({_image.Length} bytes); the file is truncated or corrupt");
+    }
+}

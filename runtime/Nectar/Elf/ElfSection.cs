@@ -1,0 +1,27 @@
+namespace Nectar.Elf;
+
+/// <summary>One section header of an ELF file, with its name resolved.</summary>
+public sealed record ElfSection(int Index, string Name, ElfSectionType Type, ulong Flags, ulong Offset, ulong Size, uint Link, uint Info, ulong EntrySize)
+{
+    /// <summary>SHF_EXECINSTR: the section holds BPF instructions.</summary>
+    public bool IsExecutable => (Flags & 0x4) != 0;
+
+    /// <summary>SHF_ALLOC: the section is part of the loaded image.</summary>
+    public bool IsAllocated => (Flags & 0x2) != 0;
+
+    /// <summary>SHF_WRITE.</summary>
+    public bool IsWritable => (Flags & 0x1) != 0;
+}
+
+/// <summary>The section types (sh_type) a BPF object uses.</summary>
+public enum ElfSectionType : uint
+{
+    Null = 0,
+    ProgBits = 1,
+    SymbolTable = 2,
+    StringTable = 3,
+    RelocationsWithAddends = 4,
+    NoBits = 8,
+    Relocations = 9,
+    LlvmAddrsig = 0x6FFF4C03,
+}

@@ -1,0 +1,45 @@
+namespace Nectar.Maps;
+
+/// <summary>Where a map came from in its object: BTF-defined (.maps), legacy (maps), or global data.</summary>
+public enum MapOrigin
+{
+    BtfDefined,
+    Legacy,
+    GlobalData,
+}
+
+/// <summary>Whether a map is pinned in bpffs (LIBBPF_PIN_BY_NAME) and so shared across loads.</summary>
+public enum MapPinning
+{
+    None = 0,
+    ByName = 1,
+}
+
+/// <summary>
+/// A map as a BPF object declares it, before it is created: the arguments of BPF_MAP_CREATE plus
+/// what the loader does around it (initial contents for global data, freezing .rodata, pinning).
+/// </summary>
+public sealed class MapDefinition
+{
+    public MapDefinition(string name, MapSpec spec, MapOrigin origin)
+    {
+        Name = name;
+        Spec = spec;
+        Origin = origin;
+    }
+
+    /// <summary>The name programs and users know the map by: the variable's name, or the section (".bss").</summary>
+    public string Name { get; }
+
+    public MapSpec Spec { get; set; }
+
+    public MapOrigin Origin { get; }
+
+    /// <summary>For global data: the value stored at key 0 when the map is created (set variables here before load).</summary>
+    public byte[]? InitialValue { get; init; }
+
+    /// <summary>True for .rodata and .rodata.*: frozen after its initial value is stored, so the verifier may trust it.</summary>
+    public bool FreezeAfterCreate { get; init; }
+
+    public MapPinning Pinning { get; init; }
+}

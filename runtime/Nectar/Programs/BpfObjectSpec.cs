@@ -1,0 +1,216 @@
+using System.Buffers.Binary;
+using System.Text;
+using Nectar.Elf;
+using Nectar.Interop;
+using Nectar.Maps;
+
+namespace Nectar.Programs;
+
+/// <summary>
+/// A BPF object as read from its ELF file, before anything reaches the kernel: its programs
+/// (linked), maps and global variables. Change global variables and map definitions here, then
+/// <see cref="Load"/>. Reading never needs privileges.
+/// </summary>
+public sealed class BpfObjectSpec
+{
+    private const string LegacyMapsSection = "maps";
+
+    private readonly Dictionary<string, MapDefinition> _maps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ProgramSpec> _programs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GlobalVariable> _variables = new(StringComparer.Ordinal);
+
+    private BpfObjectSpec(ElfFile elf, string name)
+    {
+        Elf = elf;
+        Name = name;
+        License = ReadLicense();
+        KernelVersion = ReadVersion();
+        Btf = Elf.FindSection(".BTF") is { } btf ? Nectar.Btf.Btf.Parse(Elf.Contents(btf).ToArray()) : null;
+        ReadLegacyMaps();
+        ReadBtfMaps();
+        ReadGlobalData();
+        ReadPrograms();
+    }
+
+    /// <summary>The object's name: its file name without .bpf.o. Prefixes the kernel names of its data maps.</summary>
+    public string Name { get; }
+
+    /// <summary>The `license` section ("GPL", "Dual BSD/GPL"); empty when absent.</summary>
+    public string License { get; }
+
+    /// <summary>The `version` section, or 0.</summary>
+    public uint KernelVersion { get; }
+
+    public ElfFile Elf { get; }
+
+    /// <summary>The object's own BTF (.BTF), present when it was compiled with -g.</summary>
+    public Btf.Btf? Btf { get; }
+
+    public IReadOnlyDictionary<string, ProgramSpec> Programs => _programs;
+
+    /// <summary>Maps by name: BTF-defined and legacy maps by variable name, global data by section (".rodata", ".bss").</summary>
+    public IReadOnlyDictionary<string, MapDefinition> Maps => _maps;
+
+    /// <summary>Global variables by name (.data, .rodata, .bss and their .name variants).</summary>
+    public IReadOnlyDictionary<string, GlobalVariable> Variables => _variables;
+
+    public static BpfObjectSpec Read(string path) => new(ElfFile.Read(path), ObjectName(path));
+
+    public static BpfObjectSpec Parse(byte[] image, string name) => new(ElfFile.Parse(image, name), name);
+
+    /// <summary>Creates the maps, loads the programs; see <see cref="BpfObject.Load(BpfObjectSpec, BpfLoadOptions?)"/>.</summary>
+    public BpfObject Load(BpfLoadOptions? options = null) => BpfObject.Load(this, options);
+
+    private static string ObjectName(string path)
+    {
+        string file = Path.GetFileName(path);
+        foreach (var suffix in new[] { ".bpf.o", ".o" })
+        {
+            if (file.EndsWith(suffix, StringComparison.Ordinal))
+                return file[..^suffix.Length];
+        }
+        return file;
+    }
+
+    private string ReadLicense()
+    {
+        if (Elf.FindSection("license") is not { } section)
+            return "";
+        return CString.Decode(Elf.Contents(section));
+    }
+
+    private uint ReadVersion()
+    {
+        if (Elf.FindSection("version") is not { } section)
+            return 0;
+        var bytes = Elf.Contents(section);
+        if (bytes.Length != 4)
+            throw new ElfException($"{Name}: section 'version' is {bytes.Length} bytes; it must hold one 4-byte kernel version.");
+        return BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+    }
+
+    private IEnumerable<ElfSymbol> SymbolsIn(ElfSection section) =>
+        Elf.Symbols.Where(s => s.SectionIndex == section.Index && s.Type != ElfSymbolType.Section && s.Name.Length > 0);
+
+    /// <summary>The `maps` section: struct bpf_map_def { type, key_size, value_size, max_entries, map_flags } per symbol.</summary>
+    private void ReadLegacyMaps()
+    {
+        if (Elf.FindSection(LegacyMapsSection) is not { } section)
+            return;
+        var symbols = SymbolsIn(section).OrderBy(s => s.Value).ToList();
+        if (symbols.Count == 0)
+            return;
+        var data = Elf.Contents(section);
+        int size = data.Length / symbols.Count;
+        if (size < 20 || data.Length % symbols.Count != 0)
+            throw new ElfException($"{Name}: section 'maps' is {data.Length} bytes for {symbols.Count} maps; each struct bpf_map_def must be at least 20 bytes and all the same size.");
+        foreach (var symbol in symbols)
+        {
+            if (symbol.Value > (ulong)(data.Length - size))
+                throw new ElfException($"{Name}: map '{symbol.Name}' at offset {symbol.Value} of section 'maps' has no whole {size}-byte definition there.");
+            var def = data.Slice((int)symbol.Value, size).ToArray();
+            uint Field(int i) => BinaryPrimitives.ReadUInt32LittleEndian(def.AsSpan(i * 4));
+            var spec = new MapSpec(symbol.Name, (MapType)Field(0), Field(1), Field(2), Field(3)) { Flags = Field(4) };
+            _maps[symbol.Name] = new MapDefinition(symbol.Name, spec, MapOrigin.Legacy);
+        }
+    }
+
+    private void ReadBtfMaps()
+    {
+        if (Elf.FindSection(".maps") is null)
+            return;
+        if (Btf is null)
+            throw new ElfException($"{Name}: the object defines maps in '.maps' but has no .BTF section to describe them; compile it with clang -g.");
+        foreach (var map in BtfMapDefinitions.Read(Btf, Name))
+            _maps[map.Name] = map;
+    }
+
+    internal static bool IsGlobalDataSection(ElfSection section) =>
+        !section.IsExecutable && section.IsAllocated &&
+        (section.Name is ".data" or ".rodata" or ".bss" || section.Name.StartsWith(".data.", StringComparison.Ordinal) || section.Name.StartsWith(".rodata.", StringComparison.Ordinal));
+
+    /// <summary>Each global data section becomes a one-element array map whose value is the section.</summary>
+    private void ReadGlobalData()
+    {
+        foreach (var section in Elf.Sections.Where(IsGlobalDataSection))
+        {
+            if (section.Size == 0)
+                continue;
+            if (section.Size > int.MaxValue)
+                throw new ElfException($"{Name}: global data section '{section.Name}' is {section.Size} bytes, too large for an array map value.");
+            bool readOnly = section.Name.StartsWith(".rodata", StringComparison.Ordinal);
+            var spec = new MapSpec(DataMapKernelName(section.Name), MapType.Array, 4, (uint)section.Size, 1)
+            {
+                Flags = readOnly ? MapFlags.ReadOnlyForPrograms : 0,
+            };
+            var map = new MapDefinition(section.Name, spec, MapOrigin.GlobalData)
+            {
+                InitialValue = section.Type == ElfSectionType.NoBits ? new byte[section.Size] : Elf.Contents(section).ToArray(),
+                FreezeAfterCreate = readOnly,
+            };
+            _maps[section.Name] = map;
+            foreach (var symbol in SymbolsIn(section).Where(s => s.Type == ElfSymbolType.Object))
+            {
+                if (!Fits(symbol.Value, symbol.Size, section.Size))
+                    throw new ElfException($"{Name}: variable '{symbol.Name}' (offset {symbol.Value}, {symbol.Size} bytes) lies outside section '{section.Name}' ({section.Size} bytes).");
+                _variables[symbol.Name] = new GlobalVariable(symbol.Name, map, (int)symbol.Value, (int)symbol.Size);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The kernel's 15-character map name for a data section: as much of the object name as fits,
+    /// then the section name ("counter.rodata"), which is how bpftool shows libbpf's.
+    /// </summary>
+    private string DataMapKernelName(string section)
+    {
+        int prefix = Math.Max(0, Math.Min(Name.Length, 15 - section.Length));
+        return Name[..prefix] + section;
+    }
+
+    private void ReadPrograms()
+    {
+        var functions = Elf.Symbols
+            .Where(s => s.Type == ElfSymbolType.Function && s.SectionIndex < Elf.Sections.Count && Elf.Sections[s.SectionIndex].IsExecutable)
+            .Select(s => ToFunction(s))
+            .ToList();
+        var linker = new ProgramLinker(Elf, functions, ResolveData);
+        foreach (var function in functions.Where(f => f.Section.Name != ".text"))
+        {
+            var section = ProgramSection.Parse(function.Section.Name);
+            if (_programs.ContainsKey(function.Name))
+                throw new ElfException($"{Name}: two programs are named '{function.Name}'.");
+            _programs[function.Name] = section.IsSupported
+                ? linker.Link(function, section, License)
+                : new ProgramSpec(function.Name, section, License, [], [], [(function, 0)]);
+        }
+    }
+
+    private BpfFunction ToFunction(ElfSymbol symbol)
+    {
+        var section = Elf.Sections[symbol.SectionIndex];
+        if (section.Type != ElfSectionType.ProgBits)
+            throw new ElfException($"{Name}: function '{symbol.Name}' is in section '{section.Name}', which holds no instructions ({section.Type}).");
+        if (symbol.Value % 8 != 0 || symbol.Size % 8 != 0 || !Fits(symbol.Value, symbol.Size, section.Size))
+            throw new ElfException($"{Name}: function '{symbol.Name}' (offset {symbol.Value}, {symbol.Size} bytes) is not a whole run of 8-byte instructions inside section '{section.Name}' ({section.Size} bytes).");
+        return new BpfFunction(symbol.Name, section, (int)(symbol.Value / 8), (int)(symbol.Size / 8));
+    }
+
+    /// <summary>Whether [offset, offset + size) lies inside a section of <paramref name="limit"/> bytes, without overflow.</summary>
+    private static bool Fits(ulong offset, ulong size, ulong limit) => size <= limit && offset <= limit - size;
+
+    private MapReference? ResolveData(ElfSymbol symbol, ElfSection section, int instruction)
+    {
+        if (section.Name is LegacyMapsSection or ".maps")
+        {
+            return _maps.ContainsKey(symbol.Name) && symbol.Type != ElfSymbolType.Section
+                ? new MapReference(instruction, symbol.Name, null)
+                : throw new ElfException($"{Name}: a program refers to '{symbol.Name}' in section '{section.Name}', which is not a map definition.");
+        }
+        if (!IsGlobalDataSection(section) || !_maps.ContainsKey(section.Name))
+            return null;
+        // A variable's symbol carries its offset; a section symbol (static data, strings) leaves it all in the addend.
+        int symbolOffset = symbol.Type == ElfSymbolType.Section ? 0 : (int)symbol.Value;
+        return new MapReference(instruction, section.Name, symbolOffset);
+    }
+}

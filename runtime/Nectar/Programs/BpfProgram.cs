@@ -1,0 +1,132 @@
+using Nectar.Interop;
+using Nectar.Links;
+
+namespace Nectar.Programs;
+
+/// <summary>A program loaded into the kernel. <see cref="Attach()"/> it; Dispose unloads it (once no link holds it).</summary>
+public sealed unsafe class BpfProgram : IDisposable
+{
+    private const uint FirstLogSize = 1 << 16;
+    private const uint MaxLogSize = 1 << 28;
+
+    private BpfProgram(ProgramSpec spec, BpfFileDescriptor fd, uint attachBtfId)
+    {
+        Spec = spec;
+        Fd = fd;
+        AttachBtfId = attachBtfId;
+    }
+
+    public ProgramSpec Spec { get; }
+
+    public string Name => Spec.Name;
+
+    public ProgramSection Section => Spec.Section;
+
+    public BpfFileDescriptor Fd { get; }
+
+    /// <summary>The kernel's id for the program (as `bpftool prog list` and `nectar prog list` show it).</summary>
+    public uint Id => ObjectInfo.Get<ProgInfoPrefix>(Fd).Id;
+
+    /// <summary>The vmlinux BTF id the program was loaded against (tp_btf, fentry, fexit); 0 otherwise.</summary>
+    public uint AttachBtfId { get; }
+
+    /// <summary>Attaches to the target its section names (raw_tp/sys_enter, kprobe/do_sys_openat2, ...).</summary>
+    public BpfLink Attach() => Attach(Section.Target);
+
+    /// <summary>Attaches to <paramref name="target"/>, for sections that name none (SEC("kprobe")) or to override it.</summary>
+    public BpfLink Attach(string target) => Section.Kind switch
+    {
+        AttachKind.RawTracepoint => RawTracepointLink.Attach(this, RequireTarget(target)),
+        AttachKind.TracepointBtf or AttachKind.Fentry or AttachKind.Fexit => TracingLink.Attach(this),
+        AttachKind.Tracepoint => TracepointLink.Attach(this, RequireTarget(target)),
+        AttachKind.Kprobe or AttachKind.Kretprobe => KprobeLink.Attach(this, RequireTarget(target), Section.Kind == AttachKind.Kretprobe),
+        _ => throw new NotSupportedException(Section.UnsupportedReason),
+    };
+
+    public void Dispose() => Fd.Dispose();
+
+    private string RequireTarget(string target) => target.Length > 0 ? target
+        : throw new ArgumentException($"Program '{Name}' (section '{Section.Name}') names no attach target; pass one to Attach(target).");
+
+    /// <summary>BPF_PROG_LOAD; on rejection, loads again with a verifier log (grown until it fits) to explain why.</summary>
+    internal static BpfProgram Load(ProgramLoadRequest request)
+    {
+        var spec = request.Spec;
+        int fd = TryLoad(request, logLevel: 0, log: [], out int errno);
+        if (fd >= 0)
+            return new BpfProgram(spec, new BpfFileDescriptor(fd), request.AttachBtfId);
+        if (errno is Errno.EPERM)
+            throw RefusedException(spec, errno);
+
+        for (uint size = FirstLogSize; ; size *= 4)
+        {
+            var log = new byte[size];
+            fd = TryLoad(request, logLevel: 1, log, out errno);
+            if (fd >= 0)
+                return new BpfProgram(spec, new BpfFileDescriptor(fd), request.AttachBtfId);
+            if (errno == Errno.ENOSPC && size < MaxLogSize)
+                continue;
+            string text = CString.Decode(log);
+            if (text.Length == 0)
+                throw Bpf.ToException($"Loading program '{spec.Name}' (section '{spec.Section.Name}')", errno);
+            int? failing = VerifierLog.FailingInstruction(text);
+            string? source = failing is { } i ? request.SourceLineOf?.Invoke(i) : null;
+            string? relocation = failing is { } at && request.Poisoned?.TryGetValue(at, out var why) == true ? why : null;
+            throw new BpfVerifierException(spec.Name, spec.Section.Name, errno, text, failing, source, relocation);
+        }
+    }
+
+    /// <summary>
+    /// EPERM from a root process is not a missing capability: the kernel's configuration or an LSM
+    /// (lockdown, SELinux, BPF LSM) forbids this kind of program, so say that instead.
+    /// </summary>
+    private static BpfException RefusedException(ProgramSpec spec, int errno) => Libc.GetEffectiveUserId() == 0
+        ? new BpfException($"Loading program '{spec.Name}' (section '{spec.Section.Name}') was refused (EPERM) although this process is root: " +
+            $"this kernel's configuration or a security module (lockdown, SELinux, BPF LSM) forbids {KernelNames.ProgramType((uint)spec.Section.Type)} programs " +
+            $"of this kind here (nectar check; bpftool shows the same).", errno)
+        : Bpf.ToException($"Loading program '{spec.Name}'", errno);
+
+    private static int TryLoad(ProgramLoadRequest request, uint logLevel, byte[] log, out int errno)
+    {
+        var spec = request.Spec;
+        byte[] license = CString.Encode(spec.License);
+        fixed (BpfInstruction* instructions = request.Instructions)
+        fixed (byte* licensePointer = license)
+        fixed (byte* logPointer = log)
+        fixed (byte* funcInfo = request.FuncInfo)
+        fixed (byte* lineInfo = request.LineInfo)
+        {
+            var attr = new ProgLoadAttr
+            {
+                ProgType = (uint)spec.Section.Type,
+                InstructionCount = (uint)request.Instructions.Length,
+                Instructions = (ulong)instructions,
+                License = (ulong)licensePointer,
+                LogLevel = logLevel,
+                LogSize = (uint)log.Length,
+                LogBuffer = log.Length == 0 ? 0 : (ulong)logPointer,
+                KernelVersion = request.KernelVersion,
+                ExpectedAttachType = (uint)spec.Section.ExpectedAttachType,
+                AttachBtfId = request.AttachBtfId,
+            };
+            if (request.BtfFd > 0)
+            {
+                attr.ProgBtfFd = (uint)request.BtfFd;
+                if (request.FuncInfoCount > 0)
+                {
+                    attr.FuncInfoRecordSize = 8;
+                    attr.FuncInfo = (ulong)funcInfo;
+                    attr.FuncInfoCount = (uint)request.FuncInfoCount;
+                }
+                if (request.LineInfoCount > 0)
+                {
+                    attr.LineInfoRecordSize = 16;
+                    attr.LineInfo = (ulong)lineInfo;
+                    attr.LineInfoCount = (uint)request.LineInfoCount;
+                }
+            }
+            BpfName.Write(attr.ProgName, spec.Name);
+            return Bpf.TryCall(BpfCommand.ProgLoad, ref attr, out errno);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using Nectar.Interop;
+using Nectar.Maps;
+
+namespace Nectar.Programs;
+
+/// <summary>Creates (or, when pinned by name, reuses) the map an object defines, and stores its initial value.</summary>
+internal static class MapCreator
+{
+    /// <param name="definition">The map as the object defines it.</param>
+    /// <param name="pinDirectory">Where LIBBPF_PIN_BY_NAME maps live.</param>
+    /// <param name="btf">The object's BTF in the kernel, when it loaded: gives the map typed keys and values.</param>
+    /// <param name="dataSectionTypeId">For global data, the DATASEC that types its value.</param>
+    internal static BpfMap Create(MapDefinition definition, string pinDirectory, BpfFileDescriptor? btf, uint dataSectionTypeId)
+    {
+        if (definition.Pinning == MapPinning.ByName)
+        {
+            string path = Path.Combine(pinDirectory, definition.Name);
+            if (Pinning.TryOpen(path) is { } pinned)
+                return Reuse(pinned, definition.Spec, path);
+            Pinning.EnsureDirectory(pinDirectory);
+            var created = CreateAndFill(definition, btf, dataSectionTypeId);
+            try
+            {
+                Pinning.Pin(created.Fd, path, $"map '{definition.Name}'");
+                return created;
+            }
+            catch
+            {
+                created.Dispose();
+                throw;
+            }
+        }
+        return CreateAndFill(definition, btf, dataSectionTypeId);
+    }
+
+    /// <summary>Takes a pinned map for this definition if it is the same kind of map; libbpf refuses a mismatch too.</summary>
+    private static BpfMap Reuse(BpfFileDescriptor pinned, MapSpec spec, string path)
+    {
+        var existing = KernelObjects.Describe(pinned);
+        if (existing.Type != spec.Type || existing.KeySize != spec.KeySize || existing.ValueSize != spec.ValueSize ||
+            existing.MaxEntries != spec.MaxEntries || existing.Flags != spec.Flags)
+        {
+            pinned.Dispose();
+            throw new BpfException($"The map pinned at {path} ({existing.TypeName}, key {existing.KeySize} B, value {existing.ValueSize} B, " +
+                $"{existing.MaxEntries} entries, flags 0x{existing.Flags:x}) does not match map '{spec.Name}' of the object ({KernelNames.MapType((uint)spec.Type)}, " +
+                $"key {spec.KeySize} B, value {spec.ValueSize} B, {spec.MaxEntries} entries, flags 0x{spec.Flags:x}). Remove the pin (rm {path}) or rename the map.", Errno.EINVAL);
+        }
+        return BpfMap.FromFd(pinned, spec);
+    }
+
+    /// <summary>
+    /// Creates the map with its BTF key and value types where it has them. The kernel only takes
+    /// BTF types for some map types and key/value shapes; where it refuses them (EINVAL), the map
+    /// is created without, as libbpf does.
+    /// </summary>
+    private static BpfMap CreateWithBtf(MapSpec spec, BpfFileDescriptor? btf, uint dataSectionTypeId)
+    {
+        var typed = dataSectionTypeId != 0 ? spec with { BtfKeyTypeId = 0, BtfValueTypeId = dataSectionTypeId } : spec;
+        if (btf is null || typed.BtfValueTypeId == 0)
+            return BpfMap.Create(spec);
+        try
+        {
+            return BpfMap.Create(typed, btf);
+        }
+        catch (BpfException e) when (e.ErrorNumber == Errno.EINVAL)
+        {
+            return BpfMap.Create(spec with { BtfKeyTypeId = 0, BtfValueTypeId = 0 });
+        }
+    }
+
+    private static BpfMap CreateAndFill(MapDefinition definition, BpfFileDescriptor? btf, uint dataSectionTypeId)
+    {
+        var map = CreateWithBtf(definition.Spec, btf, dataSectionTypeId);
+        try
+        {
+            if (definition.InitialValue is { } value)
+                map.Update(stackalloc byte[4], value);
+            if (definition.FreezeAfterCreate)
+                map.Freeze();
+            return map;
+        }
+        catch
+        {
+            map.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+namespace Nectar.Programs;
+
+/// <summary>How a program attaches, as its ELF section name (libbpf's SEC()) says.</summary>
+public enum AttachKind
+{
+    /// <summary>A section Nectar recognises as a program but cannot load yet (xdp, uprobe, lsm, ...).</summary>
+    Unsupported,
+    /// <summary>raw_tp/NAME, raw_tracepoint/NAME: BPF_RAW_TRACEPOINT_OPEN by tracepoint name.</summary>
+    RawTracepoint,
+    /// <summary>tp_btf/NAME: a BTF-typed raw tracepoint (btf_trace_NAME in vmlinux BTF).</summary>
+    TracepointBtf,
+    /// <summary>tracepoint/CATEGORY/NAME, tp/CATEGORY/NAME: a tracefs event through perf_event_open.</summary>
+    Tracepoint,
+    /// <summary>kprobe/FUNCTION: the perf kprobe PMU.</summary>
+    Kprobe,
+    /// <summary>kretprobe/FUNCTION.</summary>
+    Kretprobe,
+    /// <summary>fentry/FUNCTION: BPF trampoline at function entry.</summary>
+    Fentry,
+    /// <summary>fexit/FUNCTION: BPF trampoline at function exit.</summary>
+    Fexit,
+}
+
+/// <summary>
+/// What a program's section name means: its program type, expected attach type and attach target.
+/// Names follow libbpf's SEC() conventions so that objects written for libbpf load unchanged.
+/// </summary>
+public sealed record ProgramSection(string Name, AttachKind Kind, ProgramType Type, AttachType ExpectedAttachType, string Target)
+{
+    private static readonly (string Prefix, AttachKind Kind, ProgramType Type, AttachType Attach)[] s_known =
+    [
+        ("tp_btf", AttachKind.TracepointBtf, ProgramType.Tracing, AttachType.TraceRawTp),
+        ("raw_tp", AttachKind.RawTracepoint, ProgramType.RawTracepoint, AttachType.None),
+        ("raw_tracepoint", AttachKind.RawTracepoint, ProgramType.RawTracepoint, AttachType.None),
+        ("tracepoint", AttachKind.Tracepoint, ProgramType.Tracepoint, AttachType.None),
+        ("tp", AttachKind.Tracepoint, ProgramType.Tracepoint, AttachType.None),
+        ("kprobe", AttachKind.Kprobe, ProgramType.Kprobe, AttachType.None),
+        ("kretprobe", AttachKind.Kretprobe, ProgramType.Kprobe, AttachType.None),
+        ("fentry", AttachKind.Fentry, ProgramType.Tracing, AttachType.TraceFentry),
+        ("fexit", AttachKind.Fexit, ProgramType.Tracing, AttachType.TraceFexit),
+    ];
+
+    /// <summary>
+    /// Whether the kind needs a target in the section name to load (the BTF-typed kinds resolve
+    /// their target at load time).
+    /// </summary>
+    public bool NeedsTargetToLoad => Kind is AttachKind.TracepointBtf or AttachKind.Fentry or AttachKind.Fexit;
+
+    public bool IsSupported => Kind != AttachKind.Unsupported;
+
+    /// <summary>Interprets an executable section's name; unknown names are <see cref="AttachKind.Unsupported"/>.</summary>
+    public static ProgramSection Parse(string sectionName)
+    {
+        int slash = sectionName.IndexOf('/');
+        string prefix = slash < 0 ? sectionName : sectionName[..slash];
+        string target = slash < 0 ? "" : sectionName[(slash + 1)..];
+        foreach (var known in s_known)
+        {
+            if (known.Prefix == prefix)
+                return new ProgramSection(sectionName, known.Kind, known.Type, known.Attach, target);
+        }
+        return new ProgramSection(sectionName, AttachKind.Unsupported, ProgramType.Unspecified, AttachType.None, target);
+    }
+
+    /// <summary>Why a program of this section cannot be loaded by Nectar, in words.</summary>
+    public string UnsupportedReason =>
+        $"section '{Name}' is not yet supported by Nectar (it loads tp_btf/, raw_tp/, raw_tracepoint/, tracepoint/, tp/, kprobe/, kretprobe/, fentry/ and fexit/ programs)";
+}

@@ -1,0 +1,35 @@
+namespace Nectar.Programs;
+
+/// <summary>
+/// A program as read from its object, linked and ready to load: its instructions with every
+/// subprogram it calls appended and calls resolved, and the map references still to patch.
+/// </summary>
+public sealed class ProgramSpec
+{
+    internal ProgramSpec(string name, ProgramSection section, string license, BpfInstruction[] instructions,
+        IReadOnlyList<MapReference> mapReferences, IReadOnlyList<(BpfFunction Function, int Start)> layout)
+    {
+        Name = name;
+        Section = section;
+        License = license;
+        Instructions = instructions;
+        MapReferences = mapReferences;
+        Layout = layout;
+    }
+
+    /// <summary>The entry function's name.</summary>
+    public string Name { get; }
+
+    public ProgramSection Section { get; }
+
+    public string License { get; }
+
+    public BpfInstruction[] Instructions { get; }
+
+    public IReadOnlyList<MapReference> MapReferences { get; }
+
+    /// <summary>Which function sits where in <see cref="Instructions"/>: the entry first, then subprograms.</summary>
+    public IReadOnlyList<(BpfFunction Function, int Start)> Layout { get; }
+
+    public override string ToString() => $"{Name} ({Section.Name}, {Instructions.Length} instructions)";
+}

@@ -1,0 +1,18 @@
+using Nectar.Programs;
+using Nectar.Testing;
+
+namespace Nectar.Kernel.Tests;
+
+public class UnsupportedSectionTests
+{
+    [KernelFact]
+    public void Object_with_unsupported_sections_loads_the_rest_and_names_what_it_skipped()
+    {
+        KernelRequirement.Ensure();
+        using var obj = BpfObject.Load(BpfObjects.PathOf("unsupported_sections"));
+        Assert.Equal(["supported_one"], obj.Programs.Keys);
+        var error = Assert.Throws<KeyNotFoundException>(() => obj.Programs["pass_packets"]);
+        Assert.Contains("section 'xdp' is not yet supported", error.Message);
+        Assert.DoesNotContain(KernelObjects.Programs(), p => p.Name == "pass_packets" || p.Name == "probe_true");
+    }
+}

@@ -1,0 +1,98 @@
+using Nectar.Maps;
+using Nectar.Programs;
+using Nectar.Testing;
+
+namespace Nectar.Tests.Elf;
+
+public class BpfObjectSpecTests
+{
+    [Theory]
+    [InlineData("tp_btf/sched_switch", AttachKind.TracepointBtf, ProgramType.Tracing, AttachType.TraceRawTp, "sched_switch")]
+    [InlineData("raw_tp/sys_enter", AttachKind.RawTracepoint, ProgramType.RawTracepoint, AttachType.None, "sys_enter")]
+    [InlineData("raw_tracepoint/sys_exit", AttachKind.RawTracepoint, ProgramType.RawTracepoint, AttachType.None, "sys_exit")]
+    [InlineData("tracepoint/syscalls/sys_enter_openat", AttachKind.Tracepoint, ProgramType.Tracepoint, AttachType.None, "syscalls/sys_enter_openat")]
+    [InlineData("tp/sched/sched_process_exec", AttachKind.Tracepoint, ProgramType.Tracepoint, AttachType.None, "sched/sched_process_exec")]
+    [InlineData("kprobe/do_sys_openat2", AttachKind.Kprobe, ProgramType.Kprobe, AttachType.None, "do_sys_openat2")]
+    [InlineData("kretprobe/do_sys_openat2", AttachKind.Kretprobe, ProgramType.Kprobe, AttachType.None, "do_sys_openat2")]
+    [InlineData("fentry/vfs_read", AttachKind.Fentry, ProgramType.Tracing, AttachType.TraceFentry, "vfs_read")]
+    [InlineData("fexit/vfs_read", AttachKind.Fexit, ProgramType.Tracing, AttachType.TraceFexit, "vfs_read")]
+    [InlineData("kprobe", AttachKind.Kprobe, ProgramType.Kprobe, AttachType.None, "")]
+    [InlineData("xdp", AttachKind.Unsupported, ProgramType.Unspecified, AttachType.None, "")]
+    [InlineData("kprobe.multi/vfs_*", AttachKind.Unsupported, ProgramType.Unspecified, AttachType.None, "vfs_*")]
+    [InlineData("tp_btfx/foo", AttachKind.Unsupported, ProgramType.Unspecified, AttachType.None, "foo")]
+    public void Section_names_mean_what_libbpf_says(string name, AttachKind kind, ProgramType type, AttachType attach, string target)
+    {
+        var section = ProgramSection.Parse(name);
+        Assert.Equal((kind, type, attach, target), (section.Kind, section.Type, section.ExpectedAttachType, section.Target));
+    }
+
+    [Fact]
+    public void Two_programs_of_one_section_are_linked_with_the_subprograms_they_call()
+    {
+        var spec = BpfObjectSpec.Read(BpfObjects.PathOf("subprograms"));
+        Assert.Equal(["add_one", "add_two"], spec.Programs.Keys.Order());
+        Assert.Equal("GPL", spec.License);
+
+        var addOne = spec.Programs["add_one"];
+        Assert.Equal(["add_one", "add"], addOne.Layout.Select(l => l.Function.Name));
+        var addTwo = spec.Programs["add_two"];
+        Assert.Equal(["add_two", "add_twice", "add"], addTwo.Layout.Select(l => l.Function.Name));
+
+        // Every bpf-to-bpf call now lands on the first instruction of a placed function.
+        foreach (var program in new[] { addOne, addTwo })
+        {
+            var starts = program.Layout.Select(l => l.Start).ToHashSet();
+            for (int i = 0; i < program.Instructions.Length; i++)
+            {
+                if (program.Instructions[i].IsBpfToBpfCall)
+                    Assert.Contains(i + 1 + program.Instructions[i].Immediate, starts);
+            }
+        }
+        Assert.Contains(addTwo.MapReferences, r => r.MapName == "legacy_counts" && r.ValueOffset is null);
+        Assert.Contains(addTwo.MapReferences, r => r.MapName == ".rodata" && r.ValueOffset == 0);
+    }
+
+    [Fact]
+    public void Btf_defined_legacy_and_global_data_maps_are_read()
+    {
+        var counter = BpfObjectSpec.Read(BpfObjects.PathOf("tp_btf_counter"));
+        var counts = counter.Maps["counts"];
+        Assert.Equal((MapOrigin.BtfDefined, MapType.Array, 4u, 8u, 4u), (counts.Origin, counts.Spec.Type, counts.Spec.KeySize, counts.Spec.ValueSize, counts.Spec.MaxEntries));
+        Assert.NotEqual(0u, counts.Spec.BtfValueTypeId);
+        var rodata = counter.Maps[".rodata"];
+        Assert.True(rodata.FreezeAfterCreate);
+        Assert.Equal(MapFlags.ReadOnlyForPrograms, rodata.Spec.Flags);
+        Assert.Equal("tp_btf_c.rodata", rodata.Spec.Name);
+
+        var legacy = BpfObjectSpec.Read(BpfObjects.PathOf("subprograms")).Maps["legacy_counts"];
+        Assert.Equal((MapOrigin.Legacy, MapType.Array, 4u, 8u, 4u), (legacy.Origin, legacy.Spec.Type, legacy.Spec.KeySize, legacy.Spec.ValueSize, legacy.Spec.MaxEntries));
+
+        var pinned = BpfObjectSpec.Read(BpfObjects.PathOf("pinned_map")).Maps["shared_totals"];
+        Assert.Equal((MapPinning.ByName, MapType.Hash, 16u), (pinned.Pinning, pinned.Spec.Type, pinned.Spec.MaxEntries));
+    }
+
+    [Fact]
+    public void Const_volatile_variable_is_set_in_the_rodata_image_and_checked_for_size()
+    {
+        var spec = BpfObjectSpec.Read(BpfObjects.PathOf("raw_tp_counter"));
+        var variable = spec.Variables["target_tgid"];
+        Assert.True(variable.IsConstant);
+        Assert.Equal(0u, variable.Get<uint>());
+        variable.Set(0xCAFEu);
+        Assert.Equal(0xCAFEu, BitConverter.ToUInt32(spec.Maps[".rodata"].InitialValue!, variable.Offset));
+        var error = Assert.Throws<ArgumentException>(() => variable.Set(1UL));
+        Assert.Contains("4 bytes", error.Message);
+        Assert.False(spec.Variables["syscalls"].IsConstant);
+    }
+
+    [Fact]
+    public void Unsupported_sections_are_recognised_and_not_linked()
+    {
+        var spec = BpfObjectSpec.Read(BpfObjects.PathOf("unsupported_sections"));
+        Assert.Equal(AttachKind.Unsupported, spec.Programs["pass_packets"].Section.Kind);
+        Assert.Equal(AttachKind.Unsupported, spec.Programs["probe_true"].Section.Kind);
+        Assert.Empty(spec.Programs["pass_packets"].Instructions);
+        Assert.Contains("not yet supported", spec.Programs["pass_packets"].Section.UnsupportedReason);
+        Assert.Equal(AttachKind.RawTracepoint, spec.Programs["supported_one"].Section.Kind);
+    }
+}

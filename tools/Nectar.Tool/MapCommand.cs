@@ -1,0 +1,25 @@
+using System.CommandLine;
+using Nectar.Programs;
+
+namespace Nectar.Tool;
+
+/// <summary>`nectar map list`: the maps in the kernel, as `bpftool map list` lists them.</summary>
+internal static class MapCommand
+{
+    internal static Command Create()
+    {
+        var list = new Command("list", "List the BPF maps in the kernel: id, type, name, key and value sizes, entries, flags.");
+        list.SetAction(_ =>
+        {
+            Table.Print(["id", "type", "name", "key", "value", "entries", "flags"],
+                KernelObjects.Maps().Select(m => new[]
+                {
+                    m.Id.ToString(), m.TypeName, m.Name, m.KeySize.ToString(), m.ValueSize.ToString(), m.MaxEntries.ToString(), $"0x{m.Flags:x}",
+                }));
+            return 0;
+        });
+        var command = new Command("map", "Inspect the BPF maps in the kernel.");
+        command.Subcommands.Add(list);
+        return command;
+    }
+}

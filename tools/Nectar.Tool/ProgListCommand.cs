@@ -1,0 +1,20 @@
+using System.CommandLine;
+using Nectar.Programs;
+
+namespace Nectar.Tool;
+
+/// <summary>`nectar prog list`: the programs loaded in the kernel, as `bpftool prog list` lists them.</summary>
+internal static class ProgListCommand
+{
+    internal static Command Create()
+    {
+        var command = new Command("list", "List the BPF programs loaded in the kernel: id, type, name, tag.");
+        command.SetAction(_ =>
+        {
+            Table.Print(["id", "type", "name", "tag"],
+                KernelObjects.Programs().Select(p => new[] { p.Id.ToString(), p.TypeName, p.Name, p.Tag }));
+            return 0;
+        });
+        return command;
+    }
+}
