@@ -29,7 +29,15 @@ public class AttachKindTests
     public void Fentry_and_fexit_count_while_attached_and_stop_after_dispose(string programName, uint slot)
         => CountsWhileAttached("fentry_counter", programName, slot);
 
-    private static void CountsWhileAttached(string objectName, string programName, uint slot)
+    [KernelFact]
+    public void Tracepoint_attached_the_pre_5_15_way_counts_and_stops_on_dispose()
+    {
+        KernelRequirement.Ensure();
+        CountsWhileAttached("tracepoint_counter", "count_openat", 0,
+            program => Links.TracepointLink.Attach(program, program.Section.Target, legacy: true));
+    }
+
+    private static void CountsWhileAttached(string objectName, string programName, uint slot, Func<BpfProgram, Links.BpfLink>? attach = null)
     {
         KernelRequirement.Ensure();
         OpenFileDescriptors.AssertNoLeak(() =>
@@ -39,7 +47,8 @@ public class AttachKindTests
             using var obj = spec.Load();
             BpfMap counts = obj.Maps["counts"];
 
-            using (obj.Programs[programName].Attach())
+            var program = obj.Programs[programName];
+            using (attach is null ? program.Attach() : attach(program))
             {
                 OpenFiles(20);
                 Assert.True(Count(counts, slot) >= 20, $"{programName} counted {Count(counts, slot)} opens, expected at least 20");

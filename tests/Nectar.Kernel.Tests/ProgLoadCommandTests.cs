@@ -6,7 +6,10 @@ namespace Nectar.Kernel.Tests;
 public class ProgLoadCommandTests
 {
     private static Processes.Result Nectar(params string[] arguments) =>
-        Processes.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "Nectar.Tool.dll"), .. arguments]);
+        Processes.Run(DotnetHost, [Path.Combine(AppContext.BaseDirectory, "Nectar.Tool.dll"), .. arguments]);
+
+    /// <summary>The dotnet host running these tests (PATH may not have one, as under sudo).</summary>
+    private static string DotnetHost => Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
 
     [KernelFact]
     public void Reports_each_program_ok_and_exits_zero()

@@ -1,17 +1,14 @@
 namespace Nectar.Testing;
 
-/// <summary>
-/// The committed BPF objects of bpf/, copied next to the test assembly (see the test projects'
-/// bpf/*.bpf.o items), so tests need no clang.
-/// </summary>
+/// <summary>The committed BPF objects of bpf/ (found from the fixtures folder), so tests need no clang.</summary>
 public static class BpfObjects
 {
-    /// <summary>The path of bpf/NAME.bpf.o as copied into the test output.</summary>
+    /// <summary>The path of bpf/NAME.bpf.o in this checkout.</summary>
     public static string PathOf(string name)
     {
-        string path = Path.Combine(AppContext.BaseDirectory, "bpf", name + ".bpf.o");
+        string path = Path.GetFullPath(Path.Combine(Fixtures.Directory, "..", "..", "bpf", name + ".bpf.o"));
         if (!File.Exists(path))
-            throw new FileNotFoundException($"{path} is missing: compile it with bpf/build.sh {name} and commit bpf/{name}.bpf.o.", path);
+            throw new FileNotFoundException($"{path} is missing: compile it with bpf/build.sh bpf/{name}.bpf.c and commit bpf/{name}.bpf.o.", path);
         return path;
     }
 }

@@ -3,10 +3,14 @@ using Nectar.Programs;
 
 namespace Nectar.Links;
 
-/// <summary>Links a program to an open perf event (BPF_LINK_CREATE, BPF_PERF_EVENT): tracepoints and kprobes.</summary>
+/// <summary>
+/// Runs a program on an open perf event (tracepoints, kprobes): a BPF link (BPF_LINK_CREATE,
+/// BPF_PERF_EVENT, Linux 5.15+), or on older kernels the perf event's own ioctls, where the perf
+/// event itself is what detaches on close.
+/// </summary>
 internal static class PerfEventLink
 {
-    internal static BpfLink Attach(BpfProgram program, BpfFileDescriptor perfEvent, string description)
+    internal static BpfLink Attach(BpfProgram program, BpfFileDescriptor perfEvent, string description, bool legacy = false)
     {
         try
         {
@@ -16,8 +20,14 @@ internal static class PerfEventLink
                 TargetFd = (uint)perfEvent.Value,
                 AttachType = (uint)AttachType.PerfEvent,
             };
-            var fd = Bpf.CallForFd(BpfCommand.LinkCreate, ref attr, $"Linking '{description}'");
-            return new BpfLink(fd, description, perfEvent);
+            int errno = Errno.EINVAL;
+            int fd = legacy ? -1 : Bpf.TryCall(BpfCommand.LinkCreate, ref attr, out errno);
+            if (fd >= 0)
+                return new BpfLink(new BpfFileDescriptor(fd), description, perfEvent);
+            if (!legacy && errno is not (Errno.EINVAL or Errno.EOPNOTSUPP or Errno.ENOTSUPP))
+                throw Bpf.ToException($"Linking '{description}'", errno);
+            PerfEventIoctl.AttachProgram(perfEvent, program.Fd, $"Attaching '{description}' through its perf event");
+            return new BpfLink(perfEvent, description);
         }
         catch
         {

@@ -134,7 +134,8 @@ public sealed class BpfObject : IDisposable
                 _owned.Add(program);
                 _programs[spec.Name] = program;
             }
-            catch (Exception e) when (options.ContinueOnProgramFailure && e is BpfException or Btf.BtfException)
+            // ArgumentException: the section names an attach target this kernel does not have.
+            catch (Exception e) when (options.ContinueOnProgramFailure && e is BpfException or Btf.BtfException or ArgumentException)
             {
                 _failures[spec.Name] = e;
             }

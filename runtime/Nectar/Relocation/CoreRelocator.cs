@@ -46,15 +46,20 @@ internal sealed class CoreRelocator
         }
     }
 
-    private void Apply(string program, BpfInstruction[] instructions, int index, CoreRelocationRecord record)
+    /// <summary>Applies one relocation record to the instruction at <paramref name="index"/> of a linked program.</summary>
+    internal void Apply(string program, BpfInstruction[] instructions, int index, CoreRelocationRecord record)
     {
         var kind = (CoreRelocationKind)record.Kind;
         if (kind > CoreRelocationKind.TypeMatches)
             throw new BtfException($"{program}: CO-RE relocation kind {record.Kind} at instruction {index} is unknown to Nectar.");
         var spec = CoreAccessSpec.Parse(_local, record.TypeId, _local.GetString(record.AccessStringOffset), kind);
-        ulong? value = Resolve(kind, record.TypeId, spec, out string? failure);
+        ulong? value = Resolve(kind, record.TypeId, spec, out string? failure, out uint targetFieldSize);
         if (value is { } resolved)
+        {
             Patch(program, instructions, index, resolved, spec);
+            if (kind == CoreRelocationKind.FieldByteOffset)
+                ResizeMemoryAccess(program, ref instructions[index], LocalFieldSize(record.TypeId, spec), targetFieldSize, spec);
+        }
         else if (kind.IsExistence())
             Patch(program, instructions, index, 0, spec);
         else
@@ -62,9 +67,10 @@ internal sealed class CoreRelocator
     }
 
     /// <summary>The relocated value, or null with the reason when this kernel has nothing that matches.</summary>
-    private ulong? Resolve(CoreRelocationKind kind, uint localTypeId, CoreAccessSpec spec, out string? failure)
+    private ulong? Resolve(CoreRelocationKind kind, uint localTypeId, CoreAccessSpec spec, out string? failure, out uint targetFieldSize)
     {
         failure = null;
+        targetFieldSize = 0;
         if (kind == CoreRelocationKind.TypeIdLocal)
             return localTypeId;
         var candidates = CoreCandidates.Find(_local, localTypeId, _targets());
@@ -77,7 +83,11 @@ internal sealed class CoreRelocator
         foreach (var candidate in candidates)
         {
             if (ValueFor(kind, localTypeId, spec, candidate) is { } value)
+            {
                 values.Add(value);
+                if (kind.IsField())
+                    targetFieldSize = (uint)CoreField.Walk(candidate.Owner, candidate.Id, spec)!.Value.Value(CoreRelocationKind.FieldByteSize);
+            }
         }
         if (values.Count > 1)
             throw new BtfException($"CO-RE relocation of {spec.Description} is ambiguous: the kernel's {candidates.Count} candidate types give different values ({string.Join(", ", values)}).");
@@ -148,6 +158,27 @@ internal sealed class CoreRelocator
         {
             throw new BtfException($"{where} is on opcode 0x{instruction.Opcode:x2}, which holds no value a relocation can set.");
         }
+    }
+
+    private uint LocalFieldSize(uint localTypeId, CoreAccessSpec spec) =>
+        CoreField.Walk(_local, localTypeId, spec) is { } field ? (uint)field.Value(CoreRelocationKind.FieldByteSize) : 0;
+
+    /// <summary>
+    /// A direct load or store of a field whose size differs in this kernel (an int that became a
+    /// long) must access the kernel's size, or it reads half a field: as libbpf, rewrite its size
+    /// when it accessed the whole local field, and refuse when it did not.
+    /// </summary>
+    private static void ResizeMemoryAccess(string program, ref BpfInstruction instruction, uint localSize, uint targetSize, CoreAccessSpec spec)
+    {
+        int @class = instruction.Opcode & 0x07;
+        if (@class is not (0x01 or 0x02 or 0x03) || localSize == targetSize || localSize == 0)
+            return;
+        int[] sizes = [4, 2, 1, 8]; // BPF_W, BPF_H, BPF_B, BPF_DW in bits 3-4 of the opcode
+        int accessed = sizes[(instruction.Opcode >> 3) & 0x3];
+        int code = System.Array.IndexOf(sizes, (int)targetSize);
+        if (accessed != localSize || code < 0)
+            throw new BtfException($"{program}: {spec.Description} is {localSize} bytes in the object but {targetSize} in this kernel, and the {accessed}-byte access to it cannot be resized to match.");
+        instruction.Opcode = (byte)((instruction.Opcode & ~0x18) | (code << 3));
     }
 
     private void Poison(BpfInstruction[] instructions, int index, string reason)
