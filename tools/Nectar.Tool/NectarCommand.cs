@@ -14,7 +14,7 @@ internal static class NectarCommand
         root.Subcommands.Add(LinkCommand.Create());
         root.Subcommands.Add(CodegenCommand.Create());
         root.Subcommands.Add(TracepointsCommand.Create());
-        root.Subcommands.Add(new Command("bench", "Benchmarks that print figures.") { BenchCodegenCommand.Create() });
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }
