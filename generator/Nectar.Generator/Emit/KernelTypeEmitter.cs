@@ -17,9 +17,15 @@ namespace Nectar.Generator.Emit
         private readonly TypeMapper _map;
 
         public KernelTypeEmitter(KernelTypes types, InlineArrays arrays)
+            : this(types, new TypeMapper(types, arrays, qualified: false))
+        {
+        }
+
+        /// <summary>An emitter whose types reach each other and KernelPtr as <paramref name="map"/> spells them (skeletons nest them in a class).</summary>
+        public KernelTypeEmitter(KernelTypes types, TypeMapper map)
         {
             _types = types;
-            _map = new TypeMapper(types, arrays, qualified: false);
+            _map = map;
         }
 
         private Btf.Btf Btf => _types.Btf;
@@ -98,7 +104,7 @@ namespace Nectar.Generator.Emit
                     EmitBitfield(w, t, m, storage);
                     continue;
                 }
-                if (m.CsType!.StartsWith("KernelPtr<", StringComparison.Ordinal))
+                if (m.CsType!.StartsWith(_map.RuntimePrefix + "KernelPtr<", StringComparison.Ordinal))
                 {
                     // Typed pointers are properties over an untyped field: the runtime cannot load an
                     // explicit-layout struct whose field type is generic over a type that (through
