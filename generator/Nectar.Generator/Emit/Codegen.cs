@@ -173,7 +173,8 @@ namespace Nectar.Generator.Emit
         {
             if (types.ScalarTypedef(name) is { } scalar)
                 return new CodegenDiagnostic(DiagnosticIds.ScalarTypedef, CodegenSeverity.Warning,
-                    $"'{name}' is a typedef of '{scalar.CType}', not of a struct, union or enum, so there is no type to generate: " +
+                    $"'{name}' is a typedef of " + (scalar.CType == scalar.Underlying ? $"'{scalar.CType}'" : $"'{scalar.CType}' ('{scalar.Underlying}')") +
+                    ", not of a struct, union or enum, so there is no type to generate: " +
                     (scalar.CSharpType != null ? $"use {scalar.CSharpType} where C uses {name}" : $"use a C# type of the same size where C uses {name}") +
                     ", and remove this request.", source);
             return new CodegenDiagnostic(DiagnosticIds.UnknownType, CodegenSeverity.Error,

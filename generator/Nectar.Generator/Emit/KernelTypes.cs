@@ -50,7 +50,7 @@ namespace Nectar.Generator.Emit
         /// For a typedef that <see cref="Find"/> refuses because it names a scalar, pointer or function
         /// (<c>pid_t</c>): what it stands for in C and, where there is one, in C#. Null for other names.
         /// </summary>
-        public (string CType, string? CSharpType)? ScalarTypedef(string name)
+        public (string CType, string Underlying, string? CSharpType)? ScalarTypedef(string name)
         {
             if (_btf.FindByName(name, BtfKind.Typedef) is not { } typedef) return null;
             BtfType target = _btf.SkipModifiersAndTypedefs(typedef.Id);
@@ -59,7 +59,7 @@ namespace Nectar.Generator.Emit
                 : target.Kind == BtfKind.Ptr ? "KernelPtr"
                 : target.Kind == BtfKind.Float ? (target.Size == 4 ? "float" : target.Size == 8 ? "double" : null)
                 : null;
-            return (CDeclarations.TypeName(_btf, typedef.TypeId), csharp);
+            return (CDeclarations.TypeName(_btf, typedef.TypeId), CDeclarations.TypeName(_btf, target.Id), csharp);
         }
 
         /// <summary>Names that a misspelt request may have meant.</summary>
