@@ -67,10 +67,16 @@ namespace Nectar.Generator.Skeletons
             {
                 throw new BtfException($"Cannot read the BPF object '{path}': {e.Message}");
             }
+            return Parse(file, path);
+        }
+
+        /// <summary>Reads an object's image; <paramref name="name"/> is for messages. Bad input throws <see cref="BtfException"/> only.</summary>
+        public static ObjectContents Parse(byte[] file, string name)
+        {
             if (!BtfElfSection.IsElf(file))
-                throw new BtfException($"'{path}' is not an ELF file; [BpfObject] takes a BPF object compiled with clang -g -target bpf.");
+                throw new BtfException($"'{name}' is not an ELF file; [BpfObject] takes a BPF object compiled with clang -g -target bpf.");
             byte[] btfBytes = BtfElfSection.Extract(file, ".BTF")
-                ?? throw new BtfException($"'{path}' has no .BTF section; compile it with clang -g.");
+                ?? throw new BtfException($"'{name}' has no .BTF section; compile it with clang -g.");
             Btf.Btf btf = Nectar.Btf.Btf.Parse(btfBytes);
             byte[]? ext = BtfElfSection.Extract(file, ".BTF.ext");
             return new ObjectContents(btf, ext == null ? Array.Empty<ObjectProgram>() : ReadPrograms(btf, ext), ReadMaps(btf), ReadVariables(btf));
