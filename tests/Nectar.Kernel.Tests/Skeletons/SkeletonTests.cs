@@ -73,7 +73,8 @@ public class SkeletonTests
     public void A_setting_that_matches_no_process_leaves_the_program_silent()
     {
         KernelRequirement.Ensure();
-        using var skeleton = SkeletonDemoObject.Open(BpfObjects.PathOf("skeleton_demo"));
+        // Open() without a path: the <BpfProgram> item of this project put the object in bpf/ of the output.
+        using var skeleton = SkeletonDemoObject.Open();
         skeleton.TargetTgid = uint.MaxValue; // no process has this tgid
         skeleton.WatchedSyscall = Getppid;
         skeleton.Load();
