@@ -114,7 +114,7 @@ namespace Nectar.Generator.Skeletons
         public void Emit(CodeWriter w)
         {
             string name = _request.Target.Name;
-            foreach (string reserved in new[] { name, "ObjectFileName", "Open", "Spec", "Object", "IsLoaded", "Load", "Dispose", "ReadVariable", "WriteVariable" })
+            foreach (string reserved in new[] { name, "ObjectFileName", "Open", "Expected", "Spec", "Object", "IsLoaded", "Load", "Dispose", "ReadVariable", "WriteVariable" })
                 _used.Add(reserved);
             foreach (string typeName in _types.CSharpNames.Values) _used.Add(typeName);
 
@@ -163,8 +163,33 @@ namespace Nectar.Generator.Skeletons
             w.Line("        \": list its source as a <BpfProgram> item (which copies the object to bpf/ in the output), copy the object there, or call Open(path).\", path);");
             w.Line("}");
             w.Line();
-            w.Line("/// <summary>Reads the object at <paramref name=\"path\"/> (no privileges needed): nothing reaches the kernel before <see cref=\"Load\"/>.</summary>");
-            w.Line("public static " + name + " Open(string path) => new " + name + "(" + ProgramsNs + "BpfObjectSpec.Read(path));");
+            w.Line("/// <summary>");
+            w.Line("/// Reads the object at <paramref name=\"path\"/> (no privileges needed): nothing reaches the kernel before <see cref=\"Load\"/>.");
+            w.Line("/// Throws InvalidDataException when it lacks a program, map or variable this skeleton was generated with.");
+            w.Line("/// </summary>");
+            w.Line("public static " + name + " Open(string path)");
+            w.Line("{");
+            w.Line("    var spec = " + ProgramsNs + "BpfObjectSpec.Read(path);");
+            w.Line("    foreach ((string kind, string name, int size) in Expected)");
+            w.Line("    {");
+            w.Line("        bool present = kind == \"program\" ? spec.Programs.ContainsKey(name)");
+            w.Line("            : kind == \"map\" ? spec.Maps.ContainsKey(name)");
+            w.Line("            : spec.Variables.TryGetValue(name, out var variable) && variable.Size == size;");
+            w.Line("        if (!present)");
+            w.Line("            throw new global::System.IO.InvalidDataException(path + \" is not the object " + name + " was generated from: it has no \" + kind + \" '\" + name + \"'\" +");
+            w.Line("                (kind == \"variable\" ? \" of \" + size + \" bytes\" : \"\") + \". Rebuild the project so that the skeleton and the object match.\");");
+            w.Line("    }");
+            w.Line("    return new " + name + "(spec);");
+            w.Line("}");
+            w.Line();
+            w.Line("// What the object held when this skeleton was generated; Open(path) checks the object it reads against it.");
+            w.Line("private static readonly (string Kind, string Name, int Size)[] Expected =");
+            w.Line("{");
+            foreach (ObjectProgram program in _contents.Programs) w.Line("    (\"program\", " + Literal(program.Name) + ", 0),");
+            foreach (ObjectMap map in _contents.Maps) w.Line("    (\"map\", " + Literal(map.Name) + ", 0),");
+            foreach (ObjectVariable variable in _contents.Variables.Where(v => _map.Map(v.TypeId) != null))
+                w.Line("    (\"variable\", " + Literal(variable.Name) + ", " + _btf.SizeOf(variable.TypeId) + "),");
+            w.Line("};");
             w.Line();
             w.Line("/// <summary>The object as read: its map definitions and its variables' initial values, which <see cref=\"Load\"/> uses.</summary>");
             w.Line("public " + ProgramsNs + "BpfObjectSpec Spec { get; }");

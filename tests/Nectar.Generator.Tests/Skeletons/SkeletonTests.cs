@@ -75,6 +75,18 @@ public class SkeletonTests
     }
 
     [Fact]
+    public void Open_refuses_an_object_that_is_not_the_one_the_skeleton_was_generated_from()
+    {
+        var (output, _, _) = GeneratorHarness.Run([Declaration()], btfPath: null);
+        Type skeleton = GeneratedAssembly.Load(output).GetType("App.SkeletonDemo", throwOnError: true)!;
+        string other = BpfObjects.PathOf("raw_tp_counter");
+        var stale = Assert.Throws<TargetInvocationException>(() => skeleton.GetMethod("Open", [typeof(string)])!.Invoke(null, [other]));
+        var e = Assert.IsType<InvalidDataException>(stale.InnerException);
+        Assert.Contains(other + " is not the object SkeletonDemo was generated from: it has no program 'on_sys_enter'", e.Message);
+        Assert.Contains("Rebuild", e.Message);
+    }
+
+    [Fact]
     public void Open_without_a_path_names_where_it_looked_and_the_fix()
     {
         var (output, _, _) = GeneratorHarness.Run([Declaration()], btfPath: null);

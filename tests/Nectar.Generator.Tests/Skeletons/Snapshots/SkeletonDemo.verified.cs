@@ -30,8 +30,38 @@ namespace App
                 ": list its source as a <BpfProgram> item (which copies the object to bpf/ in the output), copy the object there, or call Open(path).", path);
         }
 
-        /// <summary>Reads the object at <paramref name="path"/> (no privileges needed): nothing reaches the kernel before <see cref="Load"/>.</summary>
-        public static SkeletonDemo Open(string path) => new SkeletonDemo(global::Nectar.Programs.BpfObjectSpec.Read(path));
+        /// <summary>
+        /// Reads the object at <paramref name="path"/> (no privileges needed): nothing reaches the kernel before <see cref="Load"/>.
+        /// Throws InvalidDataException when it lacks a program, map or variable this skeleton was generated with.
+        /// </summary>
+        public static SkeletonDemo Open(string path)
+        {
+            var spec = global::Nectar.Programs.BpfObjectSpec.Read(path);
+            foreach ((string kind, string name, int size) in Expected)
+            {
+                bool present = kind == "program" ? spec.Programs.ContainsKey(name)
+                    : kind == "map" ? spec.Maps.ContainsKey(name)
+                    : spec.Variables.TryGetValue(name, out var variable) && variable.Size == size;
+                if (!present)
+                    throw new global::System.IO.InvalidDataException(path + " is not the object SkeletonDemo was generated from: it has no " + kind + " '" + name + "'" +
+                        (kind == "variable" ? " of " + size + " bytes" : "") + ". Rebuild the project so that the skeleton and the object match.");
+            }
+            return new SkeletonDemo(spec);
+        }
+
+        // What the object held when this skeleton was generated; Open(path) checks the object it reads against it.
+        private static readonly (string Kind, string Name, int Size)[] Expected =
+        {
+            ("program", "on_sys_enter", 0),
+            ("program", "on_getppid", 0),
+            ("map", "stats", 0),
+            ("map", "events", 0),
+            ("variable", "hits", 8),
+            ("variable", "last_syscall", 8),
+            ("variable", "target_tgid", 4),
+            ("variable", "watched_syscall", 8),
+            ("variable", "cookie", 8),
+        };
 
         /// <summary>The object as read: its map definitions and its variables' initial values, which <see cref="Load"/> uses.</summary>
         public global::Nectar.Programs.BpfObjectSpec Spec { get; }
