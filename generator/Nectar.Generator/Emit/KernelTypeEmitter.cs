@@ -111,7 +111,7 @@ namespace Nectar.Generator.Emit
                     // other by-value fields) contains the struct again, as address_space holds a
                     // KernelPtr<inode> and inode holds an address_space.
                     string pointerField = "_" + m.Name.TrimStart('@');
-                    w.Line("[FieldOffset(" + m.ByteOffset + ")] private KernelPtr " + pointerField + ";");
+                    w.Line("[FieldOffset(" + m.ByteOffset + ")] private " + _map.RuntimePrefix + "KernelPtr " + pointerField + ";");
                     w.Line();
                     w.SummaryCode(m.CDecl + ";", " at offset " + m.ByteOffset + ".");
                     w.Line("public " + m.CsType + " " + m.Name + " { readonly get => new " + m.CsType + "(" + pointerField + ".Address); set => " + pointerField + " = value.Untyped; }");

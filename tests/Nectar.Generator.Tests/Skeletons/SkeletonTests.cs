@@ -1,9 +1,11 @@
+extern alias gen;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Nectar.Programs;
 using Nectar.Testing;
 using BtfData = Nectar.Btf.Btf;
 using BtfKind = Nectar.Btf.BtfKind;
+using BtfType = Nectar.Btf.BtfType;
 
 namespace Nectar.Generator.Tests.Skeletons;
 
@@ -50,6 +52,34 @@ public class SkeletonTests
         object record = GeneratedAssembly.Read(ev, bytes, 0);
         Assert.Equal((byte)5, GeneratedAssembly.Get(record, "flags"));
         Assert.Equal((byte)17, GeneratedAssembly.Get(record, "kind"));
+    }
+
+    [Fact]
+    public void Every_emission_rule_holds_for_types_nested_in_a_skeleton()
+    {
+        // The emission fixture's types (unions, anonymous members, bitfields, arrays, pointers, enums,
+        // keyword names) asked for by name: nested in the class, they must compile and keep their layout.
+        string types = string.Join(", ", EmissionFixture.Types.Select(t => $"\"{t}\""));
+        string source = $$"""
+            namespace App;
+            [Nectar.BpfObject("{{EmissionFixture.ObjectPath}}", Types = new[] { {{types}} })]
+            public partial class Emission;
+            """;
+        var (output, diagnostics, _) = GeneratorHarness.Run([source], btfPath: null);
+        Assert.Empty(diagnostics);
+        Assert.Empty(GeneratorHarness.Problems(output));
+        BtfData btf = BtfData.Load(EmissionFixture.ObjectPath);
+        Type skeleton = GeneratedAssembly.Load(output).GetType("App.Emission", throwOnError: true)!;
+        int checkedTypes = 0;
+        foreach (Type nested in skeleton.GetNestedTypes().Where(t => t.IsValueType && !t.IsEnum && !t.IsGenericTypeDefinition))
+        {
+            BtfType? composite = btf.Types.Cast<BtfType?>().FirstOrDefault(t => t!.Value.IsComposite && !t.Value.IsAnonymous &&
+                gen::Nectar.Generator.Emit.CSharpNames.Pascal(t.Value.Name) == nested.Name);
+            composite ??= btf.SkipModifiersAndTypedefs(btf.Types.First(t => t.Kind == BtfKind.Typedef && gen::Nectar.Generator.Emit.CSharpNames.Pascal(t.Name) == nested.Name).Id);
+            LayoutTests.AssertComposite(nested, composite.Value, btf);
+            checkedTypes++;
+        }
+        Assert.True(checkedTypes >= 8, $"only {checkedTypes} nested types checked");
     }
 
     [Fact]
