@@ -131,6 +131,9 @@ namespace Nectar.Generator
             });
 
             // Skeletons need the runtime (they load through BpfObject), so they never add KernelPtr.
+            IncrementalValueProvider<bool> hasRuntime = context.CompilationProvider
+                .Select((compilation, _) => compilation.GetTypeByMetadataName("Nectar.Programs.BpfObject") != null)
+                .WithTrackingName(TrackingNames.HasRuntime);
             IncrementalValueProvider<string?> projectDirectory = context.AnalyzerConfigOptionsProvider.Select((options, _) =>
                 options.GlobalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out string? directory) && !string.IsNullOrEmpty(directory) ? directory : null);
             IncrementalValuesProvider<CodegenResult> skeletons = context.SyntaxProvider
@@ -143,7 +146,8 @@ namespace Nectar.Generator
                 .WithTrackingName(TrackingNames.ObjectStamp)
                 .Select((input, _) => (input.Declaration, Object: SkeletonInput.Load(input.Stamp)))
                 .WithTrackingName(TrackingNames.Object)
-                .Select((input, _) => SkeletonCodegen.Generate(input.Declaration, input.Object))
+                .Combine(hasRuntime)
+                .Select((input, _) => SkeletonCodegen.Generate(input.Left.Declaration, input.Left.Object, input.Right))
                 .WithTrackingName(TrackingNames.SkeletonEmission);
             context.RegisterSourceOutput(skeletons, Report);
         }

@@ -18,5 +18,6 @@ namespace Nectar.Generator.Pipeline
         public const string ObjectStamp = "ObjectStamp";
         public const string Object = "Object";
         public const string SkeletonEmission = "SkeletonEmission";
+        public const string HasRuntime = "HasRuntime";
     }
 }

@@ -16,10 +16,18 @@ namespace Nectar.Generator.Skeletons
     /// </summary>
     internal static class SkeletonCodegen
     {
-        public static CodegenResult Generate(SkeletonDeclaration declaration, Loaded<ObjectContents> loaded)
+        /// <param name="hasRuntime">Whether the project references the Nectar runtime, which the skeleton loads through.</param>
+        public static CodegenResult Generate(SkeletonDeclaration declaration, Loaded<ObjectContents> loaded, bool hasRuntime = true)
         {
             if (declaration.Request is not { } request)
                 return Result(null, declaration.Problem is { } p ? new[] { p } : Array.Empty<CodegenDiagnostic>());
+            if (!hasRuntime)
+                return Result(null, new[]
+                {
+                    new CodegenDiagnostic(DiagnosticIds.BadSkeletonDeclaration, CodegenSeverity.Error,
+                        $"The skeleton {request.Target.Name} loads its object through the Nectar runtime, which this project does not reference: " +
+                        "add a reference to the Nectar package (or to runtime/Nectar/Nectar.csproj).", request.Source),
+                });
             if (loaded.Value is not { } contents)
             {
                 string why = loaded.Problem ?? $"[BpfObject(\"{request.ObjectPath}\")] names no object file.";

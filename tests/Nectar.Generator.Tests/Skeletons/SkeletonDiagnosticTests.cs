@@ -63,6 +63,16 @@ public class SkeletonDiagnosticTests
         Assert.Contains("not an ELF file", d.GetMessage());
     }
 
+    [Fact]
+    public void A_project_without_the_runtime_gets_an_error_instead_of_a_skeleton_that_cannot_compile()
+    {
+        var (output, diagnostics, driver) = GeneratorHarness.Run([SkeletonTests.Declaration()], btfPath: null, withRuntime: false);
+        Diagnostic d = Only(diagnostics, "NECTAR012");
+        Assert.Contains("does not reference", d.GetMessage());
+        Assert.DoesNotContain("App.SkeletonDemo.g.cs", GeneratorHarness.HintNames(driver));
+        Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
     [Theory]
     [InlineData("public class SkeletonDemo { }")]
     [InlineData("public static partial class SkeletonDemo;")]
