@@ -11,6 +11,7 @@ using Nectar.Btf;
 using Nectar.Generator.Emit;
 using Nectar.Generator.Model;
 using Nectar.Generator.Pipeline;
+using Nectar.Generator.Skeletons;
 using Nectar.Generator.Tracepoints;
 
 namespace Nectar.Generator
@@ -24,6 +25,8 @@ namespace Nectar.Generator
     /// <item>KernelTypes, RawTracepoints, Tracepoints: the user's attributes.</item>
     /// <item>Prototypes (*.h) and Formats (…/&lt;system&gt;/&lt;event&gt;/format): AdditionalFiles.</item>
     /// <item>Request → Emission: Codegen, shared with <c>nectar codegen</c>.</item>
+    /// <item>Skeletons → ObjectStamp → Object → SkeletonEmission: each [BpfObject] class, its object file's
+    /// stamp, the object's parsed BTF (cached by stamp), its skeleton.</item>
     /// </list>
     /// </summary>
     [Generator(LanguageNames.CSharp)]
@@ -47,7 +50,7 @@ namespace Nectar.Generator
 
             // The stamp is taken on every compilation (a stat, no read) so that a rewritten BTF file is
             // noticed; while it is equal, everything downstream stays cached.
-            IncrementalValueProvider<LoadedBtf> btf = btfPath.Combine(context.CompilationProvider)
+            IncrementalValueProvider<Loaded<Btf.Btf>> btf = btfPath.Combine(context.CompilationProvider)
                 .Select((input, _) => BtfStamp.Of(input.Left)).WithTrackingName(TrackingNames.BtfStamp)
                 .Select((stamp, _) => BtfCache.Load(stamp)).WithTrackingName(TrackingNames.Btf);
 
@@ -100,7 +103,7 @@ namespace Nectar.Generator
                     CodegenResult result;
                     try
                     {
-                        result = Codegen.Generate(loaded.Btf, req, protos.AsImmutableArray(),
+                        result = Codegen.Generate(loaded.Value, req, protos.AsImmutableArray(),
                             files.Where(f => f.Format != null).Select(f => f.Format!).ToList(), loaded.Problem);
                     }
                     catch (Exception e) when (e is BtfException || e is InvalidOperationException)
@@ -122,13 +125,39 @@ namespace Nectar.Generator
             context.RegisterSourceOutput(emission.Combine(needsKernelPtr), (output, input) =>
             {
                 (CodegenResult result, bool needsPtr) = input;
-                foreach (GeneratedSource source in result.Sources)
-                    output.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
+                Report(output, result);
                 if (needsPtr && result.Sources.Count > 0)
                     output.AddSource("Nectar.KernelPtr.g.cs", SourceText.From(EmbeddedKernelPtr.Value, System.Text.Encoding.UTF8));
-                foreach (CodegenDiagnostic diagnostic in result.Diagnostics)
-                    output.ReportDiagnostic(Diagnostics.Create(diagnostic));
             });
+
+            // Skeletons need the runtime (they load through BpfObject), so they never add KernelPtr.
+            IncrementalValueProvider<bool> hasRuntime = context.CompilationProvider
+                .Select((compilation, _) => compilation.GetTypeByMetadataName("Nectar.Programs.BpfObject") != null)
+                .WithTrackingName(TrackingNames.HasRuntime);
+            IncrementalValueProvider<string?> projectDirectory = context.AnalyzerConfigOptionsProvider.Select((options, _) =>
+                options.GlobalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out string? directory) && !string.IsNullOrEmpty(directory) ? directory : null);
+            IncrementalValuesProvider<CodegenResult> skeletons = context.SyntaxProvider
+                .ForAttributeWithMetadataName(AttributeSource.BpfObject, (node, _) => node is ClassDeclarationSyntax, Declarations.Skeleton)
+                .WithTrackingName(TrackingNames.Skeletons)
+                // Re-stat the object on every compilation (as the BTF file), so a rebuilt object is noticed.
+                .Combine(projectDirectory.Combine(context.CompilationProvider))
+                .Select((input, _) => (Declaration: input.Left,
+                    Stamp: input.Left.Request is { } r ? SkeletonInput.Stamp(r.ObjectPath, input.Right.Left) : BtfStamp.None))
+                .WithTrackingName(TrackingNames.ObjectStamp)
+                .Select((input, _) => (input.Declaration, Object: SkeletonInput.Load(input.Stamp)))
+                .WithTrackingName(TrackingNames.Object)
+                .Combine(hasRuntime)
+                .Select((input, _) => SkeletonCodegen.Generate(input.Left.Declaration, input.Left.Object, input.Right))
+                .WithTrackingName(TrackingNames.SkeletonEmission);
+            context.RegisterSourceOutput(skeletons, Report);
+        }
+
+        private static void Report(SourceProductionContext output, CodegenResult result)
+        {
+            foreach (GeneratedSource source in result.Sources)
+                output.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
+            foreach (CodegenDiagnostic diagnostic in result.Diagnostics)
+                output.ReportDiagnostic(Diagnostics.Create(diagnostic));
         }
 
         // The runtime's own KernelPtr.cs, one source of truth for both. It stays public: generated

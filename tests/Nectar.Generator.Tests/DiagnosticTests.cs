@@ -19,6 +19,21 @@ public class DiagnosticTests
         Assert.Equal(11, d.Location.GetLineSpan().StartLinePosition.Character);
     }
 
+    [Theory]
+    [InlineData("pid_t", "'pid_t' is a typedef of '__kernel_pid_t' ('int')", "use int where C uses pid_t")]
+    [InlineData("u64", "'u64' is a typedef of '__u64' ('long long unsigned int')", "use ulong where C uses u64")]
+    [InlineData("bool", "'bool' is a typedef of '_Bool'", "use bool where C uses bool")]
+    public void A_typedef_of_a_scalar_is_a_warning_that_names_the_csharp_type_to_use(string name, string what, string fix)
+    {
+        var (output, diagnostics, _) = GeneratorHarness.Run([$"[assembly: Nectar.KernelType(\"{name}\")]"], GeneratorHarness.VmlinuxPath);
+        Diagnostic d = Only(diagnostics, "NECTAR011");
+        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        Assert.Contains(what, d.GetMessage());
+        Assert.Contains(fix, d.GetMessage());
+        Assert.DoesNotContain(diagnostics, x => x.Id == "NECTAR003");
+        Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
     [Fact]
     public void Unknown_raw_tracepoint_is_an_error_with_did_you_mean()
     {

@@ -64,7 +64,7 @@ public class LayoutTests(ITestOutputHelper output)
             ?? btf.SkipModifiersAndTypedefs(btf.GetByName(name, BtfKind.Typedef).Id);
     }
 
-    private static void AssertComposite(Type type, BtfType composite, BtfData btf)
+    internal static void AssertComposite(Type type, BtfType composite, BtfData btf)
     {
         if (composite.Size > 0)
             Assert.True(GeneratedAssembly.SizeOf(type) == (int)composite.Size, $"{type.FullName}: Unsafe.SizeOf is {GeneratedAssembly.SizeOf(type)}, BTF size {composite.Size}");

@@ -17,9 +17,15 @@ namespace Nectar.Generator.Emit
         private readonly TypeMapper _map;
 
         public KernelTypeEmitter(KernelTypes types, InlineArrays arrays)
+            : this(types, new TypeMapper(types, arrays, qualified: false))
+        {
+        }
+
+        /// <summary>An emitter whose types reach each other and KernelPtr as <paramref name="map"/> spells them (skeletons nest them in a class).</summary>
+        public KernelTypeEmitter(KernelTypes types, TypeMapper map)
         {
             _types = types;
-            _map = new TypeMapper(types, arrays, qualified: false);
+            _map = map;
         }
 
         private Btf.Btf Btf => _types.Btf;
@@ -98,14 +104,14 @@ namespace Nectar.Generator.Emit
                     EmitBitfield(w, t, m, storage);
                     continue;
                 }
-                if (m.CsType!.StartsWith("KernelPtr<", StringComparison.Ordinal))
+                if (m.CsType!.StartsWith(_map.RuntimePrefix + "KernelPtr<", StringComparison.Ordinal))
                 {
                     // Typed pointers are properties over an untyped field: the runtime cannot load an
                     // explicit-layout struct whose field type is generic over a type that (through
                     // other by-value fields) contains the struct again, as address_space holds a
                     // KernelPtr<inode> and inode holds an address_space.
                     string pointerField = "_" + m.Name.TrimStart('@');
-                    w.Line("[FieldOffset(" + m.ByteOffset + ")] private KernelPtr " + pointerField + ";");
+                    w.Line("[FieldOffset(" + m.ByteOffset + ")] private " + _map.RuntimePrefix + "KernelPtr " + pointerField + ";");
                     w.Line();
                     w.SummaryCode(m.CDecl + ";", " at offset " + m.ByteOffset + ".");
                     w.Line("public " + m.CsType + " " + m.Name + " { readonly get => new " + m.CsType + "(" + pointerField + ".Address); set => " + pointerField + " = value.Untyped; }");

@@ -18,9 +18,15 @@ namespace Nectar.Generator.Emit
 
         private readonly Btf.Btf _btf;
         private readonly Dictionary<uint, string> _cNames = new Dictionary<uint, string>();
+        private readonly Func<string, string> _naming;
         private Dictionary<uint, string>? _csNames;
 
-        public KernelTypes(Btf.Btf btf) => _btf = btf;
+        /// <param name="naming">The C# name of a C type name: by default the C name itself, keywords escaped.</param>
+        public KernelTypes(Btf.Btf btf, Func<string, string>? naming = null)
+        {
+            _btf = btf;
+            _naming = naming ?? Emit.CSharpNames.Escape;
+        }
 
         public Btf.Btf Btf => _btf;
 
@@ -38,6 +44,22 @@ namespace Nectar.Generator.Emit
                 if (target.IsComposite || target.IsEnum) return target;
             }
             return null;
+        }
+
+        /// <summary>
+        /// For a typedef that <see cref="Find"/> refuses because it names a scalar, pointer or function
+        /// (<c>pid_t</c>): what it stands for in C and, where there is one, in C#. Null for other names.
+        /// </summary>
+        public (string CType, string Underlying, string? CSharpType)? ScalarTypedef(string name)
+        {
+            if (_btf.FindByName(name, BtfKind.Typedef) is not { } typedef) return null;
+            BtfType target = _btf.SkipModifiersAndTypedefs(typedef.Id);
+            string? csharp = target.Kind == BtfKind.Int
+                ? (target.IntEncoding & BtfIntEncoding.Bool) != 0 && target.Size == 1 ? "bool" : TypeMapper.IntegerKeyword(target.Size, target.IsSigned)
+                : target.Kind == BtfKind.Ptr ? "KernelPtr"
+                : target.Kind == BtfKind.Float ? (target.Size == 4 ? "float" : target.Size == 8 ? "double" : null)
+                : null;
+            return (CDeclarations.TypeName(_btf, typedef.TypeId), CDeclarations.TypeName(_btf, target.Id), csharp);
         }
 
         /// <summary>Names that a misspelt request may have meant.</summary>
@@ -117,7 +139,7 @@ namespace Nectar.Generator.Emit
                 var used = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var entry in _cNames.OrderBy(e => e.Value, StringComparer.Ordinal).ThenBy(e => KindOrder(_btf.GetType(e.Key))).ThenBy(e => e.Key))
                 {
-                    string name = CSharpNamesOf(entry.Value);
+                    string name = _naming(entry.Value);
                     if (!used.Add(name))
                     {
                         name = name + "_" + _btf.GetType(entry.Key).Kind.ToString().ToLowerInvariant();
@@ -129,8 +151,6 @@ namespace Nectar.Generator.Emit
                 return names;
             }
         }
-
-        private static string CSharpNamesOf(string cName) => Emit.CSharpNames.Escape(cName);
 
         private static int KindOrder(BtfType t) => t.Kind == BtfKind.Struct ? 0 : t.Kind == BtfKind.Union ? 1 : 2;
 

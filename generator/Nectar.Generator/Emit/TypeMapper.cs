@@ -16,12 +16,25 @@ namespace Nectar.Generator.Emit
 
         /// <param name="qualified">True for code outside the Nectar.Kernel namespace (user structs).</param>
         public TypeMapper(KernelTypes types, InlineArrays arrays, bool qualified)
+            : this(types, arrays, qualified ? "global::" + KernelTypes.Namespace + "." : "", qualified ? "global::Nectar." : "")
+        {
+        }
+
+        /// <summary>
+        /// A mapper for types emitted elsewhere than Nectar.Kernel: <paramref name="typePrefix"/> goes before
+        /// generated type and inline array names ("" where they are nested beside the code that uses them),
+        /// <paramref name="runtimePrefix"/> before KernelPtr.
+        /// </summary>
+        public TypeMapper(KernelTypes types, InlineArrays arrays, string typePrefix, string runtimePrefix)
         {
             _types = types;
             _arrays = arrays;
-            _kernelPrefix = qualified ? "global::" + KernelTypes.Namespace + "." : "";
-            _runtimePrefix = qualified ? "global::Nectar." : "";
+            _kernelPrefix = typePrefix;
+            _runtimePrefix = runtimePrefix;
         }
+
+        /// <summary>What goes before <c>KernelPtr</c>: "" inside namespace Nectar.Kernel, "global::Nectar." elsewhere.</summary>
+        public string RuntimePrefix => _runtimePrefix;
 
         /// <summary>The C# type of a by-value use of <paramref name="id"/>; null for anonymous composites, void, functions and flexible arrays.</summary>
         public string? Map(uint id) => Map(id, 0);

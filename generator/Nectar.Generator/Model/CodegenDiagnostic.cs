@@ -28,5 +28,9 @@ namespace Nectar.Generator.Model
         public const string UnknownTracepoint = "NECTAR008";
         public const string MalformedInput = "NECTAR009";
         public const string NotPartialStruct = "NECTAR010";
+        public const string ScalarTypedef = "NECTAR011";
+        public const string BadSkeletonDeclaration = "NECTAR012";
+        public const string UnknownMap = "NECTAR013";
+        public const string UntypedRingBuffer = "NECTAR014";
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Nectar.Generator.Model;
+using Nectar.Generator.Skeletons;
 
 namespace Nectar.Generator.Pipeline
 {
@@ -47,6 +48,35 @@ namespace Nectar.Generator.Pipeline
             if (!raw && args.Length == 2 && args[0].Value is string system && args[1].Value is string eventName)
                 return new TracepointDeclaration(null, new TracepointRecordRequest(system, eventName, target, where), null);
             return new TracepointDeclaration(null, null, null); // the compiler already reports the bad attribute arguments
+        }
+
+        public static SkeletonDeclaration Skeleton(GeneratorAttributeSyntaxContext context, CancellationToken cancel)
+        {
+            var node = (TypeDeclarationSyntax)context.TargetNode;
+            SourceSpan? where = SpanOf(node.Identifier.GetLocation());
+            var symbol = (INamedTypeSymbol)context.TargetSymbol;
+            if (!IsPartialAll(node) || symbol.IsStatic || symbol.IsRecord || symbol.TypeParameters.Length > 0)
+                return new SkeletonDeclaration(null, new CodegenDiagnostic(DiagnosticIds.BadSkeletonDeclaration, CodegenSeverity.Error,
+                    $"'{node.Identifier.Text}' must be a non-static, non-generic partial class (and every type containing it partial) for Nectar to add the object's skeleton.", where));
+            AttributeData attribute = context.Attributes[0];
+            if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string path)
+                return new SkeletonDeclaration(null, null); // the compiler already reports the bad attribute arguments
+            var types = new List<string>();
+            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+                if (named.Key == "Types" && !named.Value.IsNull)
+                    types.AddRange(named.Value.Values.Select(v => v.Value as string).Where(v => v != null)!);
+            var events = new List<RingBufferEventRequest>();
+            foreach (AttributeData other in symbol.GetAttributes())
+            {
+                cancel.ThrowIfCancellationRequested();
+                if (other.AttributeClass?.ToDisplayString() == AttributeSource.RingBufferEvent && other.ConstructorArguments.Length == 2 &&
+                    other.ConstructorArguments[0].Value is string map && other.ConstructorArguments[1].Value is string structName)
+                    events.Add(new RingBufferEventRequest(map, structName));
+            }
+            var target = new TargetStruct(
+                symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString(),
+                ContainingTypes(symbol), symbol.Name, "partial class");
+            return new SkeletonDeclaration(new SkeletonRequest(path, target, events.ToEquatableArray(), types.ToEquatableArray(), where), null);
         }
 
         private static bool IsPartialAll(TypeDeclarationSyntax node)

@@ -20,6 +20,10 @@ namespace Nectar.Generator.Pipeline
             [DiagnosticIds.UnknownTracepoint] = "Unknown tracepoint",
             [DiagnosticIds.MalformedInput] = "Unreadable tracepoint input",
             [DiagnosticIds.NotPartialStruct] = "Not a partial struct",
+            [DiagnosticIds.ScalarTypedef] = "Typedef of a scalar",
+            [DiagnosticIds.BadSkeletonDeclaration] = "Not a partial class",
+            [DiagnosticIds.UnknownMap] = "Unknown map",
+            [DiagnosticIds.UntypedRingBuffer] = "Ring buffer without an event type",
         };
 
         private static readonly Dictionary<(string, CodegenSeverity), DiagnosticDescriptor> Descriptors = new Dictionary<(string, CodegenSeverity), DiagnosticDescriptor>();

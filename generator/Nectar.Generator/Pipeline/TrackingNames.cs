@@ -14,5 +14,10 @@ namespace Nectar.Generator.Pipeline
         public const string Request = "Request";
         public const string Emission = "Emission";
         public const string NeedsKernelPtr = "NeedsKernelPtr";
+        public const string Skeletons = "Skeletons";
+        public const string ObjectStamp = "ObjectStamp";
+        public const string Object = "Object";
+        public const string SkeletonEmission = "SkeletonEmission";
+        public const string HasRuntime = "HasRuntime";
     }
 }

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Nectar.Interop;
 
 /// <summary>The per-CPU BPF output perf events behind a perf event array map.</summary>
@@ -8,7 +6,6 @@ internal static class BpfOutputEvent
     private const uint TypeSoftware = 1;          // PERF_TYPE_SOFTWARE
     private const ulong CountSwBpfOutput = 10;    // PERF_COUNT_SW_BPF_OUTPUT
     private const ulong SampleRaw = 1 << 10;      // PERF_SAMPLE_RAW
-    private const ulong IocEnable = 0x2400;       // PERF_EVENT_IOC_ENABLE
 
     /// <summary>
     /// Opens a BPF output event on <paramref name="cpu"/> that wakes its reader after each sample,
@@ -25,12 +22,15 @@ internal static class BpfOutputEvent
             WakeupEvents = 1,
         };
         var handle = PerfEvent.Open(ref attr, $"Opening a BPF output perf event on CPU {cpu}", cpu);
-        if (Libc.Ioctl(handle.Value, IocEnable, 0) < 0)
+        try
         {
-            int errno = Marshal.GetLastPInvokeError();
-            handle.Dispose();
-            throw Bpf.ToException($"Enabling the BPF output perf event on CPU {cpu}", errno);
+            PerfEventIoctl.EnableEvent(handle, $"Enabling the BPF output perf event on CPU {cpu}");
+            return handle;
         }
-        return handle;
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 }

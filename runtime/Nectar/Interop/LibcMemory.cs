@@ -18,9 +18,6 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "getpagesize")]
     internal static partial int GetPageSize();
 
-    [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
-    internal static partial int Ioctl(int fd, ulong request, long argument);
-
     [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
     internal static partial nint Write(int fd, void* buffer, nuint count);
 

@@ -19,4 +19,11 @@ internal static partial class PerfEventIoctl
         if (Ioctl(perfEvent.Value, SetBpf, program.Value) < 0 || Ioctl(perfEvent.Value, Enable, 0) < 0)
             throw Bpf.ToException(operation, Marshal.GetLastPInvokeError());
     }
+
+    /// <summary>PERF_EVENT_IOC_ENABLE alone: starts an event opened disabled or not yet counting (BPF output events).</summary>
+    internal static void EnableEvent(BpfFileDescriptor perfEvent, string operation)
+    {
+        if (Ioctl(perfEvent.Value, Enable, 0) < 0)
+            throw Bpf.ToException(operation, Marshal.GetLastPInvokeError());
+    }
 }

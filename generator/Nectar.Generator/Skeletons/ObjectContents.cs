@@ -1,0 +1,181 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using Nectar.Btf;
+
+namespace Nectar.Generator.Skeletons
+{
+    /// <summary>A program of the object: its function, the ELF section that says how it attaches, its FUNC type.</summary>
+    internal sealed record ObjectProgram(string Name, string Section, uint FuncTypeId);
+
+    /// <summary>A BTF-defined map (<c>SEC(".maps")</c>): its kind, size and key/value types (0 when BTF gives none).</summary>
+    internal sealed record ObjectMap(string Name, uint Type, uint MaxEntries, uint KeyTypeId, uint ValueTypeId)
+    {
+        public const uint RingBufferType = 27; // BPF_MAP_TYPE_RINGBUF
+
+        public bool IsRingBuffer => Type == RingBufferType;
+
+        /// <summary>Per-CPU maps hold one value per CPU: a lookup is not one value of the value type.</summary>
+        public bool IsPerCpu => Type == 5 || Type == 6 || Type == 10; // PERCPU_HASH, PERCPU_ARRAY, LRU_PERCPU_HASH
+    }
+
+    /// <summary>A global variable of a data section (.rodata*, .data*, .bss*).</summary>
+    internal sealed record ObjectVariable(string Name, string Section, uint TypeId)
+    {
+        /// <summary>.rodata variables are <c>const volatile</c> settings: written before load, frozen after.</summary>
+        public bool IsConstant => Section.StartsWith(".rodata", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// What a compiled BPF object holds, as its BTF describes it: maps from the .maps DATASEC, global
+    /// variables from the data DATASECs, and programs from .BTF.ext's function records (every function
+    /// placed in a section other than .text is a program, as loaders decide). Reads only the .BTF and
+    /// .BTF.ext sections, so the generator needs no ELF loader.
+    /// </summary>
+    internal sealed class ObjectContents
+    {
+        private const uint GlobalLinkage = 1;
+
+        private ObjectContents(Btf.Btf btf, IReadOnlyList<ObjectProgram> programs, IReadOnlyList<ObjectMap> maps, IReadOnlyList<ObjectVariable> variables)
+        {
+            Btf = btf;
+            Programs = programs;
+            Maps = maps;
+            Variables = variables;
+        }
+
+        public Btf.Btf Btf { get; }
+
+        public IReadOnlyList<ObjectProgram> Programs { get; }
+
+        public IReadOnlyList<ObjectMap> Maps { get; }
+
+        public IReadOnlyList<ObjectVariable> Variables { get; }
+
+        public static ObjectContents Read(string path)
+        {
+            byte[] file;
+            try
+            {
+                // See BtfStamp: binary inputs are read by path, cached by stamp.
+#pragma warning disable RS1035
+                file = File.ReadAllBytes(path);
+#pragma warning restore RS1035
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new BtfException($"Cannot read the BPF object '{path}': {e.Message}");
+            }
+            return Parse(file, path);
+        }
+
+        /// <summary>Reads an object's image; <paramref name="name"/> is for messages. Bad input throws <see cref="BtfException"/> only.</summary>
+        public static ObjectContents Parse(byte[] file, string name)
+        {
+            if (!BtfElfSection.IsElf(file))
+                throw new BtfException($"'{name}' is not an ELF file; [BpfObject] takes a BPF object compiled with clang -g -target bpf.");
+            byte[] btfBytes = BtfElfSection.Extract(file, ".BTF")
+                ?? throw new BtfException($"'{name}' has no .BTF section; compile it with clang -g.");
+            Btf.Btf btf = Nectar.Btf.Btf.Parse(btfBytes);
+            byte[]? ext = BtfElfSection.Extract(file, ".BTF.ext");
+            return new ObjectContents(btf, ext == null ? Array.Empty<ObjectProgram>() : ReadPrograms(btf, ext), ReadMaps(btf), ReadVariables(btf));
+        }
+
+        /// <summary>
+        /// .BTF.ext: a header (magic 0xEB9F, version, flags, header length, then offset/length pairs
+        /// relative to the header's end, func_info first); func_info is a record size followed by, per
+        /// section, its name (a .BTF string offset), a count, and count records of (instruction offset, FUNC id).
+        /// </summary>
+        private static IReadOnlyList<ObjectProgram> ReadPrograms(Btf.Btf btf, byte[] ext)
+        {
+            var span = new ReadOnlySpan<byte>(ext);
+            if (span.Length < 16 || BinaryPrimitives.ReadUInt16LittleEndian(span) != 0xEB9F)
+                throw new BtfException(".BTF.ext does not start with the BTF magic 0xEB9F.");
+            uint headerLength = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(4));
+            uint funcOffset = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(8));
+            uint funcLength = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(12));
+            ulong start = (ulong)headerLength + funcOffset;
+            if (headerLength < 16 || start + funcLength > (ulong)span.Length)
+                throw new BtfException($".BTF.ext's function records ({funcLength} bytes at {start}) run past its end ({span.Length} bytes).");
+            ReadOnlySpan<byte> info = span.Slice((int)start, (int)funcLength);
+            var programs = new List<ObjectProgram>();
+            if (info.Length == 0) return programs;
+            uint recordSize = info.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(info) : 0;
+            if (recordSize < 8)
+                throw new BtfException($".BTF.ext's function record size is {recordSize}; it must be at least 8.");
+            int position = 4;
+            while (position < info.Length)
+            {
+                if (info.Length - position < 8)
+                    throw new BtfException(".BTF.ext's function records end in the middle of a section header.");
+                string section = btf.GetString(BinaryPrimitives.ReadUInt32LittleEndian(info.Slice(position)));
+                uint count = BinaryPrimitives.ReadUInt32LittleEndian(info.Slice(position + 4));
+                position += 8;
+                if ((ulong)count * recordSize > (ulong)(info.Length - position))
+                    throw new BtfException($".BTF.ext says section '{section}' has {count} functions, more than its records hold.");
+                for (uint i = 0; i < count; i++, position += (int)recordSize)
+                {
+                    if (section == ".text") continue; // subprograms: called, never loaded on their own
+                    BtfType func = btf.GetType(BinaryPrimitives.ReadUInt32LittleEndian(info.Slice(position + 4)));
+                    if (func.Kind != BtfKind.Func)
+                        throw new BtfException($".BTF.ext names {func} as a function of section '{section}'; it is not a FUNC.");
+                    programs.Add(new ObjectProgram(func.Name, section, func.Id));
+                }
+            }
+            return programs;
+        }
+
+        private static IReadOnlyList<ObjectMap> ReadMaps(Btf.Btf btf)
+        {
+            var maps = new List<ObjectMap>();
+            if (btf.FindByName(".maps", BtfKind.Datasec) is not { } section) return maps;
+            foreach (BtfVarSecInfo entry in section.DatasecVars)
+            {
+                BtfType variable = btf.GetType(entry.TypeId);
+                if (variable.Kind != BtfKind.Var) continue;
+                BtfType definition = btf.SkipModifiersAndTypedefs(variable.TypeId);
+                if (!definition.IsComposite) continue;
+                uint type = 0, maxEntries = 0, key = 0, value = 0;
+                foreach (BtfMember member in definition.Members)
+                {
+                    // __uint(name, N) is "int (*name)[N]"; __type(name, T) is "T *name".
+                    BtfType pointer = btf.SkipModifiersAndTypedefs(member.TypeId);
+                    if (pointer.Kind != BtfKind.Ptr) continue;
+                    BtfType target = btf.SkipModifiers(pointer.TypeId);
+                    switch (member.Name)
+                    {
+                        case "type": type = target.Kind == BtfKind.Array ? target.Array.Count : 0; break;
+                        case "max_entries": maxEntries = target.Kind == BtfKind.Array ? target.Array.Count : 0; break;
+                        case "key": key = pointer.TypeId; break;
+                        case "value": value = pointer.TypeId; break;
+                    }
+                }
+                maps.Add(new ObjectMap(variable.Name, type, maxEntries, key, value));
+            }
+            return maps;
+        }
+
+        private static IReadOnlyList<ObjectVariable> ReadVariables(Btf.Btf btf)
+        {
+            var variables = new List<ObjectVariable>();
+            foreach (BtfType section in btf.Types)
+            {
+                if (section.Kind != BtfKind.Datasec || !IsDataSection(section.Name)) continue;
+                foreach (BtfVarSecInfo entry in section.DatasecVars)
+                {
+                    BtfType variable = btf.GetType(entry.TypeId);
+                    // Global (BTF_VAR_GLOBAL_ALLOCATED) variables only: static ones are the program's own
+                    // (bpf_printk's format strings among them) and their ELF symbols are renamed.
+                    if (variable.Kind == BtfKind.Var && variable.Name.Length > 0 && variable.VarLinkage == GlobalLinkage)
+                        variables.Add(new ObjectVariable(variable.Name, section.Name, variable.TypeId));
+                }
+            }
+            return variables;
+        }
+
+        private static bool IsDataSection(string name) =>
+            name == ".data" || name == ".rodata" || name == ".bss" ||
+            name.StartsWith(".data.", StringComparison.Ordinal) || name.StartsWith(".rodata.", StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,59 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Nectar.Btf;
+using Nectar.Generator.Emit;
+using Nectar.Generator.Model;
+using Nectar.Generator.Pipeline;
+
+namespace Nectar.Generator.Skeletons
+{
+    /// <summary>
+    /// Turns a [BpfObject] class and its object's contents into the skeleton's source, or diagnostics.
+    /// Which structs become nested types (the rule README.md documents): the key and value types of
+    /// the object's maps, the event type of each [RingBufferEvent] ring buffer, the types of its global
+    /// variables, the names listed in [BpfObject(Types = ...)], and whatever their layout needs by value.
+    /// </summary>
+    internal static class SkeletonCodegen
+    {
+        /// <param name="hasRuntime">Whether the project references the Nectar runtime, which the skeleton loads through.</param>
+        public static CodegenResult Generate(SkeletonDeclaration declaration, Loaded<ObjectContents> loaded, bool hasRuntime = true)
+        {
+            if (declaration.Request is not { } request)
+                return Result(null, declaration.Problem is { } p ? new[] { p } : Array.Empty<CodegenDiagnostic>());
+            if (!hasRuntime)
+                return Result(null, new[]
+                {
+                    new CodegenDiagnostic(DiagnosticIds.BadSkeletonDeclaration, CodegenSeverity.Error,
+                        $"The skeleton {request.Target.Name} loads its object through the Nectar runtime, which this project does not reference: " +
+                        "add a reference to the Nectar package (or to runtime/Nectar/Nectar.csproj).", request.Source),
+                });
+            if (loaded.Value is not { } contents)
+            {
+                string why = loaded.Problem ?? $"[BpfObject(\"{request.ObjectPath}\")] names no object file.";
+                return Result(null, new[]
+                {
+                    new CodegenDiagnostic(loaded.Stamp.Problem != null || loaded.Stamp.Path == null ? DiagnosticIds.MissingBtf : DiagnosticIds.MalformedBtf,
+                        CodegenSeverity.Error, why, request.Source),
+                });
+            }
+            var diagnostics = new List<CodegenDiagnostic>();
+            try
+            {
+                var emitter = new SkeletonEmitter(request, contents, diagnostics);
+                var unit = new Codegen.Unit(request.Target.FullName + ".g.cs", request.Target.Namespace, request.Target.ContainingTypes, emitter.Emit);
+                return Result(new GeneratedSource(unit.HintName, Codegen.Compose(new[] { unit })!), diagnostics);
+            }
+            catch (Exception e) when (e is BtfException || e is InvalidOperationException)
+            {
+                // BTF that validates but is inconsistent where the skeleton looks (a cycle, a kind in the wrong place).
+                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.MalformedBtf, CodegenSeverity.Error,
+                    "Malformed BTF in '" + loaded.Stamp.Path + "': " + e.Message, request.Source));
+                return Result(null, diagnostics);
+            }
+        }
+
+        private static CodegenResult Result(GeneratedSource? source, IEnumerable<CodegenDiagnostic> diagnostics) =>
+            new CodegenResult((source == null ? Enumerable.Empty<GeneratedSource>() : new[] { source }).ToEquatableArray(), diagnostics.ToEquatableArray());
+    }
+}

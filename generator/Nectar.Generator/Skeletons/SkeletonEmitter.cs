@@ -1,0 +1,315 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Nectar.Btf;
+using Nectar.Generator.Emit;
+using Nectar.Generator.Model;
+
+namespace Nectar.Generator.Skeletons
+{
+    /// <summary>
+    /// Writes one object's skeleton into the user's partial class: Open/Load/Dispose over the runtime's
+    /// BpfObjectSpec and BpfObject, a property per program, map and global variable, typed helpers for
+    /// maps whose key and value types BTF gives and for ring buffers whose event type is declared, and
+    /// the object's structs as nested types (PascalCase type names, C member names as kernel types have).
+    /// </summary>
+    internal sealed class SkeletonEmitter
+    {
+        private const string ProgramsNs = "global::Nectar.Programs.";
+        private const string MapsNs = "global::Nectar.Maps.";
+        private const string EventsNs = "global::Nectar.Events.";
+
+        // Map kinds whose lookups are one key to one value, so a typed TryLookup/Update is exact.
+        private static readonly HashSet<uint> KeyValueMapTypes = new HashSet<uint> { 1, 2, 9, 11 }; // HASH, ARRAY, LRU_HASH, LPM_TRIE
+
+        private static readonly string[] MapTypeNames =
+        {
+            "UNSPEC", "HASH", "ARRAY", "PROG_ARRAY", "PERF_EVENT_ARRAY", "PERCPU_HASH", "PERCPU_ARRAY", "STACK_TRACE", "CGROUP_ARRAY",
+            "LRU_HASH", "LRU_PERCPU_HASH", "LPM_TRIE", "ARRAY_OF_MAPS", "HASH_OF_MAPS", "DEVMAP", "SOCKMAP", "CPUMAP", "XSKMAP", "SOCKHASH",
+            "CGROUP_STORAGE", "REUSEPORT_SOCKARRAY", "PERCPU_CGROUP_STORAGE", "QUEUE", "STACK", "SK_STORAGE", "DEVMAP_HASH", "STRUCT_OPS",
+            "RINGBUF", "INODE_STORAGE", "TASK_STORAGE", "BLOOM_FILTER", "USER_RINGBUF", "CGRP_STORAGE", "ARENA",
+        };
+
+        private readonly SkeletonRequest _request;
+        private readonly ObjectContents _contents;
+        private readonly Btf.Btf _btf;
+        private readonly KernelTypes _types;
+        private readonly InlineArrays _arrays = new InlineArrays();
+        private readonly TypeMapper _map;
+        private readonly Dictionary<string, uint> _ringEvents = new Dictionary<string, uint>(StringComparer.Ordinal);
+        private readonly HashSet<string> _used = new HashSet<string>(StringComparer.Ordinal);
+
+        public SkeletonEmitter(SkeletonRequest request, ObjectContents contents, List<CodegenDiagnostic> diagnostics)
+        {
+            _request = request;
+            _contents = contents;
+            _btf = contents.Btf;
+            string className = request.Target.Name;
+            // A nested type may not share its class's name.
+            _types = new KernelTypes(_btf, c => CSharpNames.Pascal(c) is var p && p == className ? p + "_" : p);
+            _map = new TypeMapper(_types, _arrays, "", "global::Nectar.");
+            CollectTypes(diagnostics);
+        }
+
+        private string ObjectFileName => System.IO.Path.GetFileName(_request.ObjectPath.Replace('\\', '/'));
+
+        private void CollectTypes(List<CodegenDiagnostic> diagnostics)
+        {
+            foreach (RingBufferEventRequest ev in _request.RingBufferEvents)
+            {
+                ObjectMap? map = _contents.Maps.FirstOrDefault(m => m.Name == ev.Map);
+                if (map == null || !map.IsRingBuffer)
+                {
+                    string what = map == null ? "no map named '" + ev.Map + "'" : "map '" + ev.Map + "', but it is a " + MapTypeName(map.Type) + ", not a ring buffer";
+                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UnknownMap, CodegenSeverity.Error,
+                        $"[RingBufferEvent(\"{ev.Map}\", \"{ev.Struct}\")]: {ObjectFileName} has {what}." +
+                        RawTracepointEmitter.DidYouMean(BtfSuggestions.Closest(ev.Map, _contents.Maps.Where(m => m.IsRingBuffer).Select(m => m.Name))), _request.Source));
+                }
+                else if (_ringEvents.ContainsKey(ev.Map))
+                {
+                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.ConflictingDeclarations, CodegenSeverity.Error,
+                        $"Ring buffer '{ev.Map}' has more than one [RingBufferEvent]: keep one.", _request.Source));
+                }
+                else if (_types.Find(ev.Struct) is { } found)
+                {
+                    _types.Add(found, found.IsAnonymous ? ev.Struct : found.Name);
+                    _ringEvents.Add(ev.Map, found.Id);
+                }
+                else
+                {
+                    diagnostics.Add(Codegen.NotAType(_types, ev.Struct, _request.Source));
+                }
+            }
+            foreach (string name in _request.Types)
+            {
+                if (_types.Find(name) is { } found) _types.Add(found, found.IsAnonymous ? name : found.Name);
+                else diagnostics.Add(Codegen.NotAType(_types, name, _request.Source));
+            }
+            foreach (ObjectMap map in _contents.Maps)
+            {
+                AddByValue(map.KeyTypeId);
+                AddByValue(map.ValueTypeId);
+                if (map.IsRingBuffer && !_ringEvents.ContainsKey(map.Name))
+                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UntypedRingBuffer, CodegenSeverity.Info,
+                        $"Ring buffer '{map.Name}' of {ObjectFileName} has no event type (BTF gives ring buffers none), so {_request.Target.Name} offers its records as bytes only: " +
+                        $"add [RingBufferEvent(\"{map.Name}\", \"<struct name>\")] to read them as that struct.", _request.Source));
+            }
+            foreach (ObjectVariable variable in _contents.Variables)
+                AddByValue(variable.TypeId);
+        }
+
+        /// <summary>Adds the named struct, union or enum a value of this type is (through arrays), if any.</summary>
+        private void AddByValue(uint id)
+        {
+            if (id == 0) return;
+            for (int hops = 0; hops < 64; hops++)
+            {
+                (BtfType t, string? typedef) = _types.Resolve(id);
+                if (t.Kind == BtfKind.Array) { id = t.Array.ElementTypeId; continue; }
+                if ((t.IsComposite || t.IsEnum) && KernelTypes.NameOf(t, typedef) is { } name) _types.Add(t, name);
+                return;
+            }
+        }
+
+        public void Emit(CodeWriter w)
+        {
+            string name = _request.Target.Name;
+            foreach (string reserved in new[] { name, "ObjectFileName", "Open", "Expected", "Spec", "Object", "IsLoaded", "Load", "Dispose", "ReadVariable", "WriteVariable" })
+                _used.Add(reserved);
+            foreach (string typeName in _types.CSharpNames.Values) _used.Add(typeName);
+
+            w.SummaryCode(ObjectFileName, ": the skeleton of this BPF object (" + Count(_contents.Programs.Count, "program") + ", " +
+                Count(_contents.Maps.Count, "map") + ", " + Count(_contents.Variables.Count, "global variable") +
+                "). Open() it, set its .rodata settings, Load() it, attach its programs; Dispose() closes everything.");
+            w.Open(_request.Target.Keywords + " " + name + " : global::System.IDisposable");
+            EmitLifetime(w, name);
+            var rings = _contents.Maps.Where(m => m.IsRingBuffer && _ringEvents.ContainsKey(m.Name)).ToList();
+            foreach (ObjectProgram program in _contents.Programs) EmitProgram(w, program);
+            foreach (ObjectMap map in _contents.Maps) EmitMap(w, map, rings.IndexOf(map));
+            foreach (ObjectVariable variable in _contents.Variables) EmitVariable(w, variable);
+            EmitDispose(w, rings.Count);
+            var typeEmitter = new KernelTypeEmitter(_types, _map);
+            foreach (uint id in _types.Ids)
+            {
+                w.Line();
+                typeEmitter.Emit(w, id);
+            }
+            if (!_arrays.IsEmpty)
+            {
+                w.Line();
+                _arrays.Emit(w);
+            }
+            w.Close();
+        }
+
+        private void EmitLifetime(CodeWriter w, string name)
+        {
+            w.Line("/// <summary>The object's file name. <see cref=\"Open()\"/> reads it from bpf/ in the application's folder (where <c>&lt;BpfProgram&gt;</c> items put it), or from that folder itself.</summary>");
+            w.Line("public const string ObjectFileName = " + Literal(ObjectFileName) + ";");
+            w.Line();
+            w.Line("private " + ProgramsNs + "BpfObject? _object;");
+            w.Line();
+            w.Line("private " + name + "(" + ProgramsNs + "BpfObjectSpec spec) => Spec = spec;");
+            w.Line();
+            w.Line("/// <summary>Reads the object from the application's folder; see <see cref=\"ObjectFileName\"/>.</summary>");
+            w.Line("public static " + name + " Open()");
+            w.Line("{");
+            w.Line("    string folder = global::System.AppContext.BaseDirectory;");
+            w.Line("    string path = global::System.IO.Path.Combine(folder, \"bpf\", ObjectFileName);");
+            w.Line("    if (global::System.IO.File.Exists(path)) return Open(path);");
+            w.Line("    string beside = global::System.IO.Path.Combine(folder, ObjectFileName);");
+            w.Line("    if (global::System.IO.File.Exists(beside)) return Open(beside);");
+            w.Line("    throw new global::System.IO.FileNotFoundException(\"The BPF object \" + ObjectFileName + \" is in neither \" + path + \" nor \" + beside +");
+            w.Line("        \": list its source as a <BpfProgram> item (which copies the object to bpf/ in the output), copy the object there, or call Open(path).\", path);");
+            w.Line("}");
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// Reads the object at <paramref name=\"path\"/> (no privileges needed): nothing reaches the kernel before <see cref=\"Load\"/>.");
+            w.Line("/// Throws InvalidDataException when it lacks a program, map or variable this skeleton was generated with.");
+            w.Line("/// </summary>");
+            w.Line("public static " + name + " Open(string path)");
+            w.Line("{");
+            w.Line("    var spec = " + ProgramsNs + "BpfObjectSpec.Read(path);");
+            w.Line("    foreach ((string kind, string name, int size) in Expected)");
+            w.Line("    {");
+            w.Line("        bool present = kind == \"program\" ? spec.Programs.ContainsKey(name)");
+            w.Line("            : kind == \"map\" ? spec.Maps.ContainsKey(name)");
+            w.Line("            : spec.Variables.TryGetValue(name, out var variable) && variable.Size == size;");
+            w.Line("        if (!present)");
+            w.Line("            throw new global::System.IO.InvalidDataException(path + \" is not the object " + name + " was generated from: it has no \" + kind + \" '\" + name + \"'\" +");
+            w.Line("                (kind == \"variable\" ? \" of \" + size + \" bytes\" : \"\") + \". Rebuild the project so that the skeleton and the object match.\");");
+            w.Line("    }");
+            w.Line("    return new " + name + "(spec);");
+            w.Line("}");
+            w.Line();
+            w.Line("// What the object held when this skeleton was generated; Open(path) checks the object it reads against it.");
+            w.Line("private static readonly (string Kind, string Name, int Size)[] Expected =");
+            w.Line("{");
+            foreach (ObjectProgram program in _contents.Programs) w.Line("    (\"program\", " + Literal(program.Name) + ", 0),");
+            foreach (ObjectMap map in _contents.Maps) w.Line("    (\"map\", " + Literal(map.Name) + ", 0),");
+            foreach (ObjectVariable variable in _contents.Variables.Where(v => _map.Map(v.TypeId) != null))
+                w.Line("    (\"variable\", " + Literal(variable.Name) + ", " + _btf.SizeOf(variable.TypeId) + "),");
+            w.Line("};");
+            w.Line();
+            w.Line("/// <summary>The object as read: its map definitions and its variables' initial values, which <see cref=\"Load\"/> uses.</summary>");
+            w.Line("public " + ProgramsNs + "BpfObjectSpec Spec { get; }");
+            w.Line();
+            w.Line("/// <summary>The loaded object (maps, programs, variables by name); throws before <see cref=\"Load\"/>.</summary>");
+            w.Line("public " + ProgramsNs + "BpfObject Object => _object ?? throw new global::System.InvalidOperationException(ObjectFileName + \" is not loaded yet: call Load() first.\");");
+            w.Line();
+            w.Line("public bool IsLoaded => _object != null;");
+            w.Line();
+            w.Line("/// <summary>Creates the maps (.rodata with the settings made so far, then frozen) and loads the programs.</summary>");
+            w.Line("public void Load(" + ProgramsNs + "BpfLoadOptions? options = null)");
+            w.Line("{");
+            w.Line("    if (_object != null) throw new global::System.InvalidOperationException(ObjectFileName + \" is already loaded.\");");
+            w.Line("    _object = " + ProgramsNs + "BpfObject.Load(Spec, options);");
+            w.Line("}");
+            w.Line();
+            w.Line("// Before Load a variable is its initial value in the spec; after, its live value in the kernel.");
+            w.Line("private T ReadVariable<T>(string name) where T : unmanaged => _object != null ? _object.Variables[name].Get<T>() : Spec.Variables[name].Get<T>();");
+            w.Line();
+            w.Line("private void WriteVariable<T>(string name, T value) where T : unmanaged");
+            w.Line("{");
+            w.Line("    if (_object != null) _object.Variables[name].Set(value);");
+            w.Line("    else Spec.Variables[name].Set(value);");
+            w.Line("}");
+        }
+
+        private void EmitProgram(CodeWriter w, ObjectProgram program)
+        {
+            BtfType func = _btf.GetType(program.FuncTypeId);
+            w.Line();
+            w.SummaryCode("SEC(\"" + program.Section + "\") " + CDeclarations.Declaration(_btf, func.TypeId, program.Name),
+                ": Attach() attaches it where its section says; dispose the link to detach.");
+            w.Line("public " + ProgramsNs + "BpfProgram " + Unique(CSharpNames.Pascal(program.Name), "Program") + " => Object.Programs[" + Literal(program.Name) + "];");
+        }
+
+        private void EmitMap(CodeWriter w, ObjectMap map, int ring)
+        {
+            string property = Unique(CSharpNames.Pascal(map.Name), "Map");
+            string? key = map.KeyTypeId == 0 ? null : _map.Map(map.KeyTypeId);
+            string? value = map.ValueTypeId == 0 ? null : _map.Map(map.ValueTypeId);
+            string kinds = MapTypeName(map.Type) + (map.IsRingBuffer ? ", " + map.MaxEntries + " bytes" : ", " + map.MaxEntries + " entries") +
+                (map.KeyTypeId != 0 ? "; key " + CDeclarations.TypeName(_btf, map.KeyTypeId) : "") +
+                (map.ValueTypeId != 0 ? "; value " + CDeclarations.TypeName(_btf, map.ValueTypeId) : "");
+            w.Line();
+            w.SummaryCode(map.Name, " (" + kinds + ").");
+            w.Line("public " + MapsNs + "BpfMap " + property + " => Object.Maps[" + Literal(map.Name) + "];");
+            if (ring >= 0)
+            {
+                string ev = _types.CSharpNameOf(_ringEvents[map.Name])!;
+                string field = "_ring" + ring;
+                w.Line();
+                w.Line("private " + EventsNs + "RingBuffer? " + field + ";");
+                w.Line();
+                w.Line("/// <summary>Delivers the <c>" + map.Name + "</c> records available now, each as a <see cref=\"" + ev + "\"/> read in place; returns how many. Never blocks.</summary>");
+                w.Line("public int " + Unique("Consume" + property, "_") + "(" + EventsNs + "RecordHandler<" + ev + "> handler, int maxRecords = int.MaxValue) =>");
+                w.Line("    (" + field + " ??= " + EventsNs + "RingBuffer.Open(" + property + ")).Consume(handler, maxRecords);");
+                w.Line();
+                w.Line("/// <summary>Adds <c>" + map.Name + "</c> to <paramref name=\"poller\"/>, which delivers its records to <paramref name=\"handler\"/> as <see cref=\"" + ev + "\"/>.</summary>");
+                w.Line("public " + EventsNs + "RingBuffer " + Unique("Poll" + property, "_") + "(" + EventsNs + "EventPoller poller, " + EventsNs + "RecordHandler<" + ev + "> handler) =>");
+                w.Line("    poller.Add(" + property + ", handler);");
+                w.Line();
+                w.Line("/// <summary>Copies of the <c>" + map.Name + "</c> records as <see cref=\"" + ev + "\"/>, polled on a thread of their own until cancelled.</summary>");
+                w.Line("public global::System.Collections.Generic.IAsyncEnumerable<" + ev + "> " + Unique("Read" + property + "Async", "_") +
+                       "(global::System.Threading.CancellationToken cancellationToken = default) =>");
+                w.Line("    " + EventsNs + "RingBufferStreams.ReadAllAsync<" + ev + ">(" + property + ", cancellationToken: cancellationToken);");
+            }
+            else if (key != null && value != null && KeyValueMapTypes.Contains(map.Type))
+            {
+                w.Line();
+                w.Line("/// <summary>Looks <paramref name=\"key\"/> up in <c>" + map.Name + "</c>.</summary>");
+                w.Line("public bool " + Unique("TryLookup" + property, "_") + "(" + key + " key, out " + value + " value) => " + property + ".TryLookup(in key, out value);");
+                w.Line();
+                w.Line("/// <summary>Stores <paramref name=\"value\"/> under <paramref name=\"key\"/> in <c>" + map.Name + "</c>.</summary>");
+                w.Line("public void " + Unique("Update" + property, "_") + "(" + key + " key, " + value + " value, " + MapsNs + "UpdateFlags flags = " + MapsNs + "UpdateFlags.Any) =>");
+                w.Line("    " + property + ".Update(in key, in value, flags);");
+            }
+        }
+
+        private void EmitVariable(CodeWriter w, ObjectVariable variable)
+        {
+            string declaration = CDeclarations.Declaration(_btf, variable.TypeId, variable.Name);
+            string? type = _map.Map(variable.TypeId);
+            w.Line();
+            if (type == null)
+            {
+                w.Line("// " + declaration + "; in " + variable.Section + ": no property (an anonymous or unsized type); use Object.Variables[\"" + variable.Name + "\"].");
+                return;
+            }
+            w.SummaryCode(declaration, " in " + variable.Section + (variable.IsConstant
+                ? ": a setting; set it before Load(), read-only after."
+                : ": before Load() its initial value, after it the live value in the kernel."));
+            w.Line("public " + type + " " + Unique(CSharpNames.Pascal(variable.Name), "Variable") + " { get => ReadVariable<" + type + ">(" + Literal(variable.Name) +
+                   "); set => WriteVariable(" + Literal(variable.Name) + ", value); }");
+        }
+
+        private static void EmitDispose(CodeWriter w, int rings)
+        {
+            w.Line();
+            w.Line("/// <summary>Closes the object's ring buffers, maps and programs. Links you attached keep their program until you dispose them.</summary>");
+            w.Line("public void Dispose()");
+            w.Line("{");
+            for (int i = 0; i < rings; i++) w.Line("    _ring" + i + "?.Dispose();");
+            w.Line("    _object?.Dispose();");
+            w.Line("    _object = null;");
+            w.Line("}");
+        }
+
+        /// <summary>The name, or with a suffix when the class already has a member (or nested type) of that name.</summary>
+        private string Unique(string name, string suffix)
+        {
+            if (_used.Add(name)) return name;
+            string candidate = name + suffix;
+            while (!_used.Add(candidate)) candidate += "_";
+            return candidate;
+        }
+
+        private static string MapTypeName(uint type) => type < MapTypeNames.Length ? "BPF_MAP_TYPE_" + MapTypeNames[type] : "map type " + type;
+
+        private static string Count(int n, string what) => n + " " + what + (n == 1 ? "" : "s");
+
+        private static string Literal(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    }
+}

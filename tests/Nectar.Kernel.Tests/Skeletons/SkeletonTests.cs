@@ -1,0 +1,88 @@
+using Nectar.Testing;
+
+namespace Nectar.Kernel.Tests.Skeletons;
+
+/// <summary>The generated skeleton of bpf/skeleton_demo.bpf.o, declared as a user would (path relative to this project).</summary>
+[BpfObject("../../bpf/skeleton_demo.bpf.o")]
+[RingBufferEvent("events", "event")]
+public partial class SkeletonDemoObject;
+
+/// <summary>
+/// A skeleton loads its object for real: .rodata settings made through its properties reach the
+/// program, the program runs on attach, and its ring buffer, hash map and .bss variable show it.
+/// </summary>
+public class SkeletonTests
+{
+    private const long Getppid = 110; // x86_64 syscall number, the syscall Workload makes
+
+    private sealed record Seen(uint Pid, uint Tgid, long Nr, ulong Cookie, ulong Hits, string Comm, byte Flags, byte Kind);
+
+    [KernelFact]
+    public void Settings_reach_the_program_and_its_events_map_and_counter_show_the_attached_run()
+    {
+        KernelRequirement.Ensure();
+        OpenFileDescriptors.AssertNoLeak(() =>
+        {
+            uint tgid = (uint)Environment.ProcessId;
+            const ulong cookie = 0xC0FFEE_0000_1234;
+            using var skeleton = SkeletonDemoObject.Open(BpfObjects.PathOf("skeleton_demo"));
+            skeleton.TargetTgid = tgid;
+            skeleton.WatchedSyscall = Getppid;
+            skeleton.Cookie = cookie;
+            skeleton.Load();
+            Assert.True(skeleton.IsLoaded);
+            Assert.Equal(cookie, skeleton.Cookie); // read back from the frozen .rodata map
+            var frozen = Assert.Throws<InvalidOperationException>(() => skeleton.Cookie = 1);
+            Assert.Contains("frozen", frozen.Message);
+
+            using (skeleton.OnSysEnter.Attach())
+                Workload.CallGetppid(20);
+
+            var seen = new List<Seen>();
+            int delivered = skeleton.ConsumeEvents((ref readonly SkeletonDemoObject.Event e) =>
+            {
+                ReadOnlySpan<sbyte> comm = e.comm;
+                string name = new string(comm.ToArray().TakeWhile(c => c != 0).Select(c => (char)c).ToArray());
+                seen.Add(new Seen(e.pid, e.tgid, e.syscall_nr, e.cookie, e.hits, name, e.flags, e.kind));
+            });
+
+            Assert.Equal(delivered, seen.Count);
+            Assert.True(seen.Count >= 20, $"{seen.Count} getppid events, expected at least 20");
+            Assert.All(seen, e =>
+            {
+                Assert.Equal(tgid, e.Tgid);
+                Assert.Equal(Getppid, e.Nr);
+                Assert.Equal(cookie, e.Cookie);
+                Assert.Equal((byte)5, e.Flags);
+                Assert.Equal((byte)17, e.Kind);
+                Assert.NotEmpty(e.Comm);
+            });
+            Assert.Equal(seen.Select(e => e.Hits).Order(), seen.Select(e => e.Hits)); // counter values in submission order
+
+            ulong hits = skeleton.Hits; // .bss, read live
+            Assert.True(hits >= seen[^1].Hits, $".bss hits {hits}, last event saw {seen[^1].Hits}");
+            Assert.True(skeleton.TryLookupStats(tgid, out SkeletonDemoObject.SyscallStats stats), "no stats entry for this process");
+            Assert.True(stats.count >= (ulong)seen.Count && stats.count <= hits, $"stats.count {stats.count}, events {seen.Count}, hits {hits}");
+
+            skeleton.Hits = 0; // .bss, written live
+            Assert.Equal(0UL, skeleton.Hits);
+        });
+    }
+
+    [KernelFact]
+    public void A_setting_that_matches_no_process_leaves_the_program_silent()
+    {
+        KernelRequirement.Ensure();
+        // Open() without a path: the <BpfProgram> item of this project put the object in bpf/ of the output.
+        using var skeleton = SkeletonDemoObject.Open();
+        skeleton.TargetTgid = uint.MaxValue; // no process has this tgid
+        skeleton.WatchedSyscall = Getppid;
+        skeleton.Load();
+        using (skeleton.OnSysEnter.Attach())
+            Workload.CallGetppid(20);
+        Assert.Equal(0, skeleton.ConsumeEvents((ref readonly SkeletonDemoObject.Event _) => { }));
+        Assert.Equal(0UL, skeleton.Hits);
+        Assert.Equal(-1L, skeleton.LastSyscall);
+        Assert.False(skeleton.TryLookupStats((uint)Environment.ProcessId, out _));
+    }
+}
