@@ -19,7 +19,8 @@ struct bpf_map_def SEC("maps") legacy_counts = {
     .max_entries = 4,
 };
 
-const volatile __u32 target_tgid = 0;
+// One thread's syscalls only, so that both programs see the same ones.
+const volatile __u32 target_tid = 0;
 
 static __noinline int add(__u32 slot, __u64 amount)
 {
@@ -37,7 +38,7 @@ __noinline int add_twice(__u32 slot)
 
 static __always_inline int mine(void)
 {
-    return (__u32)(bpf_get_current_pid_tgid() >> 32) == target_tgid;
+    return (__u32)bpf_get_current_pid_tgid() == target_tid;
 }
 
 SEC("raw_tp/sys_enter")

@@ -5,8 +5,7 @@ namespace Nectar.Kernel.Tests;
 /// <summary>`nectar bench ringbuf`, run as a process: its figures add up (never checked against time).</summary>
 public class BenchRingbufCommandTests
 {
-    private static Processes.Result Nectar(params string[] arguments) =>
-        Processes.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "Nectar.Tool.dll"), .. arguments]);
+    private static Processes.Result Nectar(params string[] arguments) => NectarCli.Run(arguments);
 
     [KernelFact]
     public void Consumes_every_event_it_asked_for_with_no_gap_and_prints_the_figures()

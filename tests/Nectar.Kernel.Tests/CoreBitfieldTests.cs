@@ -9,9 +9,6 @@ public partial class CoreBitfieldTests
     private const int SchedOther = 0;
     private const int SchedResetOnFork = 0x40000000;
 
-    [LibraryImport("libc", EntryPoint = "gettid")]
-    private static partial int GetThreadId();
-
     [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
     private static partial int SetScheduler(int pid, int policy, in int priority);
 
@@ -20,7 +17,7 @@ public partial class CoreBitfieldTests
     {
         KernelRequirement.Ensure();
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("core_bitfield"));
-        spec.Variables["target_tid"].Set((uint)GetThreadId());
+        spec.Variables["target_tid"].Set(CurrentThread.Id);
         using var obj = spec.Load();
         var bit = obj.Variables["reset_on_fork"];
         using var link = obj.Programs["read_bitfield"].Attach();

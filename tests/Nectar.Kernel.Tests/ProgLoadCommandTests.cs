@@ -5,11 +5,7 @@ namespace Nectar.Kernel.Tests;
 /// <summary>`nectar prog load OBJ`, run as the user runs it: a separate process, its output and exit code.</summary>
 public class ProgLoadCommandTests
 {
-    private static Processes.Result Nectar(params string[] arguments) =>
-        Processes.Run(DotnetHost, [Path.Combine(AppContext.BaseDirectory, "Nectar.Tool.dll"), .. arguments]);
-
-    /// <summary>The dotnet host running these tests (PATH may not have one, as under sudo).</summary>
-    private static string DotnetHost => Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+    private static Processes.Result Nectar(params string[] arguments) => NectarCli.Run(arguments);
 
     [KernelFact]
     public void Reports_each_program_ok_and_exits_zero()

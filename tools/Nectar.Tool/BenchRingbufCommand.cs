@@ -23,9 +23,9 @@ internal static partial class BenchRingbufCommand
         var objectOption = new Option<string>("--object") { Description = $"The BPF object to run (default: the shipped {DefaultObject})." };
         var eventsOption = new Option<long>("--events") { Description = "Events to produce in the measured run.", DefaultValueFactory = _ => 10_000_000 };
         var batchOption = new Option<uint>("--batch") { Description = "Events the program emits per getppid() call.", DefaultValueFactory = _ => 64 };
-        // 200 us by default: on this VM an idle consumer vCPU takes long to wake, and the producer
-        // pays for every wake-up; --spin-us 0 measures what libbpf's ring_buffer__poll does.
-        var spinOption = new Option<double>("--spin-us") { Description = "Microseconds the consumer spins on the ring before sleeping in epoll_wait (0: sleep at once, as libbpf's ring_buffer__poll).", DefaultValueFactory = _ => 200 };
+        // Sleeping at once (as libbpf's ring_buffer__poll does) is the default. Spinning saves the
+        // producer the wake-ups, but costs the producer its CPU when the machine is busy.
+        var spinOption = new Option<double>("--spin-us") { Description = "Microseconds the consumer spins on the ring before sleeping in epoll_wait (0, the default: sleep at once, as libbpf's ring_buffer__poll).", DefaultValueFactory = _ => 0 };
         var command = new Command("ringbuf", "Measure ring buffer throughput: events/s consumed, submitted, dropped, bytes allocated per event.")
         {
             objectOption, eventsOption, batchOption, spinOption,
@@ -61,8 +61,11 @@ internal static partial class BenchRingbufCommand
         var stats = obj.Maps["stats"];
         Console.WriteLine($"ring buffer '{ring.Name}': {ring.MaxEntries >> 10} KiB; batch {batch}; {events:N0} events; {Environment.ProcessorCount} CPUs; consumer spins {spin.TotalMicroseconds} us before sleeping");
 
-        // Warm-up: the JIT tiers the consumer's loop up before anything is measured.
-        Measure(ring, stats, Math.Min(events, 500_000), batch, spin);
+        // Warm-up: the JIT tiers the hot loops up (after 30 calls and a 100 ms quiet period, on a
+        // background thread) before anything is measured; tiering during the measured run would
+        // take a CPU from the producer or the consumer.
+        Measure(ring, stats, Math.Min(events, 2_000_000), batch, spin);
+        Thread.Sleep(500);
         var result = Measure(ring, stats, events, batch, spin);
 
         double consumerSeconds = result.ConsumerTime.TotalSeconds;

@@ -53,8 +53,9 @@ internal unsafe struct RingReader
     /// Delivers the committed records in order, up to <paramref name="maxRecords"/>, stopping at
     /// the first one still being written (busy). Discarded records are skipped. Returns how many
     /// were delivered. The consumer position is published before returning, even when the sink
-    /// throws (the record that threw counts as consumed), followed by a full fence so that a
-    /// caller who then finds no data and sleeps cannot miss the kernel's wake-up.
+    /// throws (the record that threw counts as consumed), followed by a full fence, so that a
+    /// caller who then finds no data and sleeps in epoll_wait cannot miss the kernel's wake-up:
+    /// the kernel wakes the consumer only when it commits a record at the published position.
     /// </summary>
     internal readonly int Drain<TSink>(ref TSink sink, int maxRecords, string name) where TSink : struct, IRecordSink
     {
@@ -67,6 +68,11 @@ internal unsafe struct RingReader
             // record keeps the consumer on the cache lines the producer is writing, where every
             // read waits for a line to cross between CPUs; the caller polls again for more.
             ulong producer = Volatile.Read(ref *_producerPosition);
+            // Behind by more than half the ring: publish after every record, as libbpf always
+            // does. The producer then sees each freed record at once, and reading the position
+            // line the consumer keeps writing slows it to the consumer's pace instead of letting
+            // it fill the ring and drop.
+            ulong publishEvery = producer - consumer > (_mask + 1) / 2 ? 0 : _publishEvery;
             while (consumer < producer && delivered < maxRecords)
             {
                 byte* header = _data + (consumer & _mask);
@@ -74,7 +80,18 @@ internal unsafe struct RingReader
                     Sse.Prefetch0(header + PrefetchDistance);
                 uint word = Volatile.Read(ref *(uint*)header);
                 if ((word & RingLayout.BusyBit) != 0)
-                    break;
+                {
+                    // The kernel wakes the consumer when it commits a record at the published
+                    // consumer position. Publish this one's position, fence, and look again:
+                    // either the producer's commit sees the position (and will wake the
+                    // caller's epoll_wait) or this second look sees the commit.
+                    Volatile.Write(ref *_consumerPosition, consumer);
+                    published = consumer;
+                    Interlocked.MemoryBarrier();
+                    word = Volatile.Read(ref *(uint*)header);
+                    if ((word & RingLayout.BusyBit) != 0)
+                        break;
+                }
                 uint length = RingLayout.PayloadLength(word);
                 ulong stride = RingLayout.Stride(length);
                 // A record never reaches past the producer, nor is longer than the ring: either
@@ -87,7 +104,7 @@ internal unsafe struct RingReader
                     delivered++;
                     sink.Deliver(header + RingLayout.HeaderSize, (int)length);
                 }
-                if (consumer - published >= _publishEvery)
+                if (consumer - published >= publishEvery)
                 {
                     Volatile.Write(ref *_consumerPosition, consumer);
                     published = consumer;

@@ -20,6 +20,8 @@ namespace Nectar.Logging;
 /// </summary>
 public sealed class BpfLogReader : IDisposable
 {
+    private const int MaxCachedCategories = 1024;
+
     private readonly ILoggerFactory _factory;
     private readonly ILogger _self;
     private readonly BpfVariable _lostCounter;
@@ -114,7 +116,13 @@ public sealed class BpfLogReader : IDisposable
     internal void Log(BpfLogRecord record)
     {
         if (!_loggers.TryGetValue(record.Category, out var logger))
-            _loggers[record.Category] = logger = _factory.CreateLogger(record.Category);
+        {
+            logger = _factory.CreateLogger(record.Category);
+            // Categories are BPF function names, a handful per object; the cap keeps a
+            // misbehaving producer from growing the cache without bound.
+            if (_loggers.Count < MaxCachedCategories)
+                _loggers[record.Category] = logger;
+        }
         Interlocked.Increment(ref _logged);
         if (!logger.IsEnabled(record.Level))
             return;

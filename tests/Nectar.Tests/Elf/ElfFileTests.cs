@@ -18,7 +18,7 @@ public class ElfFileTests
         Assert.Contains(elf.Symbols, s => s.Name == "add" && s.Type == ElfSymbolType.Function && s.Binding == ElfSymbolBinding.Local);
         var relocations = elf.RelocationsFor(elf.FindSection("raw_tp/sys_enter")!);
         Assert.Contains(relocations, r => r.Type == ElfRelocationType.Call32 && r.Symbol.Name == "add_twice");
-        Assert.Contains(relocations, r => r.Type == ElfRelocationType.Imm64 && r.Symbol.Name == "target_tgid");
+        Assert.Contains(relocations, r => r.Type == ElfRelocationType.Imm64 && r.Symbol.Name == "target_tid");
     }
 
     public static TheoryData<string, int, byte, string> BadHeaders => new()

@@ -123,6 +123,21 @@ public class RingReaderTests
         Assert.Equal(1600UL, ring.ConsumerPosition);
     }
 
+    [Fact]
+    public void More_than_half_a_ring_behind_the_consumer_position_is_published_after_every_record()
+    {
+        using var ring = new SyntheticRing(4096);
+        for (int i = 0; i < 150; i++)
+            ring.Submit(Bytes(8, 0)); // 2400 bytes pending: more than half of 4096
+        var seen = new List<ulong>();
+        var sink = new Watch(ring, seen);
+        ring.Reader.Drain(ref sink, int.MaxValue, "test");
+
+        // At each delivery the producer already sees every record before it as free.
+        Assert.Equal(Enumerable.Range(0, 150).Select(i => (ulong)i * 16), seen);
+        Assert.Equal(2400UL, ring.ConsumerPosition);
+    }
+
     private struct Watch(SyntheticRing ring, List<ulong> seen) : IRecordSink
     {
         public unsafe void Deliver(byte* data, int length) => seen.Add(ring.ConsumerPosition);
