@@ -10,6 +10,7 @@ internal static class NectarCommand
         var root = new RootCommand("nectar: BTF dumps, code generation, tracepoints, and inspection of BPF programs, maps and links.");
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(BtfDumpCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }
