@@ -31,21 +31,49 @@ internal static class BtfRecord
     /// </summary>
     internal const MethodImplOptions OptimizeAtOnce = (MethodImplOptions)512;
 
+    // Per kind (BtfKind's value), packed in one word so that finding the next record, a chain of
+    // dependent loads over the kernel's ~130,000 records, costs one table load: bits 0-7 the fixed
+    // trailer bytes (255: a kind this reader does not know), bits 8-15 the trailer bytes per vlen item,
+    // bit 16 set when the third word is a type id.
+    private const uint Unknown = 255;
+    private const uint RefersToType = 1u << 16;
+
+    private static readonly uint[] s_layouts =
+    [
+        Unknown,                 // 0 void is never a record
+        4,                       // INT: encoding word
+        RefersToType,            // PTR
+        12,                      // ARRAY: element, index, count
+        12 << 8,                 // STRUCT: members
+        12 << 8,                 // UNION
+        8 << 8,                  // ENUM: name, value
+        0,                       // FWD
+        RefersToType,            // TYPEDEF
+        RefersToType,            // VOLATILE
+        RefersToType,            // CONST
+        RefersToType,            // RESTRICT
+        RefersToType,            // FUNC
+        RefersToType | 8 << 8,   // FUNC_PROTO: return type; parameters
+        RefersToType | 4,        // VAR: linkage word
+        12 << 8,                 // DATASEC: variables
+        0,                       // FLOAT
+        RefersToType | 4,        // DECL_TAG: component index
+        RefersToType,            // TYPE_TAG
+        12 << 8,                 // ENUM64: name, low, high
+        Unknown, Unknown, Unknown, Unknown, Unknown, Unknown, Unknown, Unknown, Unknown, Unknown, Unknown, Unknown,
+    ];
+
     /// <summary>The bytes following the 12-byte common part for this kind, or -1 for a kind this reader does not know.</summary>
-    internal static int TrailerLength(BtfKind kind, int vlen) => kind switch
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int TrailerLength(BtfKind kind, int vlen)
     {
-        BtfKind.Int or BtfKind.Var or BtfKind.DeclTag => 4,
-        BtfKind.Array => 12,
-        BtfKind.Struct or BtfKind.Union or BtfKind.Datasec or BtfKind.Enum64 => 12 * vlen,
-        BtfKind.Enum or BtfKind.FuncProto => 8 * vlen,
-        BtfKind.Ptr or BtfKind.Fwd or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const or BtfKind.Restrict
-            or BtfKind.Func or BtfKind.Float or BtfKind.TypeTag => 0,
-        _ => -1,
-    };
+        uint layout = s_layouts[(int)kind & 0x1F];
+        return (layout & 0xFF) == Unknown ? -1 : (int)(layout & 0xFF) + (int)((layout >> 8) & 0xFF) * vlen;
+    }
 
     /// <summary>Whether the third word of the record is a type id (rather than a size or unused).</summary>
-    internal static bool HasTypeReference(BtfKind kind) => kind is BtfKind.Ptr or BtfKind.Typedef or BtfKind.Volatile
-        or BtfKind.Const or BtfKind.Restrict or BtfKind.TypeTag or BtfKind.Func or BtfKind.Var or BtfKind.DeclTag or BtfKind.FuncProto;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool HasTypeReference(BtfKind kind) => (s_layouts[(int)kind & 0x1F] & RefersToType) != 0;
 
     internal static BtfKind KindOf(uint info) => (BtfKind)((info >> 24) & 0x1F);
 
