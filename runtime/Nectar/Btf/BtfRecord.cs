@@ -99,6 +99,7 @@ internal static class BtfRecord
     /// Visits every name and type-id field of one record, given as its words (which must hold the
     /// whole record) starting at byte <paramref name="at"/> of its blob.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void VisitFields<TVisitor>(ReadOnlySpan<uint> record, int at, ref TVisitor visitor) where TVisitor : struct, IBtfFieldVisitor
     {
         uint info = Le(record[1]);
