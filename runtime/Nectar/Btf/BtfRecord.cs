@@ -31,49 +31,31 @@ internal static class BtfRecord
     /// </summary>
     internal const MethodImplOptions OptimizeAtOnce = (MethodImplOptions)512;
 
-    // Per kind (BtfKind's value), packed in one word so that finding the next record, a chain of
-    // dependent loads over the kernel's ~130,000 records, costs one table load: bits 0-7 the fixed
-    // trailer bytes (255: a kind this reader does not know), bits 8-15 the trailer bytes per vlen item,
-    // bit 16 set when the third word is a type id.
-    private const uint Unknown = 255;
-    private const uint RefersToType = 1u << 16;
-
-    private static readonly uint[] s_layouts =
-    [
-        Unknown,                 // 0 void is never a record
-        4,                       // INT: encoding word
-        RefersToType,            // PTR
-        12,                      // ARRAY: element, index, count
-        12 << 8,                 // STRUCT: members
-        12 << 8,                 // UNION
-        8 << 8,                  // ENUM: name, value
-        0,                       // FWD
-        RefersToType,            // TYPEDEF
-        RefersToType,            // VOLATILE
-        RefersToType,            // CONST
-        RefersToType,            // RESTRICT
-        RefersToType,            // FUNC
-        RefersToType | 8 << 8,   // FUNC_PROTO: return type; parameters
-        RefersToType | 4,        // VAR: linkage word
-        12 << 8,                 // DATASEC: variables
-        0,                       // FLOAT
-        RefersToType | 4,        // DECL_TAG: component index
-        RefersToType,            // TYPE_TAG
-        12 << 8,                 // ENUM64: name, low, high
-        Unknown, Unknown, Unknown, Unknown, Unknown, Unknown, Unknown, Unknown, Unknown, Unknown, Unknown, Unknown,
-    ];
+    // The layout of each kind as constants, 2 bits per kind (BtfKind's value k at bits 2k..2k+1):
+    // trailer words before the vlen items (INT 1, ARRAY 3, VAR 1, DECL_TAG 1), and words per vlen
+    // item (STRUCT, UNION, DATASEC, ENUM64 3; ENUM, FUNC_PROTO 2). Finding the next record is a chain
+    // of dependent steps over the kernel's ~130,000 records; shifts of constants keep memory loads
+    // (of a table) out of that chain, which makes parsing measurably faster.
+    private const ulong FixedWords = 0x4100000c4;
+    private const ulong ItemWords = 0xc0c8002f00;
+    // Bit k: kind k is known (INT..ENUM64); kind k's third word is a type id (PTR, TYPEDEF,
+    // VOLATILE, CONST, RESTRICT, FUNC, FUNC_PROTO, VAR, DECL_TAG, TYPE_TAG).
+    private const uint KnownKinds = 0xffffe;
+    private const uint TypeReferencingKinds = 0x67f04;
 
     /// <summary>The bytes following the 12-byte common part for this kind, or -1 for a kind this reader does not know.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int TrailerLength(BtfKind kind, int vlen)
     {
-        uint layout = s_layouts[(int)kind & 0x1F];
-        return (layout & 0xFF) == Unknown ? -1 : (int)(layout & 0xFF) + (int)((layout >> 8) & 0xFF) * vlen;
+        int k = (int)kind & 0x1F;
+        if (((KnownKinds >> k) & 1) == 0)
+            return -1;
+        return 4 * ((int)((FixedWords >> (2 * k)) & 3) + (int)((ItemWords >> (2 * k)) & 3) * vlen);
     }
 
     /// <summary>Whether the third word of the record is a type id (rather than a size or unused).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool HasTypeReference(BtfKind kind) => (s_layouts[(int)kind & 0x1F] & RefersToType) != 0;
+    internal static bool HasTypeReference(BtfKind kind) => ((TypeReferencingKinds >> ((int)kind & 0x1F)) & 1) != 0;
 
     internal static BtfKind KindOf(uint info) => (BtfKind)((info >> 24) & 0x1F);
 
@@ -99,7 +81,6 @@ internal static class BtfRecord
     /// Visits every name and type-id field of one record, given as its words (which must hold the
     /// whole record) starting at byte <paramref name="at"/> of its blob.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void VisitFields<TVisitor>(ReadOnlySpan<uint> record, int at, ref TVisitor visitor) where TVisitor : struct, IBtfFieldVisitor
     {
         uint info = Le(record[1]);
