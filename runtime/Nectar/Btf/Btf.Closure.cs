@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Buffers.Binary;
 
 namespace Nectar.Btf;
 
@@ -25,7 +24,6 @@ public sealed partial class Btf
         while (pending.Count > 0)
         {
             var type = GetType(pending.Pop());
-            collector.Data = type.Owner.Data;
             BtfRecord.VisitFields(type.Owner.Data, type.RecordOffset, ref collector);
         }
         var ids = new List<uint>(seen);
@@ -37,20 +35,17 @@ public sealed partial class Btf
     {
         private readonly HashSet<uint> _seen;
         private readonly Stack<uint> _pending;
-        internal byte[] Data;
 
         internal ReferenceCollector(HashSet<uint> seen, Stack<uint> pending)
         {
             _seen = seen;
             _pending = pending;
-            Data = Array.Empty<byte>();
         }
 
-        public void Name(int at) { }
+        public void Name(int at, uint value) { }
 
-        public void TypeId(int at)
+        public void TypeId(int at, uint id)
         {
-            uint id = BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(Data, at, 4));
             if (id != 0 && _seen.Add(id))
                 _pending.Push(id);
         }

@@ -67,6 +67,16 @@ public sealed partial class Btf
     /// <summary>"Malformed BTF at byte offset X: [id] Kind 'name' is cyclic: why." (for split BTF, the offset is in the blob that holds the type).</summary>
     internal static BtfException Cyclic(BtfType type, string why) => BtfException.At(type.RecordOffset, $"{type} is cyclic: {why}.");
 
+    /// <summary>The alignment of an integer, float, enum or pointer (the kinds whose size says it); null for other kinds.</summary>
+    internal static uint? ScalarAlignment(BtfType type) => type.Kind switch
+    {
+        // __int128 and long double are 16-aligned on x86_64, arm64 and the BPF target.
+        BtfKind.Int or BtfKind.Float => Math.Min(Math.Max(type.Size, 1u), 16u),
+        BtfKind.Enum or BtfKind.Enum64 => Math.Min(Math.Max(type.Size, 1u), 8u),
+        BtfKind.Ptr => 8u,
+        _ => null,
+    };
+
     /// <summary>
     /// The natural alignment of a type: the largest member alignment for composites, the element's
     /// for arrays, the size (at most 16) for scalars. Packed structs are aligned 1 by the compiler
@@ -81,15 +91,10 @@ public sealed partial class Btf
         var type = SkipModifiersAndTypedefs(id);
         if (depth > MaxChainDepth)
             throw Cyclic(type, $"it nests more than {MaxChainDepth} levels deep");
+        if (ScalarAlignment(type) is { } scalar)
+            return scalar;
         switch (type.Kind)
         {
-            case BtfKind.Int or BtfKind.Float:
-                // __int128 and long double are 16-aligned on x86_64, arm64 and the BPF target.
-                return Math.Min(Math.Max(type.Size, 1u), 16u);
-            case BtfKind.Enum or BtfKind.Enum64:
-                return Math.Min(Math.Max(type.Size, 1u), 8u);
-            case BtfKind.Ptr:
-                return 8;
             case BtfKind.Array:
                 return AlignOf(type.Array.ElementTypeId, known, depth + 1);
             case BtfKind.Struct or BtfKind.Union:

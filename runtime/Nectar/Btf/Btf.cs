@@ -58,10 +58,8 @@ public sealed partial class Btf
             throw new ArgumentNullException(nameof(blob));
         var header = BtfHeader.Read(blob);
         ValidateStrings(blob, header, baseBtf is not null);
-        var offsets = ReadTypeOffsets(blob, header, baseBtf);
-        var btf = new Btf(blob, header, offsets, baseBtf);
-        btf.ValidateReferences();
-        return btf;
+        var offsets = ReadAndValidateTypes(blob, header, baseBtf);
+        return new Btf(blob, header, offsets, baseBtf);
     }
 
     /// <summary>
@@ -76,7 +74,7 @@ public sealed partial class Btf
             // The generator reads binary BTF by path, as CsWin32 reads its metadata: AdditionalFiles
             // are text to Roslyn (CS2015 for binaries). Caching by path and write time is the generator's job.
 #pragma warning disable RS1035
-            bytes = File.ReadAllBytes(path);
+            bytes = ReadFile(path);
 #pragma warning restore RS1035
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -95,6 +93,31 @@ public sealed partial class Btf
             throw new BtfException($"{path}: {e.Message}", e.Offset);
         }
     }
+
+#pragma warning disable RS1035 // see Load
+    private static byte[] ReadFile(string path)
+    {
+#if NET
+        // The kernel's BTF is ~6 MB: an array the read overwrites need not be zeroed first.
+        using var handle = File.OpenHandle(path);
+        long length = RandomAccess.GetLength(handle);
+        if (length <= 0 || length > int.MaxValue)
+            return File.ReadAllBytes(path); // pseudo files that do not know their size
+        var bytes = GC.AllocateUninitializedArray<byte>((int)length);
+        int read = 0;
+        while (read < bytes.Length)
+        {
+            int chunk = RandomAccess.Read(handle, bytes.AsSpan(read), read);
+            if (chunk == 0)
+                return bytes.AsSpan(0, read).ToArray(); // the file shrank
+            read += chunk;
+        }
+        return bytes;
+#else
+        return File.ReadAllBytes(path);
+#endif
+    }
+#pragma warning restore RS1035
 
     /// <summary>The type with this id (0 is void). Ids of a split BTF's base resolve in the base.</summary>
     public BtfType this[uint id] => GetType(id);
@@ -186,32 +209,4 @@ public sealed partial class Btf
             throw BtfException.At(header.StringStart + header.StringLength - 1, "the string section does not end with a NUL byte.");
     }
 
-    private static int[] ReadTypeOffsets(byte[] blob, BtfHeader header, Btf? baseBtf)
-    {
-        // Every record is at least 12 bytes, which bounds the count by the section's length.
-        var offsets = new List<int>(Math.Min(header.TypeLength / TypeRecordLength, 1 << 20));
-        int position = header.TypeStart;
-        int end = header.TypeStart + header.TypeLength;
-        uint stringLimit = (baseBtf?.TotalStringLength ?? 0) + (uint)header.StringLength;
-        var span = new ReadOnlySpan<byte>(blob);
-        while (position < end)
-        {
-            if (end - position < TypeRecordLength)
-                throw BtfException.At(position, $"a type record needs 12 bytes but only {end - position} remain in the type section (truncated).");
-            uint nameOffset = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(position));
-            uint info = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(position + 4));
-            var kind = BtfRecord.KindOf(info);
-            int vlen = BtfRecord.VlenOf(info);
-            if (nameOffset >= stringLimit)
-                throw BtfException.At(position, $"type #{offsets.Count + 1} has name offset {nameOffset}, past the string section ({stringLimit} bytes).");
-            int extra = BtfRecord.TrailerLength(kind, vlen);
-            if (extra < 0)
-                throw BtfException.At(position + 4, $"type #{offsets.Count + 1} has unknown kind {(int)kind}; this BTF may come from a newer kernel than Nectar knows.");
-            if (end - position - TypeRecordLength < extra)
-                throw BtfException.At(position, $"type #{offsets.Count + 1} ({kind}, vlen {vlen}) needs {extra} more bytes than the type section holds (truncated).");
-            offsets.Add(position);
-            position += TypeRecordLength + extra;
-        }
-        return offsets.ToArray();
-    }
 }

@@ -62,14 +62,10 @@ internal sealed partial class BtfCDumper
     private uint AlignmentOf(uint id)
     {
         var type = _btf.SkipModifiersAndTypedefs(id);
+        if (Btf.ScalarAlignment(type) is { } scalar)
+            return scalar;
         switch (type.Kind)
         {
-            case BtfKind.Int or BtfKind.Float:
-                return Math.Min(Math.Max(type.Size, 1u), 16u);
-            case BtfKind.Enum or BtfKind.Enum64:
-                return Math.Min(Math.Max(type.Size, 1u), 8u);
-            case BtfKind.Ptr:
-                return 8;
             case BtfKind.Array:
                 Enter(type);
                 uint element = AlignmentOf(type.Array.ElementTypeId);

@@ -72,27 +72,24 @@ internal sealed partial class BtfCDumper
         foreach (uint id in ids)
         {
             var type = _btf.GetType(id);
-            var counter = new ReferenceCounter(type.Owner, _references);
+            var counter = new ReferenceCounter(_references);
             BtfRecord.VisitFields(type.Owner.Data, type.RecordOffset, ref counter);
         }
     }
 
     private struct ReferenceCounter : IBtfFieldVisitor
     {
-        private readonly Btf _owner;
         private readonly int[] _counts;
 
-        internal ReferenceCounter(Btf owner, int[] counts)
+        internal ReferenceCounter(int[] counts)
         {
-            _owner = owner;
             _counts = counts;
         }
 
-        public void Name(int at) { }
+        public void Name(int at, uint value) { }
 
-        public void TypeId(int at)
+        public void TypeId(int at, uint id)
         {
-            uint id = _owner.ReadUInt32(at);
             if (id < (uint)_counts.Length)
                 _counts[id]++;
         }

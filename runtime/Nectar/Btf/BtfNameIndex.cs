@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 
 namespace Nectar.Btf;
 
@@ -16,6 +17,7 @@ internal sealed class BtfNameIndex
     private readonly int[] _next;
     private readonly uint[] _hashes;
 
+    [MethodImpl(BtfRecord.OptimizeAtOnce)]
     internal BtfNameIndex(Btf btf, int[] typeOffsets, uint firstId)
     {
         _btf = btf;
@@ -34,7 +36,10 @@ internal sealed class BtfNameIndex
             uint nameOffset = btf.ReadUInt32(typeOffsets[i]);
             if (nameOffset == 0)
                 continue;
-            uint hash = Hash(btf.GetStringBytes(nameOffset));
+            var name = btf.GetStringBytes(nameOffset);
+            if (name.Length == 0)
+                continue;
+            uint hash = Hash(name);
             int bucket = (int)(hash & (uint)(size - 1));
             _ids[used] = firstId + (uint)i;
             _hashes[used] = hash;

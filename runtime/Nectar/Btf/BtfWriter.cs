@@ -96,11 +96,11 @@ public static class BtfWriter
                 _shift = shift;
             }
 
-            public void Name(int at) =>
-                _copier._builder.WriteWord(at + _shift, _copier.NewString(_source, _source.ReadUInt32(at)));
+            public void Name(int at, uint value) =>
+                _copier._builder.WriteWord(at + _shift, _copier.NewString(_source, value));
 
-            public void TypeId(int at) =>
-                _copier._builder.WriteWord(at + _shift, _copier.NewId(_source.ReadUInt32(at)));
+            public void TypeId(int at, uint value) =>
+                _copier._builder.WriteWord(at + _shift, _copier.NewId(value));
         }
     }
 }

@@ -4,24 +4,6 @@ namespace Nectar.Kernel.Tests.Btf;
 
 public class CoreProgramTests
 {
-    private const string Program = """
-        #include "vmlinux.h"
-        #include <bpf/bpf_helpers.h>
-        #include <bpf/bpf_core_read.h>
-        #include <bpf/bpf_tracing.h>
-
-        int seen_pid;
-
-        SEC("tp_btf/sched_process_exec")
-        int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
-        {
-        	seen_pid = BPF_CORE_READ(task, pid);
-        	return 0;
-        }
-
-        char LICENSE[] SEC("license") = "GPL";
-        """;
-
     /// <summary>
     /// A program built against Nectar's vmlinux.h passes the verifier with its CO-RE relocations
     /// resolved against the running kernel. bpftool loads it (an oracle; Nectar's own loader is tested elsewhere).
@@ -36,7 +18,7 @@ public class CoreProgramTests
         try
         {
             string include = Path.Combine(Fixtures.Directory, "..", "..", "bpf", "include");
-            File.WriteAllText(Path.Combine(dir.FullName, "core.bpf.c"), Program);
+            File.WriteAllText(Path.Combine(dir.FullName, "core.bpf.c"), CoreProgram.Source);
             var compile = Processes.Run(Clang.Command, ["-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_x86", "-I", include, "-c", "core.bpf.c", "-o", "core.bpf.o"], dir.FullName);
             Assert.True(compile.ExitCode == 0, compile.Error);
             Bpftool.Run("prog", "load", Path.Combine(dir.FullName, "core.bpf.o"), pin);

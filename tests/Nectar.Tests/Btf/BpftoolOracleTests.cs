@@ -62,4 +62,23 @@ public class BpftoolOracleTests
             Assert.True(expectedLines[i] == actualLines[i], $"line {i + 1}: bpftool '{expectedLines[i]}', Nectar '{actualLines[i]}'");
         Assert.Equal(expectedLines.Length, actualLines.Length);
     }
+
+    [BpftoolFact]
+    public void Bpftool_reads_what_the_writer_writes()
+    {
+        var binprm = Vmlinux.GetByName("linux_binprm", BtfKind.Struct);
+        byte[] blob = BtfWriter.WriteClosure(Vmlinux, [binprm.Id]);
+        string path = Path.Combine(Path.GetTempPath(), $"nectar-written-{Environment.ProcessId}.btf");
+        File.WriteAllBytes(path, blob);
+        try
+        {
+            var expected = new StringWriter(CultureInfo.InvariantCulture);
+            BtfTextDump.Write(Nectar.Btf.Btf.Parse(blob), expected);
+            Assert.Equal(expected.ToString(), Bpftool.Run("btf", "dump", "file", path, "format", "raw"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

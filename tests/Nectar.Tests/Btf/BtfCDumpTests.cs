@@ -8,25 +8,6 @@ public class BtfCDumpTests
 {
     private static Nectar.Btf.Btf Vmlinux => Fixtures.VmlinuxBtf;
 
-    /// <summary>A tiny CO-RE program: reads task->pid through BPF_CORE_READ, so clang emits a field relocation.</summary>
-    internal const string CoreProgram = """
-        #include "vmlinux.h"
-        #include <bpf/bpf_helpers.h>
-        #include <bpf/bpf_core_read.h>
-        #include <bpf/bpf_tracing.h>
-
-        int seen_pid;
-
-        SEC("tp_btf/sched_process_exec")
-        int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
-        {
-        	seen_pid = BPF_CORE_READ(task, pid);
-        	return 0;
-        }
-
-        char LICENSE[] SEC("license") = "GPL";
-        """;
-
     [ClangFact]
     public void Whole_vmlinux_dump_compiles_for_bpf_and_clang_lays_out_every_struct_as_btf_says()
     {
@@ -34,7 +15,7 @@ public class BtfCDumpTests
         try
         {
             File.WriteAllText(Path.Combine(dir.FullName, "vmlinux.h"), BtfCDump.ToString(Vmlinux));
-            File.WriteAllText(Path.Combine(dir.FullName, "core.bpf.c"), CoreProgram);
+            File.WriteAllText(Path.Combine(dir.FullName, "core.bpf.c"), CoreProgram.Source);
             File.WriteAllText(Path.Combine(dir.FullName, "layout.c"), LayoutAssertions(out int asserted));
             Assert.True(asserted > 40_000, $"only {asserted} layout assertions");
 

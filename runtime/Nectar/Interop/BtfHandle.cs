@@ -2,8 +2,12 @@ using System.Text;
 
 namespace Nectar.Interop;
 
-/// <summary>Loading BTF into the kernel (BPF_BTF_LOAD), for maps and programs that refer to its types.</summary>
-public static unsafe class KernelBtf
+/// <summary>
+/// Loading BTF into the kernel (BPF_BTF_LOAD), for maps and programs that refer to its types: the
+/// public face of it. (The loader branch has an internal KernelBtf.Load(blob, what) doing the same
+/// for object BTF; merged, one should call the other.)
+/// </summary>
+public static unsafe class BtfHandle
 {
     // Enough for the kernel's BTF log of any rejection Nectar has seen; the log is kept whole up to this.
     private const int LogSize = 1 << 20;
@@ -19,7 +23,7 @@ public static unsafe class KernelBtf
             throw new ArgumentException("The BTF blob is empty.", nameof(blob));
         fixed (byte* data = blob)
         {
-            var attr = new BtfLoadAttr { Btf = (ulong)data, BtfSize = (uint)blob.Length };
+            var attr = new BtfLoadAttr { Btf = (ulong)data, Size = (uint)blob.Length };
             int fd = Bpf.TryCall(BpfCommand.BtfLoad, ref attr, out int errno);
             if (fd >= 0)
                 return new BpfFileDescriptor(fd);
@@ -29,7 +33,7 @@ public static unsafe class KernelBtf
             var log = new byte[LogSize];
             fixed (byte* logBuffer = log)
             {
-                attr = new BtfLoadAttr { Btf = (ulong)data, BtfSize = (uint)blob.Length, BtfLogBuf = (ulong)logBuffer, BtfLogSize = LogSize, BtfLogLevel = 1 };
+                attr = new BtfLoadAttr { Btf = (ulong)data, Size = (uint)blob.Length, LogBuffer = (ulong)logBuffer, LogSize = LogSize, LogLevel = 1 };
                 fd = Bpf.TryCall(BpfCommand.BtfLoad, ref attr, out int logErrno);
                 if (fd >= 0)
                     return new BpfFileDescriptor(fd); // accepted the second time: nothing to report

@@ -4,7 +4,7 @@ using Nectar.Testing;
 
 namespace Nectar.Kernel.Tests.Btf;
 
-public class KernelBtfTests
+public class BtfHandleTests
 {
     [KernelFact]
     public void Kernel_accepts_the_written_closure_of_task_struct_and_the_fd_is_closed_on_dispose()
@@ -14,7 +14,7 @@ public class KernelBtfTests
         byte[] blob = BtfWriter.WriteClosure(vmlinux, [vmlinux.GetByName("task_struct", BtfKind.Struct).Id]);
         OpenFileDescriptors.AssertNoLeak(() =>
         {
-            using var handle = KernelBtf.Load(blob);
+            using var handle = BtfHandle.Load(blob);
             Assert.True(handle.Value > 2);
         });
     }
@@ -23,7 +23,7 @@ public class KernelBtfTests
     public void Kernel_accepts_the_whole_rewritten_vmlinux()
     {
         KernelRequirement.Ensure();
-        using var handle = KernelBtf.Load(BtfWriter.Write(Fixtures.VmlinuxBtf));
+        using var handle = BtfHandle.Load(BtfWriter.Write(Fixtures.VmlinuxBtf));
         Assert.False(handle.IsInvalid);
     }
 
@@ -35,7 +35,7 @@ public class KernelBtfTests
         uint i = builder.AddInt("int", 4, BtfIntEncoding.Signed);
         // A member past the end of its struct: the kernel's BTF verifier refuses it.
         builder.AddStruct("broken", 4, [new BtfMember("a", i, 64, 0)]);
-        var error = Assert.Throws<BtfLoadException>(() => KernelBtf.Load(builder.ToArray()));
+        var error = Assert.Throws<BtfLoadException>(() => BtfHandle.Load(builder.ToArray()));
         Assert.Equal(Errno.EINVAL, error.ErrorNumber);
         Assert.Contains("broken", error.Log);
         Assert.Contains("exceeds its struct size", error.Message);

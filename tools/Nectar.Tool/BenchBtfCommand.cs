@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Nectar.Btf;
+
+namespace Nectar.Tool;
+
+/// <summary>
+/// `nectar bench btf [FILE]`: the time to read and parse a BTF file and find task_struct by name
+/// (which builds the name index), the work a loader does first; comparable to libbpf's
+/// btf__parse + btf__find_by_name_kind (which scans; it has no index). Also the same with the name
+/// index built, as the generator's thousands of lookups do.
+/// </summary>
+internal static class BenchBtfCommand
+{
+    // Warm-up runs until both bounds pass, so tiered compilation has promoted every method it will.
+    private const int WarmupRuns = 30;
+    private static readonly TimeSpan WarmupTime = TimeSpan.FromSeconds(2);
+    private const int MeasuredRuns = 50;
+
+    internal static Command Create()
+    {
+        var file = new Argument<string>("FILE")
+        {
+            Description = "Raw BTF to parse.",
+            Arity = ArgumentArity.ZeroOrOne,
+            DefaultValueFactory = _ => KernelSupport.VmlinuxBtfPath,
+        };
+        var runs = new Option<int>("--runs") { Description = "Measured runs (after warm-up).", DefaultValueFactory = _ => MeasuredRuns };
+        var command = new Command("btf", "Time parsing BTF and finding task_struct (median and minimum).") { file, runs };
+        command.SetAction(result =>
+        {
+            string path = result.GetValue(file)!;
+            int count = Math.Max(20, result.GetValue(runs));
+            try
+            {
+                // A loader parses once per process: the first run, JIT included, is what it pays.
+                long cold = Stopwatch.GetTimestamp();
+                ParseAndFind(path);
+                Console.WriteLine($"btf: parse {path} + find task_struct, first run (JIT included): {Stopwatch.GetElapsedTime(cold).TotalMilliseconds:F3} ms");
+                Report($"parse {path} + find task_struct", count, () => ParseAndFind(path));
+                // The generator's pattern: many lookups, so the name index over every name is built.
+                Report($"parse {path} + build the name index + find task_struct", count, () =>
+                {
+                    var btf = Btf.Btf.Load(path);
+                    btf.BuildNameIndex();
+                    _ = btf.FindByName("task_struct", BtfKind.Struct);
+                });
+                return 0;
+            }
+            catch (BtfException e)
+            {
+                Console.Error.WriteLine("nectar: " + e.Message);
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static void Report(string what, int runs, Action action)
+    {
+        long warmupStart = Stopwatch.GetTimestamp();
+        for (int i = 0; i < WarmupRuns || Stopwatch.GetElapsedTime(warmupStart) < WarmupTime; i++)
+            action();
+        var times = new double[runs];
+        for (int i = 0; i < runs; i++)
+        {
+            // As BenchmarkDotNet does between iterations: each run starts on a collected heap, so it
+            // is not charged for collecting the 6 MB blobs of the runs before it.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            long start = Stopwatch.GetTimestamp();
+            action();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        Console.WriteLine($"btf: {what}: median {times[runs / 2]:F3} ms, min {times[0]:F3} ms over {runs} runs after warm-up");
+    }
+
+    private static void ParseAndFind(string path)
+    {
+        var btf = Btf.Btf.Load(path);
+        if (btf.FindByName("task_struct", BtfKind.Struct) is null)
+            throw new BtfException($"{path} has no struct task_struct.");
+    }
+}
