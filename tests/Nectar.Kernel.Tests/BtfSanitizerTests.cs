@@ -34,7 +34,7 @@ public class BtfSanitizerTests
                 Assert.DoesNotContain(reparsed.Types, t => gone.Contains(t.Kind));
             else
                 Assert.DoesNotContain(reparsed.Types, t => t.Kind == BtfKind.Func && t.Vlen != 0);
-            KernelBtf.Load(sanitized).Dispose();
+            BtfHandle.Load(sanitized).Dispose();
         }
     }
 
@@ -48,6 +48,6 @@ public class BtfSanitizerTests
         var reparsed = Nectar.Btf.Btf.Parse(sanitized);
         Assert.DoesNotContain(reparsed.Types, t => t.Kind is BtfKind.Var or BtfKind.Datasec);
         Assert.Contains(reparsed.Types, t => t.Kind == BtfKind.Struct && t.Name == "_rodata");
-        KernelBtf.Load(sanitized).Dispose();
+        BtfHandle.Load(sanitized).Dispose();
     }
 }

@@ -3,9 +3,8 @@ using System.Text;
 namespace Nectar.Interop;
 
 /// <summary>
-/// Loading BTF into the kernel (BPF_BTF_LOAD), for maps and programs that refer to its types: the
-/// public face of it. (The loader branch has an internal KernelBtf.Load(blob, what) doing the same
-/// for object BTF; merged, one should call the other.)
+/// Loading BTF into the kernel (BPF_BTF_LOAD), for maps and programs that refer to its types
+/// (the loader's object BTF included).
 /// </summary>
 public static unsafe class BtfHandle
 {

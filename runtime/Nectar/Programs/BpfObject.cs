@@ -92,7 +92,7 @@ public sealed class BpfObject : IDisposable
         try
         {
             var bytes = BtfSanitizer.Sanitize(Spec.Btf, _objectBtf.KernelBytes(), BtfFeatureProbe.Missing);
-            _btfFd = KernelBtf.Load(bytes);
+            _btfFd = BtfHandle.Load(bytes);
             _owned.Add(_btfFd);
         }
         catch (BpfException e) when (e is not BpfPermissionException)

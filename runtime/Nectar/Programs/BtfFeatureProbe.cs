@@ -21,7 +21,7 @@ public static class BtfFeatureProbe
         {
             try
             {
-                KernelBtf.Load(blob).Dispose();
+                BtfHandle.Load(blob).Dispose();
             }
             catch (BpfException e) when (e is not BpfPermissionException)
             {
