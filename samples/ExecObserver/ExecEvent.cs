@@ -4,43 +4,27 @@ using System.Text;
 
 namespace Nectar.Samples.ExecObserver;
 
-/// <summary>
-/// One record of the ring buffer <c>events</c>: <c>struct exec_event</c> in bpf/exec_observer.bpf.c,
-/// field for field (168 bytes).
-/// </summary>
-[StructLayout(LayoutKind.Sequential)]
-public struct ExecEvent
+public partial class ExecObserverObject
 {
-    /// <summary>The tracepoint's raw arguments, decoded by the generated accessors.</summary>
-    public SchedProcessExecArgs Args;
-
-    /// <summary>When the program ran, in nanoseconds since boot.</summary>
-    public ulong TimestampNs;
-
-    /// <summary><c>task->pid</c>, read in the kernel.</summary>
-    public uint Pid;
-
-    /// <summary><c>task->cred->uid.val</c>, read in the kernel.</summary>
-    public uint Uid;
-
-    /// <summary><c>bprm->filename</c>, NUL-terminated (truncated to 127 bytes).</summary>
-    public FilenameBytes Filename;
-
-    /// <summary>The file name as a string.</summary>
-    public readonly string FilenameString
+    /// <summary>
+    /// <c>struct exec_event</c> (generated from the object's BTF), plus the decoding the sample
+    /// needs: the raw tracepoint arguments as the generated <see cref="SchedProcessExecArgs"/>,
+    /// and the file name as a string.
+    /// </summary>
+    public partial struct ExecEvent
     {
-        get
+        /// <summary><c>args</c> (u64 args[3]) seen as the tracepoint's typed arguments.</summary>
+        public readonly SchedProcessExecArgs Arguments => Unsafe.As<InlineArray3<ulong>, SchedProcessExecArgs>(ref Unsafe.AsRef(in args));
+
+        /// <summary><c>filename</c> up to its NUL, as UTF-8.</summary>
+        public readonly string Filename
         {
-            ReadOnlySpan<byte> bytes = Filename;
-            int end = bytes.IndexOf((byte)0);
-            return Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
+            get
+            {
+                ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes((ReadOnlySpan<sbyte>)filename);
+                int end = bytes.IndexOf((byte)0);
+                return Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
+            }
         }
-    }
-
-    /// <summary><c>char filename[128]</c>.</summary>
-    [InlineArray(128)]
-    public struct FilenameBytes
-    {
-        private byte _first;
     }
 }

@@ -7,7 +7,7 @@ namespace Nectar.Samples.ExecObserver;
 
 /// <summary>
 /// The exec observer's core, apart from its command line so that a test can run it: loads
-/// bpf/exec_observer.bpf.o, attaches the program of the chosen mode to sched_process_exec, and
+/// bpf/exec_observer.bpf.o through its generated skeleton (<see cref="ExecObserverObject"/>), attaches the program of the chosen mode to sched_process_exec, and
 /// logs one line per exec through an <see cref="ILogger"/> whose category is the program's name:
 /// <c>task.pid: 82000, old_pid: 82000, linux_binprm.filename: /bin/sh, ctx.uid: 502</c>.
 /// Dispose detaches the program and unloads everything.
@@ -17,7 +17,7 @@ public sealed class ExecObserverSession : IDisposable
     /// <summary>Where the build puts the object (BpfProgram items are copied to bpf/ in the output).</summary>
     public static string DefaultObjectPath => Path.Combine(AppContext.BaseDirectory, "bpf", "exec_observer.bpf.o");
 
-    private readonly BpfObject _object;
+    private readonly ExecObserverObject _skeleton;
     private readonly EventPoller _poller;
     private readonly BpfLink _link;
     private readonly ILogger _logger;
@@ -27,18 +27,19 @@ public sealed class ExecObserverSession : IDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ProgramName = ProgramNameOf(mode);
         _logger = loggerFactory.CreateLogger(ProgramName);
-        _object = BpfObject.Load(objectPath ?? DefaultObjectPath);
+        _skeleton = ExecObserverObject.Open(objectPath ?? DefaultObjectPath);
         try
         {
+            _skeleton.Load();
             _poller = new EventPoller();
-            _poller.Add<ExecEvent>(_object.Maps["events"], OnExec);
-            Program = _object.Programs[ProgramName];
+            _skeleton.PollEvents(_poller, OnExec);
+            Program = mode == ExecObserverMode.Raw ? _skeleton.RawTraceSchedProcessExec : _skeleton.BtfSchedProcessExec;
             _link = Program.Attach();
         }
         catch
         {
             _poller?.Dispose();
-            _object.Dispose();
+            _skeleton.Dispose();
             throw;
         }
     }
@@ -53,7 +54,7 @@ public sealed class ExecObserverSession : IDisposable
     public long ExecsLogged { get; private set; }
 
     /// <summary>Events the BPF side could not write because the ring buffer was full.</summary>
-    public ulong EventsDropped => _object.Variables["dropped"].Get<ulong>();
+    public ulong EventsDropped => _skeleton.Dropped;
 
     public static string ProgramNameOf(ExecObserverMode mode) => mode switch
     {
@@ -63,8 +64,8 @@ public sealed class ExecObserverSession : IDisposable
     };
 
     /// <summary>The line for one exec: the decoded tracepoint arguments and the kernel's snapshot.</summary>
-    public static string Describe(in ExecEvent exec)
-        => $"task.pid: {exec.Pid}, old_pid: {exec.Args.OldPid}, linux_binprm.filename: {exec.FilenameString}, ctx.uid: {exec.Uid}";
+    public static string Describe(in ExecObserverObject.ExecEvent exec)
+        => $"task.pid: {exec.pid}, old_pid: {exec.Arguments.OldPid}, linux_binprm.filename: {exec.Filename}, ctx.uid: {exec.uid}";
 
     /// <summary>Logs the execs that arrive within <paramref name="timeout"/>; returns how many.</summary>
     public int Poll(TimeSpan timeout) => _poller.Poll(timeout);
@@ -72,7 +73,7 @@ public sealed class ExecObserverSession : IDisposable
     /// <summary>Logs execs until <paramref name="cancellationToken"/> is cancelled.</summary>
     public Task RunAsync(CancellationToken cancellationToken) => _poller.RunAsync(cancellationToken);
 
-    private void OnExec(ref readonly ExecEvent exec)
+    private void OnExec(ref readonly ExecObserverObject.ExecEvent exec)
     {
         ExecsLogged++;
         _logger.Log(LogLevel.Information, default, Describe(in exec), null, static (message, _) => message);
@@ -82,6 +83,6 @@ public sealed class ExecObserverSession : IDisposable
     {
         _link.Dispose();
         _poller.Dispose();
-        _object.Dispose();
+        _skeleton.Dispose();
     }
 }

@@ -10,3 +10,11 @@ namespace Nectar.Samples.ExecObserver;
 /// </summary>
 [RawTracepoint("sched_process_exec")]
 public partial struct SchedProcessExecArgs;
+
+/// <summary>
+/// The typed skeleton of bpf/exec_observer.bpf.o, generated from its BTF: its two programs, its
+/// ring buffer <c>events</c> of <c>struct exec_event</c>, and its globals <c>min_pid</c> and <c>dropped</c>.
+/// </summary>
+[BpfObject("../../bpf/exec_observer.bpf.o")]
+[RingBufferEvent("events", "exec_event")]
+public partial class ExecObserverObject;
