@@ -6,12 +6,6 @@ namespace Nectar.Kernel.Tests;
 /// <summary>`nectar trace OBJ`, run as a process: typed ring buffer records, log lines, exit codes.</summary>
 public class TraceCommandTests
 {
-    private static Processes.Result Nectar(params string[] arguments) =>
-        Processes.Run(DotnetHost, [Path.Combine(AppContext.BaseDirectory, "Nectar.Tool.dll"), .. arguments], timeout: TimeSpan.FromSeconds(60));
-
-    /// <summary>The dotnet host running these tests (PATH may not have one, as under sudo).</summary>
-    private static string DotnetHost => Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
-
     [KernelFact]
     public void Prints_ring_buffer_records_field_by_field_while_attached()
     {
@@ -36,7 +30,7 @@ public class TraceCommandTests
     {
         KernelRequirement.Ensure();
         string notElf = Path.Combine(Fixtures.Directory, "..", "..", "README.md");
-        var result = Nectar("trace", notElf);
+        var result = NectarCli.Run("trace", notElf);
         Assert.Equal(1, result.ExitCode);
         Assert.Matches(@"^nectar trace: .*not an ELF file.*\n$", result.Error);
     }
@@ -45,7 +39,7 @@ public class TraceCommandTests
     public void A_verifier_rejection_is_one_line_and_exit_code_2()
     {
         KernelRequirement.Ensure();
-        var result = Nectar("trace", BpfObjects.PathOf("verifier_reject"));
+        var result = NectarCli.Run("trace", BpfObjects.PathOf("verifier_reject"));
         Assert.Equal(2, result.ExitCode);
         Assert.Matches(@"^nectar trace: The verifier rejected program 'unchecked_lookup'[^\n]*bpf/verifier_reject\.bpf\.c:9:[^\n]*\n$", result.Error);
     }
@@ -58,7 +52,7 @@ public class TraceCommandTests
         {
             string path = Path.Combine(directory, "traced");
             File.Copy("/bin/true", path);
-            var trace = Task.Run(() => Nectar("trace", BpfObjects.PathOf(objectName), "--duration", "4"));
+            var trace = Task.Run(() => NectarCli.Run("trace", BpfObjects.PathOf(objectName), "--duration", "4"));
             while (!trace.IsCompleted)
             {
                 using (var process = Process.Start(path))

@@ -3,7 +3,7 @@ using Nectar.Programs;
 
 namespace Nectar.Tool;
 
-/// <summary>`nectar map list`: the maps in the kernel, as `bpftool map list` lists them.</summary>
+/// <summary>`nectar map list`: the maps in the kernel, as `bpftool map list` lists them; `nectar map dump ID` (MapDumpCommand).</summary>
 internal static class MapCommand
 {
     internal static Command Create()
@@ -20,6 +20,7 @@ internal static class MapCommand
         });
         var command = new Command("map", "Inspect the BPF maps in the kernel.");
         command.Subcommands.Add(list);
+        command.Subcommands.Add(MapDumpCommand.Create());
         return command;
     }
 }

@@ -46,6 +46,16 @@ public static unsafe class KernelObjects
         return new LoadedLink(info.Id, info.Type, info.ProgId);
     });
 
+    /// <summary>Opens the map with kernel id <paramref name="id"/> (as `nectar map dump` does); null when there is none.</summary>
+    public static BpfMap? OpenMap(uint id)
+    {
+        var fd = ObjectInfo.TryOpen(BpfCommand.MapGetFdById, id);
+        if (fd is null)
+            return null;
+        var map = Describe(fd);
+        return BpfMap.FromFd(fd, new MapSpec(map.Name, map.Type, map.KeySize, map.ValueSize, map.MaxEntries) { Flags = map.Flags });
+    }
+
     /// <summary>What the map behind <paramref name="fd"/> is (for checking a pinned map before reusing it).</summary>
     internal static LoadedMap Describe(BpfFileDescriptor fd)
     {
