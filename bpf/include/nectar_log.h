@@ -20,7 +20,10 @@
 #ifndef NECTAR_LOG_H
 #define NECTAR_LOG_H
 
+/* After vmlinux.h, which already declares the kernel's BPF types, <linux/bpf.h> would redefine them. */
+#ifndef __VMLINUX_H__
 #include <linux/bpf.h>
+#endif
 #include <bpf/bpf_helpers.h>
 
 /* The levels of Microsoft.Extensions.Logging.LogLevel. */
