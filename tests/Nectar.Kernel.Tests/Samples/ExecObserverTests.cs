@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Nectar.Kernel.Tests.Logging;
 using Nectar.Logging;
 using Nectar.Samples.ExecObserver;
@@ -49,24 +50,27 @@ public class ExecObserverTests
     public void The_console_line_has_the_logging_issue_format()
     {
         KernelRequirement.Ensure();
-        var console = new StringWriter();
-        using var factory = LoggerFactory.Create(logging => logging.AddProvider(new NectarFormatterProvider(console)));
+        var capture = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(logging => logging.AddProvider(capture));
         using var session = new ExecObserverSession(factory, ExecObserverMode.Raw);
         using var programs = new ExecutableCopies("/bin/true", 1);
         int pid = Exec(programs.Paths[0]);
 
-        string? line = null;
+        CapturingLoggerProvider.Entry? entry = null;
         var deadline = Stopwatch.StartNew();
-        while (line is null && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        while (entry is null && deadline.Elapsed < TimeSpan.FromSeconds(10))
         {
             session.Poll(TimeSpan.FromMilliseconds(100));
-            line = console.ToString().Split('\n').FirstOrDefault(l => l.Contains(programs.Paths[0], StringComparison.Ordinal));
+            entry = capture.Entries.FirstOrDefault(e => e.Message.Contains(programs.Paths[0], StringComparison.Ordinal));
         }
+        Assert.NotNull(entry);
 
-        Assert.NotNull(line);
+        // Written as the console logger writes it with AddNectarConsole().
+        var console = new StringWriter();
+        new NectarConsoleFormatter().Write(new LogEntry<object?>(entry.Level, entry.Category, default, entry.State, null, (_, _) => entry.Message), null, console);
         Assert.Matches(
-            $@"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{6}}Z INFO raw_trace_sched_process_exec: task\.pid: {pid}, old_pid: {pid}, linux_binprm\.filename: {System.Text.RegularExpressions.Regex.Escape(programs.Paths[0])}, ctx\.uid: {GetUid()}$",
-            line);
+            $@"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{6}}Z INFO raw_trace_sched_process_exec: task\.pid: {pid}, old_pid: {pid}, linux_binprm\.filename: {System.Text.RegularExpressions.Regex.Escape(programs.Paths[0])}, ctx\.uid: {GetUid()}\n$",
+            console.ToString());
     }
 
     [BpftoolFact]
