@@ -3,7 +3,7 @@ using Nectar.Testing;
 namespace Nectar.Kernel.Tests.Skeletons;
 
 /// <summary>The generated skeleton of bpf/skeleton_demo.bpf.o, declared as a user would (path relative to this project).</summary>
-[BpfObject("../../bpf/skeleton_demo.bpf.o")]
+[BpfObject("skeleton_demo.bpf.o")] // the object of this project's <BpfProgram> item (../../bpf/skeleton_demo.bpf.c)
 [RingBufferEvent("events", "event")]
 public partial class SkeletonDemoObject;
 
