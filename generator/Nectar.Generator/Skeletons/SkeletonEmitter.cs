@@ -291,7 +291,11 @@ namespace Nectar.Generator.Skeletons
             w.Line("/// <summary>Closes the object's ring buffers, maps and programs. Links you attached keep their program until you dispose them.</summary>");
             w.Line("public void Dispose()");
             w.Line("{");
-            for (int i = 0; i < rings; i++) w.Line("    _ring" + i + "?.Dispose();");
+            for (int i = 0; i < rings; i++)
+            {
+                w.Line("    _ring" + i + "?.Dispose();");
+                w.Line("    _ring" + i + " = null;");
+            }
             w.Line("    _object?.Dispose();");
             w.Line("    _object = null;");
             w.Line("}");

@@ -84,5 +84,10 @@ public class SkeletonTests
         Assert.Equal(0UL, skeleton.Hits);
         Assert.Equal(-1L, skeleton.LastSyscall);
         Assert.False(skeleton.TryLookupStats((uint)Environment.ProcessId, out _));
+
+        skeleton.Dispose();
+        skeleton.Dispose(); // idempotent, as `using` disposes once more
+        Assert.False(skeleton.IsLoaded);
+        Assert.Throws<InvalidOperationException>(() => skeleton.OnSysEnter);
     }
 }

@@ -139,6 +139,7 @@ namespace App
         public void Dispose()
         {
             _ring0?.Dispose();
+            _ring0 = null;
             _object?.Dispose();
             _object = null;
         }
