@@ -114,7 +114,7 @@ namespace Nectar.Generator.Skeletons
         public void Emit(CodeWriter w)
         {
             string name = _request.Target.Name;
-            foreach (string reserved in new[] { name, "ObjectFileName", "Open", "Expected", "Spec", "Object", "IsLoaded", "Load", "Dispose", "ReadVariable", "WriteVariable" })
+            foreach (string reserved in new[] { name, "ObjectFileName", "Open", "Expected", "CString", "Spec", "Object", "IsLoaded", "Load", "Dispose", "ReadVariable", "WriteVariable" })
                 _used.Add(reserved);
             foreach (string typeName in _types.CSharpNames.Values) _used.Add(typeName);
 
@@ -128,11 +128,21 @@ namespace Nectar.Generator.Skeletons
             foreach (ObjectMap map in _contents.Maps) EmitMap(w, map, rings.IndexOf(map));
             foreach (ObjectVariable variable in _contents.Variables) EmitVariable(w, variable);
             EmitDispose(w, rings.Count);
-            var typeEmitter = new KernelTypeEmitter(_types, _map);
+            var typeEmitter = new KernelTypeEmitter(_types, _map, textHelper: "CString");
             foreach (uint id in _types.Ids)
             {
                 w.Line();
                 typeEmitter.Emit(w, id);
+            }
+            if (typeEmitter.WroteText)
+            {
+                w.Line();
+                w.Line("// The text of a char array, for the *_text accessors of the structs above.");
+                w.Line("private static string CString(global::System.ReadOnlySpan<byte> bytes)");
+                w.Line("{");
+                w.Line("    int end = global::System.MemoryExtensions.IndexOf(bytes, (byte)0);");
+                w.Line("    return global::System.Text.Encoding.UTF8.GetString(end < 0 ? bytes : bytes.Slice(0, end));");
+                w.Line("}");
             }
             if (!_arrays.IsEmpty)
             {

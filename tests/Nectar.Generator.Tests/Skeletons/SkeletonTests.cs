@@ -53,7 +53,7 @@ public class SkeletonTests
     }
 
     [Fact]
-    public void Event_and_map_value_structs_have_the_object_btf_layout_and_bitfields_read_their_bits()
+    public void Event_and_map_value_structs_have_the_object_btf_layout_and_bitfields_and_text_read_their_bytes()
     {
         var (output, diagnostics, _) = GeneratorHarness.Run([Declaration()], btfPath: null);
         Assert.Empty(diagnostics);
@@ -66,9 +66,11 @@ public class SkeletonTests
         // flags : 3 and kind : 5 share byte 48, as the BPF program writes them (5 and 17).
         var bytes = new byte[56];
         bytes[48] = 5 | (17 << 3);
+        "bash\0zz"u8.CopyTo(bytes.AsSpan(32)); // char comm[16]: its text ends at the first NUL
         object record = GeneratedAssembly.Read(ev, bytes, 0);
         Assert.Equal((byte)5, GeneratedAssembly.Get(record, "flags"));
         Assert.Equal((byte)17, GeneratedAssembly.Get(record, "kind"));
+        Assert.Equal("bash", GeneratedAssembly.Get(record, "comm_text"));
     }
 
     [Fact]
