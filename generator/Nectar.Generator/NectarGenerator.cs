@@ -134,13 +134,17 @@ namespace Nectar.Generator
             IncrementalValueProvider<bool> hasRuntime = context.CompilationProvider
                 .Select((compilation, _) => compilation.GetTypeByMetadataName("Nectar.Programs.BpfObject") != null)
                 .WithTrackingName(TrackingNames.HasRuntime);
-            IncrementalValueProvider<string?> projectDirectory = context.AnalyzerConfigOptionsProvider.Select((options, _) =>
-                options.GlobalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out string? directory) && !string.IsNullOrEmpty(directory) ? directory : null);
+            IncrementalValueProvider<ObjectSearch> objectSearch = context.AnalyzerConfigOptionsProvider.Select((options, _) =>
+            {
+                options.GlobalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out string? directory);
+                options.GlobalOptions.TryGetValue("build_property.NectarBpfObjects", out string? built);
+                return ObjectSearch.From(directory, built);
+            });
             IncrementalValuesProvider<CodegenResult> skeletons = context.SyntaxProvider
                 .ForAttributeWithMetadataName(AttributeSource.BpfObject, (node, _) => node is ClassDeclarationSyntax, Declarations.Skeleton)
                 .WithTrackingName(TrackingNames.Skeletons)
                 // Re-stat the object on every compilation (as the BTF file), so a rebuilt object is noticed.
-                .Combine(projectDirectory.Combine(context.CompilationProvider))
+                .Combine(objectSearch.Combine(context.CompilationProvider))
                 .Select((input, _) => (Declaration: input.Left,
                     Stamp: input.Left.Request is { } r ? SkeletonInput.Stamp(r.ObjectPath, input.Right.Left) : BtfStamp.None))
                 .WithTrackingName(TrackingNames.ObjectStamp)

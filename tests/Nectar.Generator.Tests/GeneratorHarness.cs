@@ -28,21 +28,23 @@ internal static class GeneratorHarness
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable,
                 allowUnsafe: false, warningLevel: 9999));
 
-    public static GeneratorDriver Driver(string? btfPath, IEnumerable<string>? additionalFiles = null) =>
+    /// <param name="properties">More build properties the generator sees (build_property.NAME), by NAME.</param>
+    public static GeneratorDriver Driver(string? btfPath, IEnumerable<string>? additionalFiles = null, IReadOnlyDictionary<string, string>? properties = null) =>
         CSharpGeneratorDriver.Create(
             [new gen::Nectar.Generator.NectarGenerator().AsSourceGenerator()],
             (additionalFiles ?? []).Select(p => (AdditionalText)new FileText(p)),
             ParseOptions,
-            new Options(btfPath),
+            new Options(btfPath, properties),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>The decompressed vmlinux fixture on disk, as a build would name it.</summary>
     public static string VmlinuxPath => Fixtures.VmlinuxBtfPath;
 
     public static (Compilation Output, ImmutableArray<Diagnostic> Generator, GeneratorDriver Driver) Run(
-        IEnumerable<string> sources, string? btfPath, IEnumerable<string>? additionalFiles = null, bool withRuntime = true)
+        IEnumerable<string> sources, string? btfPath, IEnumerable<string>? additionalFiles = null, bool withRuntime = true,
+        IReadOnlyDictionary<string, string>? properties = null)
     {
-        GeneratorDriver driver = Driver(btfPath, additionalFiles)
+        GeneratorDriver driver = Driver(btfPath, additionalFiles, properties)
             .RunGeneratorsAndUpdateCompilation(Compilation(sources, withRuntime), out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         return (output, diagnostics, driver);
     }
@@ -65,9 +67,9 @@ internal static class GeneratorHarness
         public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(File.ReadAllText(path));
     }
 
-    private sealed class Options(string? btfPath) : AnalyzerConfigOptionsProvider
+    private sealed class Options(string? btfPath, IReadOnlyDictionary<string, string>? properties) : AnalyzerConfigOptionsProvider
     {
-        private readonly Global _global = new(btfPath);
+        private readonly Global _global = new(btfPath, properties);
 
         public override AnalyzerConfigOptions GlobalOptions => _global;
 
@@ -75,14 +77,25 @@ internal static class GeneratorHarness
 
         public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Global.Empty;
 
-        private sealed class Global(string? btfPath) : AnalyzerConfigOptions
+        private sealed class Global(string? btfPath, IReadOnlyDictionary<string, string>? properties) : AnalyzerConfigOptions
         {
-            public static readonly Global Empty = new(null);
+            public static readonly Global Empty = new(null, null);
 
             public override bool TryGetValue(string key, out string value)
             {
-                value = key == "build_property.NectarBtf" ? btfPath ?? "" : "";
-                return key == "build_property.NectarBtf" && btfPath != null;
+                const string prefix = "build_property.";
+                if (key == prefix + "NectarBtf" && btfPath != null)
+                {
+                    value = btfPath;
+                    return true;
+                }
+                if (key.StartsWith(prefix, StringComparison.Ordinal) && properties != null && properties.TryGetValue(key[prefix.Length..], out string? found))
+                {
+                    value = found;
+                    return true;
+                }
+                value = "";
+                return false;
             }
         }
     }

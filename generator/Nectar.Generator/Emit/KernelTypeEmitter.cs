@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using Nectar.Btf;
 
 namespace Nectar.Generator.Emit
@@ -22,11 +23,21 @@ namespace Nectar.Generator.Emit
         }
 
         /// <summary>An emitter whose types reach each other and KernelPtr as <paramref name="map"/> spells them (skeletons nest them in a class).</summary>
-        public KernelTypeEmitter(KernelTypes types, TypeMapper map)
+        /// <param name="textHelper">
+        /// A static <c>string NAME(ReadOnlySpan&lt;byte&gt;)</c> the emitted types can call: then every <c>char name[N]</c>
+        /// member also gets <c>name_text</c>, its text up to the first NUL. Null for none.
+        /// </param>
+        public KernelTypeEmitter(KernelTypes types, TypeMapper map, string? textHelper = null)
         {
             _types = types;
             _map = map;
+            _textHelper = textHelper;
         }
+
+        private readonly string? _textHelper;
+
+        /// <summary>Whether an emitted type calls the text helper (so the caller writes it).</summary>
+        public bool WroteText { get; private set; }
 
         private Btf.Btf Btf => _types.Btf;
 
@@ -119,6 +130,14 @@ namespace Nectar.Generator.Emit
                 }
                 w.SummaryCode(m.CDecl + ";", " at offset " + m.ByteOffset + (m.Anonymous ? "; its members are also reachable from " + name + "." : "."));
                 w.Line("[FieldOffset(" + m.ByteOffset + ")] public " + m.CsType + " " + m.Name + ";");
+                if (_textHelper != null && CharArrayElement(m.TypeId) is { } element && members.All(o => o.Name != m.Name.TrimStart('@') + "_text"))
+                {
+                    WroteText = true;
+                    w.Line();
+                    w.Line("/// <summary><c>" + m.Name.TrimStart('@') + "</c> as text: UTF-8 up to its first NUL.</summary>");
+                    w.Line("public readonly string " + m.Name.TrimStart('@') + "_text => " + _textHelper +
+                           "(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes((global::System.ReadOnlySpan<" + element + ">)" + m.Name + "));");
+                }
                 if (m.Anonymous)
                     foreach ((string inner, string type, string cDecl) in Visible(m.Nested, m.NestedTypeName!, 0))
                     {
@@ -192,6 +211,15 @@ namespace Nectar.Generator.Emit
                 result.Add(m);
             }
             return result;
+        }
+
+        /// <summary>The C# element type of a one-dimensional array of chars (<c>char comm[16]</c>), else null.</summary>
+        private string? CharArrayElement(uint id)
+        {
+            (BtfType t, _) = _types.Resolve(id);
+            if (t.Kind != BtfKind.Array || t.Array.Count == 0) return null;
+            (BtfType e, _) = _types.Resolve(t.Array.ElementTypeId);
+            return e.Kind == BtfKind.Int && e.Size == 1 && (e.IntEncoding & BtfIntEncoding.Bool) == 0 ? (e.IsSigned ? "sbyte" : "byte") : null;
         }
 
         private uint SizeOrZero(uint id)

@@ -114,7 +114,7 @@ namespace Nectar.Generator.Skeletons
         public void Emit(CodeWriter w)
         {
             string name = _request.Target.Name;
-            foreach (string reserved in new[] { name, "ObjectFileName", "Open", "Expected", "Spec", "Object", "IsLoaded", "Load", "Dispose", "ReadVariable", "WriteVariable" })
+            foreach (string reserved in new[] { name, "ObjectFileName", "Open", "Expected", "CString", "Spec", "Object", "IsLoaded", "Load", "Dispose", "ReadVariable", "WriteVariable" })
                 _used.Add(reserved);
             foreach (string typeName in _types.CSharpNames.Values) _used.Add(typeName);
 
@@ -128,11 +128,21 @@ namespace Nectar.Generator.Skeletons
             foreach (ObjectMap map in _contents.Maps) EmitMap(w, map, rings.IndexOf(map));
             foreach (ObjectVariable variable in _contents.Variables) EmitVariable(w, variable);
             EmitDispose(w, rings.Count);
-            var typeEmitter = new KernelTypeEmitter(_types, _map);
+            var typeEmitter = new KernelTypeEmitter(_types, _map, textHelper: "CString");
             foreach (uint id in _types.Ids)
             {
                 w.Line();
                 typeEmitter.Emit(w, id);
+            }
+            if (typeEmitter.WroteText)
+            {
+                w.Line();
+                w.Line("// The text of a char array, for the *_text accessors of the structs above.");
+                w.Line("private static string CString(global::System.ReadOnlySpan<byte> bytes)");
+                w.Line("{");
+                w.Line("    int end = global::System.MemoryExtensions.IndexOf(bytes, (byte)0);");
+                w.Line("    return global::System.Text.Encoding.UTF8.GetString(end < 0 ? bytes : bytes.Slice(0, end));");
+                w.Line("}");
             }
             if (!_arrays.IsEmpty)
             {
@@ -291,7 +301,11 @@ namespace Nectar.Generator.Skeletons
             w.Line("/// <summary>Closes the object's ring buffers, maps and programs. Links you attached keep their program until you dispose them.</summary>");
             w.Line("public void Dispose()");
             w.Line("{");
-            for (int i = 0; i < rings; i++) w.Line("    _ring" + i + "?.Dispose();");
+            for (int i = 0; i < rings; i++)
+            {
+                w.Line("    _ring" + i + "?.Dispose();");
+                w.Line("    _ring" + i + " = null;");
+            }
             w.Line("    _object?.Dispose();");
             w.Line("    _object = null;");
             w.Line("}");

@@ -35,8 +35,25 @@ public class SkeletonTests
         Snapshot.Verify(GeneratorHarness.Generated(driver, "App.SkeletonDemo.g.cs"), "SkeletonDemo");
     }
 
+    [Theory]
+    [InlineData("bpf/skeleton_demo.bpf.o", "")]                  // relative to the project folder
+    [InlineData("skeleton_demo.bpf.o", "/elsewhere/a.bpf.o;{0}")] // a bare name: the object of a <BpfProgram> item
+    public void The_object_path_is_found_from_the_project_folder_or_among_the_bpf_program_objects(string path, string built)
+    {
+        string root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ObjectPath)!, ".."));
+        var properties = new Dictionary<string, string>
+        {
+            ["MSBuildProjectDirectory"] = root,
+            ["NectarBpfObjects"] = string.Format(built, ObjectPath),
+        };
+        var (output, diagnostics, driver) = GeneratorHarness.Run([Declaration().Replace(ObjectPath, path)], btfPath: null, properties: properties);
+        Assert.Empty(diagnostics);
+        Assert.Empty(GeneratorHarness.Problems(output));
+        Assert.Contains("public const string ObjectFileName = \"skeleton_demo.bpf.o\";", GeneratorHarness.Generated(driver, "App.SkeletonDemo.g.cs"));
+    }
+
     [Fact]
-    public void Event_and_map_value_structs_have_the_object_btf_layout_and_bitfields_read_their_bits()
+    public void Event_and_map_value_structs_have_the_object_btf_layout_and_bitfields_and_text_read_their_bytes()
     {
         var (output, diagnostics, _) = GeneratorHarness.Run([Declaration()], btfPath: null);
         Assert.Empty(diagnostics);
@@ -49,9 +66,11 @@ public class SkeletonTests
         // flags : 3 and kind : 5 share byte 48, as the BPF program writes them (5 and 17).
         var bytes = new byte[56];
         bytes[48] = 5 | (17 << 3);
+        "bash\0zz"u8.CopyTo(bytes.AsSpan(32)); // char comm[16]: its text ends at the first NUL
         object record = GeneratedAssembly.Read(ev, bytes, 0);
         Assert.Equal((byte)5, GeneratedAssembly.Get(record, "flags"));
         Assert.Equal((byte)17, GeneratedAssembly.Get(record, "kind"));
+        Assert.Equal("bash", GeneratedAssembly.Get(record, "comm_text"));
     }
 
     [Fact]

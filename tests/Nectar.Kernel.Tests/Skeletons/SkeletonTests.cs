@@ -3,7 +3,7 @@ using Nectar.Testing;
 namespace Nectar.Kernel.Tests.Skeletons;
 
 /// <summary>The generated skeleton of bpf/skeleton_demo.bpf.o, declared as a user would (path relative to this project).</summary>
-[BpfObject("../../bpf/skeleton_demo.bpf.o")]
+[BpfObject("skeleton_demo.bpf.o")] // the object of this project's <BpfProgram> item (../../bpf/skeleton_demo.bpf.c)
 [RingBufferEvent("events", "event")]
 public partial class SkeletonDemoObject;
 
@@ -41,9 +41,7 @@ public class SkeletonTests
             var seen = new List<Seen>();
             int delivered = skeleton.ConsumeEvents((ref readonly SkeletonDemoObject.Event e) =>
             {
-                ReadOnlySpan<sbyte> comm = e.comm;
-                string name = new string(comm.ToArray().TakeWhile(c => c != 0).Select(c => (char)c).ToArray());
-                seen.Add(new Seen(e.pid, e.tgid, e.syscall_nr, e.cookie, e.hits, name, e.flags, e.kind));
+                seen.Add(new Seen(e.pid, e.tgid, e.syscall_nr, e.cookie, e.hits, e.comm_text, e.flags, e.kind));
             });
 
             Assert.Equal(delivered, seen.Count);
@@ -55,7 +53,7 @@ public class SkeletonTests
                 Assert.Equal(cookie, e.Cookie);
                 Assert.Equal((byte)5, e.Flags);
                 Assert.Equal((byte)17, e.Kind);
-                Assert.NotEmpty(e.Comm);
+                Assert.Equal(File.ReadAllText($"/proc/self/task/{e.Pid}/comm").TrimEnd('\n'), e.Comm); // the calling thread's name
             });
             Assert.Equal(seen.Select(e => e.Hits).Order(), seen.Select(e => e.Hits)); // counter values in submission order
 
@@ -84,5 +82,10 @@ public class SkeletonTests
         Assert.Equal(0UL, skeleton.Hits);
         Assert.Equal(-1L, skeleton.LastSyscall);
         Assert.False(skeleton.TryLookupStats((uint)Environment.ProcessId, out _));
+
+        skeleton.Dispose();
+        skeleton.Dispose(); // idempotent, as `using` disposes once more
+        Assert.False(skeleton.IsLoaded);
+        Assert.Throws<InvalidOperationException>(() => skeleton.OnSysEnter);
     }
 }

@@ -139,6 +139,7 @@ namespace App
         public void Dispose()
         {
             _ring0?.Dispose();
+            _ring0 = null;
             _object?.Dispose();
             _object = null;
         }
@@ -165,6 +166,9 @@ namespace App
             /// <summary><c>char comm[16];</c> at offset 32.</summary>
             [FieldOffset(32)] public InlineArray16<sbyte> comm;
 
+            /// <summary><c>comm</c> as text: UTF-8 up to its first NUL.</summary>
+            public readonly string comm_text => CString(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes((global::System.ReadOnlySpan<sbyte>)comm));
+
             [FieldOffset(48)] private byte _bits48_8;
 
             /// <summary><c>__u8 flags : 3;</c> bits 384..386 of the struct.</summary>
@@ -183,6 +187,13 @@ namespace App
 
             /// <summary><c>__s64 last_nr;</c> at offset 8.</summary>
             [FieldOffset(8)] public long last_nr;
+        }
+
+        // The text of a char array, for the *_text accessors of the structs above.
+        private static string CString(global::System.ReadOnlySpan<byte> bytes)
+        {
+            int end = global::System.MemoryExtensions.IndexOf(bytes, (byte)0);
+            return global::System.Text.Encoding.UTF8.GetString(end < 0 ? bytes : bytes.Slice(0, end));
         }
 
         /// <summary>A C array of 16 elements (T name[16]), indexable and convertible to Span&lt;T&gt;.</summary>
