@@ -65,7 +65,7 @@ public sealed class ExecObserverSession : IDisposable
 
     /// <summary>The line for one exec: the decoded tracepoint arguments and the kernel's snapshot.</summary>
     public static string Describe(in ExecObserverObject.ExecEvent exec)
-        => $"task.pid: {exec.pid}, old_pid: {exec.Arguments.OldPid}, linux_binprm.filename: {exec.Filename}, ctx.uid: {exec.uid}";
+        => $"task.pid: {exec.pid}, old_pid: {exec.Arguments.OldPid}, linux_binprm.filename: {exec.filename_text}, ctx.uid: {exec.uid}";
 
     /// <summary>Logs the execs that arrive within <paramref name="timeout"/>; returns how many.</summary>
     public int Poll(TimeSpan timeout) => _poller.Poll(timeout);
