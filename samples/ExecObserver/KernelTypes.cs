@@ -15,6 +15,6 @@ public partial struct SchedProcessExecArgs;
 /// The typed skeleton of bpf/exec_observer.bpf.o, generated from its BTF: its two programs, its
 /// ring buffer <c>events</c> of <c>struct exec_event</c>, and its globals <c>min_pid</c> and <c>dropped</c>.
 /// </summary>
-[BpfObject("../../bpf/exec_observer.bpf.o")]
+[BpfObject("exec_observer.bpf.o")] // the object of the project's <BpfProgram> item
 [RingBufferEvent("events", "exec_event")]
 public partial class ExecObserverObject;
