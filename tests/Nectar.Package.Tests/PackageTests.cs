@@ -42,6 +42,13 @@ public sealed class PackageTests : IDisposable
         var run = Dotnet(app, "bin/Debug/net10.0/app.dll");
         Assert.Equal($"task_struct {Fixtures.VmlinuxBtf.FindByName("task_struct", BtfKind.Struct)!.Value.Size}", run.Output.Trim());
 
+        // The tool package installs as the `nectar` command.
+        string tools = Path.Combine(_scratch, "tools");
+        Dotnet(app, "tool", "install", "Nectar.Tool", "--version", "0.1.0", "--tool-path", tools);
+        var help = Processes.Run(Path.Combine(tools, "nectar"), ["--help"], app);
+        Assert.True(help.ExitCode == 0, help.Output + help.Error);
+        Assert.Contains("trace", help.Output);
+
         // The package's build targets compiled the BpfProgram item and copied it to the output.
         if (Clang.IsInstalled || KernelRequirement.Required)
         {
