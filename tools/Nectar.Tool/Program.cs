@@ -1,5 +1,30 @@
 using System.CommandLine;
+using Nectar.Interop;
 using Nectar.Tool;
 
 RootCommand root = NectarCommand.Create();
-return root.Parse(args).Invoke();
+// Errors are one line, prefixed with the command, never a stack trace; the exit code says which
+// kind: 1 bad input (arguments, files), 2 the kernel refused (load, attach, map operations),
+// 77 BPF is not usable by this user here (privileges). Verbs return their own codes the same way.
+try
+{
+    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (BpfPermissionException e)
+{
+    return ExitWith(77, e.Message);
+}
+catch (BpfException e)
+{
+    return ExitWith(2, e.Message);
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or Nectar.Elf.ElfException or Nectar.Btf.BtfException or ArgumentException or KeyNotFoundException)
+{
+    return ExitWith(1, e.Message);
+}
+
+static int ExitWith(int exitCode, string message)
+{
+    Console.Error.WriteLine($"nectar: {message.ReplaceLineEndings(" ")}");
+    return exitCode;
+}

@@ -8,12 +8,14 @@ internal static unsafe class ObjectInfo
     {
         var ids = new List<uint>();
         var attr = new GetIdAttr();
-        while (Bpf.TryCall(getNextId, ref attr, out int errno) == 0)
+        int errno;
+        while (Bpf.TryCall(getNextId, ref attr, out errno) == 0)
         {
             ids.Add(attr.NextId);
             attr = new GetIdAttr { Id = attr.NextId };
         }
-        return ids;
+        // ENOENT ends the list; anything else (EPERM without CAP_SYS_ADMIN) is not an empty list.
+        return errno == Errno.ENOENT ? ids : throw Bpf.ToException($"Listing BPF objects ({getNextId})", errno);
     }
 
     /// <summary>Opens an object by id; null when it went away since it was listed.</summary>

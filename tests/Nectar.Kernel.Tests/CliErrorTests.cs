@@ -1,0 +1,31 @@
+using Nectar.Testing;
+
+namespace Nectar.Kernel.Tests;
+
+/// <summary>`nectar` errors: one line on stderr, an exit code that says which kind, never a stack trace.</summary>
+public class CliErrorTests
+{
+    [KernelFact]
+    public void Without_privileges_a_verb_says_what_it_needs_and_exits_77()
+    {
+        KernelRequirement.Ensure();
+        Assert.True(Environment.UserName == "root", "this test drops root's privileges with setpriv, so it runs as root");
+        string dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+        var result = Processes.Run("setpriv",
+            ["--reuid", "65534", "--regid", "65534", "--clear-groups", "--inh-caps=-all",
+             "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", dotnet, Path.Combine(AppContext.BaseDirectory, "Nectar.Tool.dll"), "prog", "list"]);
+
+        Assert.Equal(77, result.ExitCode);
+        Assert.Matches(@"^nectar: [^\n]*Operation not permitted[^\n]*CAP_BPF[^\n]*\n$", result.Error);
+        Assert.Equal("", result.Output);
+    }
+
+    [KernelFact]
+    public void A_missing_file_is_one_line_and_exit_code_1()
+    {
+        KernelRequirement.Ensure();
+        var result = NectarCli.Run("prog", "load", "/nonexistent/x.bpf.o");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Matches(@"^nectar: [^\n]*/nonexistent/x\.bpf\.o[^\n]*\n$", result.Error);
+    }
+}
