@@ -10,10 +10,9 @@ public class CliErrorTests
     {
         KernelRequirement.Ensure();
         Assert.True(Environment.UserName == "root", "this test drops root's privileges with setpriv, so it runs as root");
-        string dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
         var result = Processes.Run("setpriv",
             ["--reuid", "65534", "--regid", "65534", "--clear-groups", "--inh-caps=-all",
-             "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", dotnet, Path.Combine(AppContext.BaseDirectory, "Nectar.Tool.dll"), "prog", "list"]);
+             "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", NectarCli.DotnetHost, Path.Combine(AppContext.BaseDirectory, "Nectar.Tool.dll"), "prog", "list"]);
 
         Assert.Equal(77, result.ExitCode);
         Assert.Matches(@"^nectar: [^\n]*Operation not permitted[^\n]*CAP_BPF[^\n]*\n$", result.Error);
