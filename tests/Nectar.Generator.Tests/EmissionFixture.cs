@@ -2,7 +2,7 @@ using Nectar.Testing;
 
 namespace Nectar.Generator.Tests;
 
-/// <summary>tests/fixtures/btf/emission.c compiled by clang: small types that cover every emission rule.</summary>
+/// <summary>tests/fixtures/btf/emission.bpf.c compiled by bpf/build.sh (the pinned clang-16): small types that cover every emission rule.</summary>
 internal static class EmissionFixture
 {
     public static string ObjectPath => Fixtures.PathOf("btf/emission.bpf.o");

@@ -36,29 +36,21 @@ public static class BtfFeatureProbe
     {
         yield return (BtfFeature.Datasec, With(b =>
         {
-            uint x = b.Add("x", BtfKind.Var, 0, false, 1, 1);                 // VAR x: int, global
-            b.Add(".data", BtfKind.Datasec, 1, false, 4, x, 0, 4);            // DATASEC .data { x at 0, 4 bytes }
+            uint x = b.AddVar("x", 1);                                        // VAR x: int, global
+            b.AddDatasec(".data", 4, [new BtfVarSecInfo(x, 0, 4)]);           // DATASEC .data { x at 0, 4 bytes }
         }));
-        yield return (BtfFeature.Float, With(b => b.Add("float", BtfKind.Float, 0, false, 4)));
-        yield return (BtfFeature.DeclTag, With(b =>
-        {
-            uint t = b.Add("t", BtfKind.Typedef, 0, false, 1);
-            b.Add("tag", BtfKind.DeclTag, 0, false, t, uint.MaxValue);        // on the typedef itself
-        }));
-        yield return (BtfFeature.TypeTag, With(b => b.Pointer(b.Add("tag", BtfKind.TypeTag, 0, false, 1))));
-        yield return (BtfFeature.Enum64, With(b => b.Add("e", BtfKind.Enum64, 1, true, 8, b.Name("a"), 1, 0)));
-        yield return (BtfFeature.GlobalFunc, With(b =>
-        {
-            uint prototype = b.Add("", BtfKind.FuncProto, 0, false, 1);      // int (void)
-            b.Add("f", BtfKind.Func, 1, false, prototype);                    // linkage 1: global
-        }));
+        yield return (BtfFeature.Float, With(b => b.AddFloat("float", 4)));
+        yield return (BtfFeature.DeclTag, With(b => b.AddDeclTag("tag", b.AddTypedef("t", 1))));   // on the typedef itself
+        yield return (BtfFeature.TypeTag, With(b => b.AddPointer(b.AddTypeTag("tag", 1))));
+        yield return (BtfFeature.Enum64, With(b => b.AddEnum64("e", 8, signed: true, [new BtfEnumValue("a", 1)])));
+        yield return (BtfFeature.GlobalFunc, With(b => b.AddFunc("f", b.AddFuncProto(1, []))));     // int f(void), linkage 1: global
     }
 
     private static byte[] With(Action<BtfBuilder> types)
     {
         var builder = new BtfBuilder();
-        builder.Int("int", 4, signed: true);
+        builder.AddInt("int", 4, BtfIntEncoding.Signed);
         types(builder);
-        return builder.Build();
+        return builder.ToArray();
     }
 }
