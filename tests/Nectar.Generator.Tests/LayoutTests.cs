@@ -86,8 +86,16 @@ public class LayoutTests(ITestOutputHelper output)
             uint size = btf.SizeOf(member.TypeId);
             Assert.True(GeneratedAssembly.SizeOf(field.FieldType) == (int)size, $"{type.FullName}.{field.Name}: {field.FieldType} is {GeneratedAssembly.SizeOf(field.FieldType)} bytes, BTF {size}");
             BtfType memberType = btf.SkipModifiersAndTypedefs(member.TypeId);
-            if (field.FieldType.IsNested && memberType.IsComposite)
-                AssertComposite(field.FieldType, memberType, btf);
+            Type fieldType = field.FieldType;
+            // An array of an anonymous composite is InlineArrayN<...<Nested>>: descend to the nested element type.
+            while (memberType.Kind == BtfKind.Array && memberType.Array.Count > 0 && fieldType.IsGenericType && fieldType.Name.StartsWith("InlineArray", StringComparison.Ordinal))
+            {
+                Assert.True(GeneratedAssembly.SizeOf(fieldType) == (int)btf.SizeOf(memberType.Id), $"{type.FullName}.{field.Name}: {fieldType} is {GeneratedAssembly.SizeOf(fieldType)} bytes, BTF {btf.SizeOf(memberType.Id)}");
+                memberType = btf.SkipModifiersAndTypedefs(memberType.Array.ElementTypeId);
+                fieldType = fieldType.GetGenericArguments()[0];
+            }
+            if (fieldType.IsNested && memberType.IsComposite)
+                AssertComposite(fieldType, memberType, btf);
         }
     }
 }
