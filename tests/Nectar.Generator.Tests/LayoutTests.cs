@@ -13,9 +13,10 @@ namespace Nectar.Generator.Tests;
 /// </summary>
 public class LayoutTests(ITestOutputHelper output)
 {
-    // Large, heavily nested types: their by-value closure covers unions, anonymous members, bitfields and arrays.
+    // Large, heavily nested types: their by-value closure covers unions, anonymous members, bitfields and arrays;
+    // kvm_ioapic_state and net_device_path_ctx hold arrays of anonymous unions and structs.
     private static readonly string[] VmlinuxTypes =
-        ["task_struct", "linux_binprm", "page", "sk_buff", "file", "inode", "mm_struct", "bpf_prog", "sock", "trace_entry",
+        ["kvm_ioapic_state", "net_device_path_ctx", "task_struct", "linux_binprm", "page", "sk_buff", "file", "inode", "mm_struct", "bpf_prog", "sock", "trace_entry",
          "net_device", "super_block", "bpf_map", "cgroup", "bio", "vm_area_struct", "dentry", "tcp_sock", "perf_event", "pt_regs", "xdp_buff"];
 
     [Fact]
