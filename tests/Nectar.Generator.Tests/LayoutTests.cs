@@ -13,9 +13,10 @@ namespace Nectar.Generator.Tests;
 /// </summary>
 public class LayoutTests(ITestOutputHelper output)
 {
-    // Large, heavily nested types: their by-value closure covers unions, anonymous members, bitfields and arrays.
+    // Large, heavily nested types: their by-value closure covers unions, anonymous members, bitfields and arrays;
+    // kvm_ioapic_state and net_device_path_ctx hold arrays of anonymous unions and structs.
     private static readonly string[] VmlinuxTypes =
-        ["task_struct", "linux_binprm", "page", "sk_buff", "file", "inode", "mm_struct", "bpf_prog", "sock", "trace_entry",
+        ["kvm_ioapic_state", "net_device_path_ctx", "task_struct", "linux_binprm", "page", "sk_buff", "file", "inode", "mm_struct", "bpf_prog", "sock", "trace_entry",
          "net_device", "super_block", "bpf_map", "cgroup", "bio", "vm_area_struct", "dentry", "tcp_sock", "perf_event", "pt_regs", "xdp_buff"];
 
     [Fact]
@@ -86,8 +87,16 @@ public class LayoutTests(ITestOutputHelper output)
             uint size = btf.SizeOf(member.TypeId);
             Assert.True(GeneratedAssembly.SizeOf(field.FieldType) == (int)size, $"{type.FullName}.{field.Name}: {field.FieldType} is {GeneratedAssembly.SizeOf(field.FieldType)} bytes, BTF {size}");
             BtfType memberType = btf.SkipModifiersAndTypedefs(member.TypeId);
-            if (field.FieldType.IsNested && memberType.IsComposite)
-                AssertComposite(field.FieldType, memberType, btf);
+            Type fieldType = field.FieldType;
+            // An array of an anonymous composite is InlineArrayN<...<Nested>>: descend to the nested element type.
+            while (memberType.Kind == BtfKind.Array && memberType.Array.Count > 0 && fieldType.IsGenericType && fieldType.Name.StartsWith("InlineArray", StringComparison.Ordinal))
+            {
+                Assert.True(GeneratedAssembly.SizeOf(fieldType) == (int)btf.SizeOf(memberType.Id), $"{type.FullName}.{field.Name}: {fieldType} is {GeneratedAssembly.SizeOf(fieldType)} bytes, BTF {btf.SizeOf(memberType.Id)}");
+                memberType = btf.SkipModifiersAndTypedefs(memberType.Array.ElementTypeId);
+                fieldType = fieldType.GetGenericArguments()[0];
+            }
+            if (fieldType.IsNested && memberType.IsComposite)
+                AssertComposite(fieldType, memberType, btf);
         }
     }
 }

@@ -86,6 +86,7 @@ namespace Nectar.Generator.Emit
             public string? NestedTypeName;   // anonymous composite type: emitted nested under this name
             public BtfType Nested;
             public bool Anonymous;           // a member without a name: its members are flattened
+            public List<uint>? Dimensions;   // an array of an anonymous composite: the element type is nested, the field is inline arrays of it
         }
 
         private void EmitComposite(CodeWriter w, BtfType t, string name, string cDescription, bool topLevel)
@@ -102,7 +103,7 @@ namespace Nectar.Generator.Emit
                 first = false;
                 if (m.Skipped)
                 {
-                    w.Line("// " + m.CDecl + "; at offset " + m.ByteOffset + ": no field (zero-sized, unnamed, or of an anonymous array element type).");
+                    w.Line("// " + m.CDecl + "; at offset " + m.ByteOffset + ": no field (zero-sized, unnamed, or without a C# type).");
                     continue;
                 }
                 if (m.Flexible)
@@ -150,7 +151,8 @@ namespace Nectar.Generator.Emit
             {
                 if (m.NestedTypeName == null) continue;
                 w.Line();
-                EmitComposite(w, m.Nested, m.NestedTypeName, m.CDecl, topLevel: false);
+                string description = m.Dimensions != null ? CDeclarations.TypeName(Btf, m.Nested.Id) + ", the element type of " + m.Name.TrimStart('@') + string.Concat(m.Dimensions.Select(d => "[" + d + "]")) : m.CDecl;
+                EmitComposite(w, m.Nested, m.NestedTypeName, description, topLevel: false);
             }
             w.Close();
         }
@@ -193,8 +195,21 @@ namespace Nectar.Generator.Emit
                     m.Name = CSharpNames.Escape(bm.Name == ownerName ? bm.Name + "_" : bm.Name);
                     m.CDecl = CDeclarations.Declaration(Btf, bm.TypeId, bm.Name) + (bm.IsBitfield ? " : " + bm.BitfieldSize : "");
                     if (type.IsComposite && KernelTypes.NameOf(type, typedef) == null) m.NestedTypeName = bm.Name + "_t";
+                    else if (AnonymousArrayElement(type) is { } element)
+                    {
+                        // "struct {...} slots[4]": the element type has no name to map to, so it is nested
+                        // like an anonymous member's type and the field is an inline array of it.
+                        m.NestedTypeName = bm.Name + "_t";
+                        m.Nested = element.Element;
+                        m.Dimensions = element.Dimensions;
+                        m.CsType = ArrayOf(m.NestedTypeName, m.Dimensions);
+                    }
                 }
-                if (m.NestedTypeName != null && type.IsComposite && KernelTypes.NameOf(type, typedef) == null)
+                if (m.Dimensions != null)
+                {
+                    // Nested element type and inline-array field type were chosen above.
+                }
+                else if (m.NestedTypeName != null && type.IsComposite && KernelTypes.NameOf(type, typedef) == null)
                 {
                     m.Nested = type;
                     m.CsType = m.NestedTypeName;
@@ -211,6 +226,35 @@ namespace Nectar.Generator.Emit
                 result.Add(m);
             }
             return result;
+        }
+
+        /// <summary>
+        /// For an array (of arrays...) whose innermost element is an anonymous struct or union: that element
+        /// and the counts, outermost first. Null for anything else, and for flexible arrays.
+        /// </summary>
+        private (BtfType Element, List<uint> Dimensions)? AnonymousArrayElement(BtfType type)
+        {
+            var dimensions = new List<uint>();
+            while (type.Kind == BtfKind.Array && dimensions.Count <= 64)
+            {
+                if (type.Array.Count == 0) return null;
+                dimensions.Add(type.Array.Count);
+                BtfType element;
+                string? typedef;
+                (element, typedef) = _types.Resolve(type.Array.ElementTypeId);
+                if (element.IsComposite)
+                    return KernelTypes.NameOf(element, typedef) == null ? (element, dimensions) : null;
+                type = element;
+            }
+            return null;
+        }
+
+        /// <summary><c>InlineArray2&lt;InlineArray3&lt;T&gt;&gt;</c> for <c>T name[2][3]</c>.</summary>
+        private string ArrayOf(string element, List<uint> dimensions)
+        {
+            string type = element;
+            for (int i = dimensions.Count - 1; i >= 0; i--) type = _map.ArrayOf(dimensions[i], type);
+            return type;
         }
 
         /// <summary>The C# element type of a one-dimensional array of chars (<c>char comm[16]</c>), else null.</summary>
@@ -235,7 +279,8 @@ namespace Nectar.Generator.Emit
             foreach (Member m in Members(t, typePrefix.Substring(typePrefix.LastIndexOf('.') + 1), nested: true))
             {
                 if (m.Skipped || m.Flexible) continue;
-                string type = m.NestedTypeName != null ? typePrefix + "." + m.CsType : m.IsBitfield ? BitfieldType(m) : m.CsType!;
+                string type = m.Dimensions != null ? ArrayOf(typePrefix + "." + m.NestedTypeName, m.Dimensions)
+                    : m.NestedTypeName != null ? typePrefix + "." + m.CsType : m.IsBitfield ? BitfieldType(m) : m.CsType!;
                 if (m.Anonymous)
                 {
                     foreach (var inner in Visible(m.Nested, typePrefix + "." + m.NestedTypeName, depth + 1)) yield return inner;

@@ -70,6 +70,9 @@ namespace Nectar.Generator.Emit
             }
         }
 
+        /// <summary>The inline array of <paramref name="count"/> elements of <paramref name="elementType"/>, as this mapper spells it.</summary>
+        public string ArrayOf(uint count, string elementType) => _kernelPrefix + _arrays.TypeName(count, elementType);
+
         /// <summary>The C# type of a pointer to <paramref name="targetId"/>.</summary>
         public string Pointer(uint targetId) => Pointer(targetId, 0);
 

@@ -100,7 +100,7 @@ namespace Nectar.Kernel
         /// <summary><c>bool throttled;</c> at offset 752.</summary>
         [FieldOffset(752)] public bool throttled;
 
-        // struct sched_statistics stats; at offset 768: no field (zero-sized, unnamed, or of an anonymous array element type).
+        // struct sched_statistics stats; at offset 768: no field (zero-sized, unnamed, or without a C# type).
 
         /// <summary><c>struct hlist_head preempt_notifiers;</c> at offset 768.</summary>
         [FieldOffset(768)] public hlist_head preempt_notifiers;
@@ -741,7 +741,7 @@ namespace Nectar.Kernel
         /// <summary><c>struct uprobe_task *utask;</c> at offset 2896.</summary>
         [FieldOffset(2896)] public KernelPtr utask;
 
-        // struct kmap_ctrl kmap_ctrl; at offset 2904: no field (zero-sized, unnamed, or of an anonymous array element type).
+        // struct kmap_ctrl kmap_ctrl; at offset 2904: no field (zero-sized, unnamed, or without a C# type).
 
         /// <summary><c>struct callback_head rcu;</c> at offset 2904.</summary>
         [FieldOffset(2904)] public callback_head rcu;

@@ -1,0 +1,76 @@
+extern alias gen;
+using System.Text.Json;
+using gen::Nectar.Generator.Emit;
+using gen::Nectar.Generator.Model;
+using Nectar.Testing;
+using GenBtf = gen::Nectar.Btf.Btf;
+
+namespace Nectar.Generator.Tests;
+
+/// <summary>`nectar codegen` and `nectar tracepoints` run as processes, on the committed fixtures.</summary>
+public class CodegenCliTests
+{
+    private static string SchedHeader => Fixtures.PathOf("trace-headers/sched.h");
+
+    [Fact]
+    public void Codegen_writes_the_shared_emitters_output_for_task_struct_and_it_compiles()
+    {
+        string output = Path.Combine(Path.GetTempPath(), "nectar-codegen-" + Guid.NewGuid() + ".cs");
+        try
+        {
+            var run = NectarCli.Run("codegen", "--type", "task_struct", "--btf", Fixtures.VmlinuxBtfPath, "-o", output);
+            Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Error}");
+            string written = File.ReadAllText(output);
+
+            var request = new CodegenRequest(
+                new[] { new KernelTypeRequest("task_struct", null) }.ToEquatableArray(),
+                EquatableArray<RawTracepointRequest>.Empty,
+                EquatableArray<TracepointRecordRequest>.Empty);
+            var (expected, diagnostics) = Codegen.GenerateSingleFile(GenBtf.Parse(Fixtures.VmlinuxBtfBytes), request, [], []);
+            Assert.Empty(diagnostics);
+            Assert.Equal(expected, written);
+            Assert.Contains("public partial struct task_struct", written);
+            Assert.Empty(GeneratorHarness.Problems(GeneratorHarness.Compilation([written])));
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [Fact]
+    public void Tracepoints_lists_sched_process_exec_with_header_names_and_btf_types()
+    {
+        var run = NectarCli.Run("tracepoints", "--headers", SchedHeader, "--btf", Fixtures.VmlinuxBtfPath, "sched_process_exec");
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Error}");
+        string[] lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("sched_process_exec(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)", lines);
+    }
+
+    [Fact]
+    public void Tracepoints_json_parses_and_names_the_arguments()
+    {
+        var run = NectarCli.Run("tracepoints", "--headers", SchedHeader, "--btf", Fixtures.VmlinuxBtfPath, "--json", "sched_process_*");
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Error}");
+        using JsonDocument json = JsonDocument.Parse(run.Output);
+        JsonElement exec = json.RootElement.EnumerateArray().Single(t => t.GetProperty("name").GetString() == "sched_process_exec");
+        Assert.True(exec.GetProperty("namesFromHeader").GetBoolean());
+        var arguments = exec.GetProperty("arguments").EnumerateArray()
+            .Select(a => (a.GetProperty("type").GetString(), a.GetProperty("name").GetString())).ToArray();
+        Assert.Equal([("struct task_struct *", "p"), ("pid_t", "old_pid"), ("struct linux_binprm *", "bprm")], arguments);
+        Assert.All(json.RootElement.EnumerateArray(), t => Assert.StartsWith("sched_process_", t.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public void Codegen_of_an_unknown_type_fails_with_one_did_you_mean_line()
+    {
+        var run = NectarCli.Run("codegen", "--type", "task_strct", "--btf", Fixtures.VmlinuxBtfPath);
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Equal("", run.Output);
+        string[] lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string line = Assert.Single(lines);
+        Assert.Contains("task_strct", line);
+        Assert.Contains("did you mean", line, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("task_struct", line.Substring(line.IndexOf("did you mean", StringComparison.OrdinalIgnoreCase)));
+    }
+}
