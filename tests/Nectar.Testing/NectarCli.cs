@@ -1,9 +1,7 @@
-using Nectar.Testing;
+namespace Nectar.Testing;
 
-namespace Nectar.Kernel.Tests;
-
-/// <summary>Runs the built `nectar` (Nectar.Tool.dll, copied next to the tests) as a user runs it: a separate process.</summary>
-internal static class NectarCli
+/// <summary>Runs the built `nectar` (Nectar.Tool.dll, copied next to the tests that reference the tool project) as a user runs it: a separate process.</summary>
+public static class NectarCli
 {
     public static Processes.Result Run(params string[] arguments) =>
         Processes.Run(DotnetHost, [Path.Combine(AppContext.BaseDirectory, "Nectar.Tool.dll"), .. arguments]);
