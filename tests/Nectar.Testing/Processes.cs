@@ -27,4 +27,16 @@ public static class Processes
         }
         return new Result(process.ExitCode, output.Result, error.Result);
     }
+
+    /// <summary>
+    /// Runs a command as user nobody with no capabilities (setpriv), as an unprivileged user would,
+    /// with the dotnet host's home folders pointed somewhere nobody can write. Needs root to drop from.
+    /// </summary>
+    public static Result RunUnprivileged(params string[] command)
+    {
+        Assert.True(Environment.UserName == "root", "dropping privileges with setpriv needs a test run as root");
+        return Run("setpriv",
+            ["--reuid", "65534", "--regid", "65534", "--clear-groups", "--inh-caps=-all",
+             "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", .. command]);
+    }
 }
