@@ -29,6 +29,9 @@ public class PerfBufferEventTests
             (cpu, sample) => sequences.Add(BinaryPrimitives.ReadUInt64LittleEndian(sample)),
             (cpu, lost) => lostReported += lost,
             pagesPerCpu);
+        // One CPU for the whole run: a CPU's lost samples are reported only ahead of that CPU's
+        // next sample, so the flushing call below must run where the losses happened.
+        using (new CpuPinning(cpu: 0))
         using (obj.Programs["output_getppid"].Attach())
         {
             Workload.CallGetppid(calls);
