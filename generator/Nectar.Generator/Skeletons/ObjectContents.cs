@@ -167,12 +167,18 @@ namespace Nectar.Generator.Skeletons
                     BtfType variable = btf.GetType(entry.TypeId);
                     // Global (BTF_VAR_GLOBAL_ALLOCATED) variables only: static ones are the program's own
                     // (bpf_printk's format strings among them) and their ELF symbols are renamed.
-                    if (variable.Kind == BtfKind.Var && variable.Name.Length > 0 && variable.VarLinkage == GlobalLinkage)
+                    // NECTAR_RING_RECORD's __nectar_record_<map> pointers (bpf/include/nectar_ring.h) only
+                    // keep a record type in BTF; they hold no data, so they are no skeleton property.
+                    if (variable.Kind == BtfKind.Var && variable.Name.Length > 0 && variable.VarLinkage == GlobalLinkage
+                        && !variable.Name.StartsWith(RingRecordMarkerPrefix, StringComparison.Ordinal))
                         variables.Add(new ObjectVariable(variable.Name, section.Name, variable.TypeId));
                 }
             }
             return variables;
         }
+
+        /// <summary>NECTAR_RING_RECORD_PREFIX of bpf/include/nectar_ring.h.</summary>
+        private const string RingRecordMarkerPrefix = "__nectar_record_";
 
         private static bool IsDataSection(string name) =>
             name == ".data" || name == ".rodata" || name == ".bss" ||

@@ -35,6 +35,26 @@ public class SkeletonTests
         Snapshot.Verify(GeneratorHarness.Generated(driver, "App.SkeletonDemo.g.cs"), "SkeletonDemo");
     }
 
+    [Fact]
+    public void Ring_record_markers_are_not_skeleton_properties()
+    {
+        // exec_observer.bpf.c declares NECTAR_RING_RECORD(events, struct exec_event): a global
+        // __nectar_record_events pointer that only keeps the struct in BTF.
+        string declaration = $$"""
+            namespace App;
+            [Nectar.BpfObject("{{BpfObjects.PathOf("exec_observer")}}")]
+            [Nectar.RingBufferEvent("events", "exec_event")]
+            public partial class ExecObserver;
+            """;
+        var (output, diagnostics, driver) = GeneratorHarness.Run([declaration], btfPath: null);
+        Assert.Empty(diagnostics);
+        Assert.Empty(GeneratorHarness.Problems(output));
+        string skeleton = GeneratorHarness.Generated(driver, "App.ExecObserver.g.cs");
+        Assert.Contains("ConsumeEvents(", skeleton);
+        Assert.DoesNotContain("__nectar_record", skeleton);
+        Assert.DoesNotContain("NectarRecord", skeleton);
+    }
+
     [Theory]
     [InlineData("bpf/skeleton_demo.bpf.o", "")]                  // relative to the project folder
     [InlineData("skeleton_demo.bpf.o", "/elsewhere/a.bpf.o;{0}")] // a bare name: the object of a <BpfProgram> item
