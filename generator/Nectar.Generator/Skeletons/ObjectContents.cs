@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using Nectar.Btf;
@@ -83,44 +82,21 @@ namespace Nectar.Generator.Skeletons
         }
 
         /// <summary>
-        /// .BTF.ext: a header (magic 0xEB9F, version, flags, header length, then offset/length pairs
-        /// relative to the header's end, func_info first); func_info is a record size followed by, per
-        /// section, its name (a .BTF string offset), a count, and count records of (instruction offset, FUNC id).
+        /// The object's programs: the functions .BTF.ext's func_info places in code sections, except
+        /// .text, whose subprograms are called, never loaded on their own.
         /// </summary>
         private static IReadOnlyList<ObjectProgram> ReadPrograms(Btf.Btf btf, byte[] ext)
         {
-            var span = new ReadOnlySpan<byte>(ext);
-            if (span.Length < 16 || BinaryPrimitives.ReadUInt16LittleEndian(span) != 0xEB9F)
-                throw new BtfException(".BTF.ext does not start with the BTF magic 0xEB9F.");
-            uint headerLength = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(4));
-            uint funcOffset = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(8));
-            uint funcLength = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(12));
-            ulong start = (ulong)headerLength + funcOffset;
-            if (headerLength < 16 || start + funcLength > (ulong)span.Length)
-                throw new BtfException($".BTF.ext's function records ({funcLength} bytes at {start}) run past its end ({span.Length} bytes).");
-            ReadOnlySpan<byte> info = span.Slice((int)start, (int)funcLength);
             var programs = new List<ObjectProgram>();
-            if (info.Length == 0) return programs;
-            uint recordSize = info.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(info) : 0;
-            if (recordSize < 8)
-                throw new BtfException($".BTF.ext's function record size is {recordSize}; it must be at least 8.");
-            int position = 4;
-            while (position < info.Length)
+            foreach (BtfExtSection<BtfFuncInfo> section in BtfExt.Parse(ext, btf).FuncInfo)
             {
-                if (info.Length - position < 8)
-                    throw new BtfException(".BTF.ext's function records end in the middle of a section header.");
-                string section = btf.GetString(BinaryPrimitives.ReadUInt32LittleEndian(info.Slice(position)));
-                uint count = BinaryPrimitives.ReadUInt32LittleEndian(info.Slice(position + 4));
-                position += 8;
-                if ((ulong)count * recordSize > (ulong)(info.Length - position))
-                    throw new BtfException($".BTF.ext says section '{section}' has {count} functions, more than its records hold.");
-                for (uint i = 0; i < count; i++, position += (int)recordSize)
+                if (section.SectionName == ".text") continue;
+                foreach (BtfFuncInfo info in section.Records)
                 {
-                    if (section == ".text") continue; // subprograms: called, never loaded on their own
-                    BtfType func = btf.GetType(BinaryPrimitives.ReadUInt32LittleEndian(info.Slice(position + 4)));
+                    BtfType func = btf.GetType(info.TypeId);
                     if (func.Kind != BtfKind.Func)
-                        throw new BtfException($".BTF.ext names {func} as a function of section '{section}'; it is not a FUNC.");
-                    programs.Add(new ObjectProgram(func.Name, section, func.Id));
+                        throw new BtfException($".BTF.ext names {func} as a function of section '{section.SectionName}'; it is not a FUNC.");
+                    programs.Add(new ObjectProgram(func.Name, section.SectionName, func.Id));
                 }
             }
             return programs;
