@@ -94,7 +94,7 @@ public sealed partial class Btf
     /// <summary>Adds the offsets of this blob's strings equal to <paramref name="terminated"/> (a NUL-terminated name).</summary>
     private void FindWholeStrings(byte[] terminated, List<uint> offsets)
     {
-        var strings = new ReadOnlySpan<byte>(_data, _stringStart, _stringLength);
+        var strings = _bytes.Span.Slice(_stringStart, _stringLength);
         for (int from = 0; from < strings.Length;)
         {
             int found = strings.Slice(from).IndexOf(terminated);

@@ -14,11 +14,11 @@ public sealed partial class Btf
     /// as it is the whole cost of parsing the kernel's BTF.
     /// </summary>
     [MethodImpl(BtfRecord.OptimizeAtOnce)]
-    private static int[] ReadAndValidateTypes(byte[] blob, BtfHeader header, Btf? baseBtf)
+    private static int[] ReadAndValidateTypes(ReadOnlySpan<byte> blob, BtfHeader header, Btf? baseBtf)
     {
         int start = header.TypeStart;
         int length = header.TypeLength;
-        var words = MemoryMarshal.Cast<byte, uint>(new ReadOnlySpan<byte>(blob, start, length & ~3));
+        var words = MemoryMarshal.Cast<byte, uint>(blob.Slice(start, length & ~3));
         uint firstId = baseBtf is null ? 1u : baseBtf.LastTypeId + 1;
         var checker = new FieldChecker((baseBtf?.TotalStringLength ?? 0) + (uint)header.StringLength);
         // Every record is at least 3 words, which bounds the count by the section's length.

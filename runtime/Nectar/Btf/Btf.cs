@@ -2,7 +2,6 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
-using System.Text;
 
 namespace Nectar.Btf;
 
@@ -16,16 +15,16 @@ public sealed partial class Btf
 {
     internal const int TypeRecordLength = BtfRecord.HeaderLength;
 
-    private readonly byte[] _data;
+    private readonly BtfBytes _bytes;
     private readonly int _stringStart;
     private readonly int _stringLength;
     private readonly int[] _typeOffsets;
     // In split BTF, name offsets below this refer to the base's strings (libbpf's convention).
     private readonly uint _stringBase;
 
-    private Btf(byte[] data, BtfHeader header, int[] typeOffsets, Btf? baseBtf)
+    private Btf(BtfBytes bytes, BtfHeader header, int[] typeOffsets, Btf? baseBtf)
     {
-        _data = data;
+        _bytes = bytes;
         _stringStart = header.StringStart;
         _stringLength = header.StringLength;
         _typeOffsets = typeOffsets;
@@ -47,7 +46,13 @@ public sealed partial class Btf
     public int OwnTypeCount => _typeOffsets.Length;
 
     /// <summary>The raw bytes this BTF was parsed from.</summary>
-    public ReadOnlySpan<byte> RawBytes => _data;
+    public ReadOnlySpan<byte> RawBytes => _bytes.Span;
+
+    /// <summary>
+    /// True when this BTF is read in place from the kernel's own pages (/sys/kernel/btf/vmlinux mapped
+    /// into the process, on kernels that allow it) rather than from a copy read into memory.
+    /// </summary>
+    public bool IsKernelMapped => _bytes.IsPermanent;
 
     internal uint TotalStringLength => _stringBase + (uint)_stringLength;
 
@@ -56,10 +61,16 @@ public sealed partial class Btf
     {
         if (blob is null)
             throw new ArgumentNullException(nameof(blob));
+        return Parse(new BtfBytes(blob), baseBtf);
+    }
+
+    private static Btf Parse(BtfBytes bytes, Btf? baseBtf)
+    {
+        var blob = bytes.Span;
         var header = BtfHeader.Read(blob);
         ValidateStrings(blob, header, baseBtf is not null);
         var offsets = ReadAndValidateTypes(blob, header, baseBtf);
-        return new Btf(blob, header, offsets, baseBtf);
+        return new Btf(bytes, header, offsets, baseBtf);
     }
 
     /// <summary>
@@ -68,6 +79,10 @@ public sealed partial class Btf
     /// </summary>
     public static Btf Load(string path, Btf? baseBtf = null)
     {
+#if NET
+        if (baseBtf is null && KernelBtfMapping.TryGet(path, out var mapped))
+            return ParseFile(path, mapped, baseBtf);
+#endif
         byte[] bytes;
         try
         {
@@ -84,6 +99,11 @@ public sealed partial class Btf
         if (BtfElfSection.IsElf(bytes))
             bytes = BtfElfSection.Extract(bytes, ".BTF") ??
                 throw new BtfException($"'{path}' is an ELF object without a .BTF section; compile it with clang -g.");
+        return ParseFile(path, new BtfBytes(bytes), baseBtf);
+    }
+
+    private static Btf ParseFile(string path, BtfBytes bytes, Btf? baseBtf)
+    {
         try
         {
             return Parse(bytes, baseBtf);
@@ -95,7 +115,8 @@ public sealed partial class Btf
     }
 
 #pragma warning disable RS1035 // see Load
-    private static byte[] ReadFile(string path)
+    /// <summary>The file's bytes, read with read(): what Load parses for every file but the mapped kernel BTF.</summary>
+    internal static byte[] ReadFile(string path)
     {
 #if NET
         // The kernel's BTF is ~6 MB: an array the read overwrites need not be zeroed first.
@@ -150,9 +171,8 @@ public sealed partial class Btf
     {
         if (offset < _stringBase)
             return Base!.GetString(offset);
-        int start = LocateString(offset);
-        int end = Array.IndexOf(_data, (byte)0, start, _stringStart + _stringLength - start);
-        return end == start ? string.Empty : Encoding.UTF8.GetString(_data, start, end - start);
+        var name = GetStringBytes(offset);
+        return name.IsEmpty ? string.Empty : BtfBytes.DecodeUtf8(name);
     }
 
     internal ReadOnlySpan<byte> GetStringBytes(uint offset)
@@ -160,11 +180,12 @@ public sealed partial class Btf
         if (offset < _stringBase)
             return Base!.GetStringBytes(offset);
         int start = LocateString(offset);
-        var rest = new ReadOnlySpan<byte>(_data, start, _stringStart + _stringLength - start);
+        var rest = _bytes.Span.Slice(start, _stringStart + _stringLength - start);
         return rest.Slice(0, rest.IndexOf((byte)0));
     }
 
-    internal byte[] Data => _data;
+    /// <summary>The whole blob, for code that walks records by offset.</summary>
+    internal ReadOnlySpan<byte> Data => _bytes.Span;
 
     /// <summary>The id of the type whose record holds byte <paramref name="offset"/>, or 0 outside the type section.</summary>
     internal uint TypeIdAt(int offset)
@@ -182,10 +203,10 @@ public sealed partial class Btf
     internal ReadOnlySpan<byte> RecordBytes(int offset)
     {
         uint info = ReadUInt32(offset + 4);
-        return new ReadOnlySpan<byte>(_data, offset, TypeRecordLength + BtfRecord.TrailerLength(BtfRecord.KindOf(info), BtfRecord.VlenOf(info)));
+        return _bytes.Span.Slice(offset, TypeRecordLength + BtfRecord.TrailerLength(BtfRecord.KindOf(info), BtfRecord.VlenOf(info)));
     }
 
-    internal uint ReadUInt32(int offset) => BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(_data, offset, 4));
+    internal uint ReadUInt32(int offset) => BinaryPrimitives.ReadUInt32LittleEndian(_bytes.Span.Slice(offset, 4));
 
     private int LocateString(uint offset)
     {
@@ -195,7 +216,7 @@ public sealed partial class Btf
         return _stringStart + (int)local;
     }
 
-    private static void ValidateStrings(byte[] blob, BtfHeader header, bool isSplit)
+    private static void ValidateStrings(ReadOnlySpan<byte> blob, BtfHeader header, bool isSplit)
     {
         if (header.StringLength == 0)
         {

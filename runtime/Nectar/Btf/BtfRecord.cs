@@ -66,15 +66,15 @@ internal static class BtfRecord
     internal static uint Le(uint word) => BitConverter.IsLittleEndian ? word : BinaryPrimitives.ReverseEndianness(word);
 
     /// <summary>The words of the (already length-checked) record at byte <paramref name="at"/> of <paramref name="data"/>.</summary>
-    internal static ReadOnlySpan<uint> Words(byte[] data, int at)
+    internal static ReadOnlySpan<uint> Words(ReadOnlySpan<byte> data, int at)
     {
-        uint info = BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(data, at + 4, 4));
+        uint info = BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(at + 4, 4));
         int length = HeaderLength + TrailerLength(KindOf(info), VlenOf(info));
-        return MemoryMarshal.Cast<byte, uint>(new ReadOnlySpan<byte>(data, at, length));
+        return MemoryMarshal.Cast<byte, uint>(data.Slice(at, length));
     }
 
     /// <summary>Visits every name and type-id field of the (already length-checked) record at byte <paramref name="at"/>.</summary>
-    internal static void VisitFields<TVisitor>(byte[] data, int at, ref TVisitor visitor) where TVisitor : struct, IBtfFieldVisitor =>
+    internal static void VisitFields<TVisitor>(ReadOnlySpan<byte> data, int at, ref TVisitor visitor) where TVisitor : struct, IBtfFieldVisitor =>
         VisitFields(Words(data, at), at, ref visitor);
 
     /// <summary>
