@@ -7,7 +7,7 @@ struct {
     __uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
     __uint(key_size, sizeof(__u32));
     __uint(value_size, sizeof(__u32));
-    __uint(max_entries, 128); /* libbpf would default this to the possible CPUs; Nectar's loader does not yet */
+    /* no max_entries: the loader makes one entry per possible CPU, as libbpf does */
 } samples SEC(".maps");
 
 const volatile __u32 target_tgid = 0;

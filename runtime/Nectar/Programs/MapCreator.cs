@@ -12,13 +12,14 @@ internal static class MapCreator
     /// <param name="dataSectionTypeId">For global data, the DATASEC that types its value.</param>
     internal static BpfMap Create(MapDefinition definition, string pinDirectory, BpfFileDescriptor? btf, uint dataSectionTypeId)
     {
+        var spec = MapDefaults.Apply(definition.Spec, PossibleCpus.Count, Libc.GetPageSize());
         if (definition.Pinning == MapPinning.ByName)
         {
             string path = Path.Combine(pinDirectory, definition.Name);
             if (Pinning.TryOpen(path) is { } pinned)
-                return Reuse(pinned, definition.Spec, path);
+                return Reuse(pinned, spec, path);
             Pinning.EnsureDirectory(pinDirectory);
-            var created = CreateAndFill(definition, btf, dataSectionTypeId);
+            var created = CreateAndFill(definition, spec, btf, dataSectionTypeId);
             try
             {
                 Pinning.Pin(created.Fd, path, $"map '{definition.Name}'");
@@ -30,7 +31,7 @@ internal static class MapCreator
                 throw;
             }
         }
-        return CreateAndFill(definition, btf, dataSectionTypeId);
+        return CreateAndFill(definition, spec, btf, dataSectionTypeId);
     }
 
     /// <summary>Takes a pinned map for this definition if it is the same kind of map; libbpf refuses a mismatch too.</summary>
@@ -68,9 +69,9 @@ internal static class MapCreator
         }
     }
 
-    private static BpfMap CreateAndFill(MapDefinition definition, BpfFileDescriptor? btf, uint dataSectionTypeId)
+    private static BpfMap CreateAndFill(MapDefinition definition, MapSpec spec, BpfFileDescriptor? btf, uint dataSectionTypeId)
     {
-        var map = CreateWithBtf(definition.Spec, btf, dataSectionTypeId);
+        var map = CreateWithBtf(spec, btf, dataSectionTypeId);
         try
         {
             if (definition.InitialValue is { } value)

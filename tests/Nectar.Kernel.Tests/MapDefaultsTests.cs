@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Nectar.Maps;
+using Nectar.Programs;
+using Nectar.Testing;
+
+namespace Nectar.Kernel.Tests;
+
+/// <summary>
+/// bpf/map_defaults.bpf.c leaves a perf event array's size and a ring buffer's rounding to the
+/// loader, as objects written for libbpf do: Nectar makes the maps bpftool (libbpf) makes.
+/// </summary>
+public class MapDefaultsTests
+{
+    private static readonly string ObjectPath = BpfObjects.PathOf("map_defaults");
+
+    [KernelFact]
+    public void The_kernel_holds_maps_sized_as_the_loader_reports()
+    {
+        KernelRequirement.Ensure();
+        using var obj = BpfObjectSpec.Read(ObjectPath).Load();
+        var inKernel = KernelObjects.Describe(obj.Maps["samples"].Fd);
+        Assert.Equal((uint)PossibleCpus.Count, inKernel.MaxEntries);
+        Assert.Equal(inKernel.MaxEntries, obj.Maps["samples"].MaxEntries);
+        // 100,000 bytes asked: the next page size times a power of two.
+        uint ring = KernelObjects.Describe(obj.Maps["records"].Fd).MaxEntries;
+        Assert.Equal(ring, obj.Maps["records"].MaxEntries);
+        Assert.True(ring >= 100_000 && ring % Environment.SystemPageSize == 0 && uint.IsPow2(ring / (uint)Environment.SystemPageSize), $"ring of {ring} bytes");
+        Assert.True(ring / 2 < 100_000 || ring / 2 % Environment.SystemPageSize != 0, $"ring of {ring} bytes is not the smallest");
+    }
+
+    [BpftoolFact]
+    public void Bpftool_makes_the_same_maps_from_the_same_object()
+    {
+        KernelRequirement.Ensure();
+        using var obj = BpfObjectSpec.Read(ObjectPath).Load();
+        string pins = Path.Combine("/sys/fs/bpf", $"nectar-map-defaults-{Environment.ProcessId}");
+        Bpftool.Run("prog", "loadall", ObjectPath, pins);
+        try
+        {
+            uint programId = uint.Parse(Bpftool.Run("-j", "prog", "show", "pinned", Path.Combine(pins, "output_both")).Split("\"id\":")[1].Split(',')[0]);
+            using var shown = JsonDocument.Parse(Bpftool.Run("-j", "prog", "show", "id", programId.ToString()));
+            var bpftoolMaps = shown.RootElement.GetProperty("map_ids").EnumerateArray()
+                .Select(id => JsonDocument.Parse(Bpftool.Run("-j", "map", "show", "id", id.GetUInt32().ToString())).RootElement)
+                .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("max_entries").GetUInt32());
+            Assert.Equal(bpftoolMaps["samples"], obj.Maps["samples"].MaxEntries);
+            Assert.Equal(bpftoolMaps["records"], obj.Maps["records"].MaxEntries);
+        }
+        finally
+        {
+            Directory.Delete(pins, recursive: true);
+        }
+    }
+}
