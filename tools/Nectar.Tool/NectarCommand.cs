@@ -1,13 +1,20 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace Nectar.Tool;
 
 /// <summary>The root of the `nectar` command line; each verb lives in its own file.</summary>
 internal static class NectarCommand
 {
-    internal static RootCommand Create()
+    internal static Command Create()
     {
-        var root = new RootCommand("nectar: BTF dumps, code generation, tracepoints, and inspection of BPF programs, maps and links.");
+        // Not a RootCommand: that names itself after the entry assembly (Nectar.Tool), and help
+        // would print "Usage: Nectar.Tool"; the command people type is `nectar`.
+        var root = new Command("nectar", "BTF dumps, code generation, tracepoints, and inspection of BPF programs, maps and links.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(BtfDumpCommand.Create());
         root.Subcommands.Add(ProgCommand.Create());

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Nectar.Interop;
 using Nectar.Tool;
 
-RootCommand root = NectarCommand.Create();
+Command root = NectarCommand.Create();
 // Errors are one line, prefixed with the command, never a stack trace; the exit code says which
 // kind: 1 bad input (arguments, files), 2 the kernel refused (load, attach, map operations),
 // 77 BPF is not usable by this user here (privileges). Verbs return their own codes the same way.
