@@ -6,7 +6,8 @@
  * A ring buffer map has no value type (the kernel refuses one), and clang puts into the object's
  * BTF only the types its globals and functions use, not those of local variables. This declares
  * a global pointer `__nectar_record_<map>` of the record type: it keeps the struct in BTF and
- * ties it to the map, so `nectar trace` prints the records field by field. It costs 8 bytes of
+ * ties it to the map, so `nectar trace` prints the records field by field and a [BpfObject]
+ * skeleton reads the ring buffer as that struct. It costs 8 bytes of
  * .bss and no instruction.
  */
 #ifndef NECTAR_RING_H

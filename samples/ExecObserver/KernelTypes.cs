@@ -13,8 +13,8 @@ public partial struct SchedProcessExecArgs;
 
 /// <summary>
 /// The typed skeleton of bpf/exec_observer.bpf.o, generated from its BTF: its two programs, its
-/// ring buffer <c>events</c> of <c>struct exec_event</c>, and its globals <c>min_pid</c> and <c>dropped</c>.
+/// ring buffer <c>events</c> of <c>struct exec_event</c> (as the C side's
+/// <c>NECTAR_RING_RECORD(events, struct exec_event)</c> declares), and its globals <c>min_pid</c> and <c>dropped</c>.
 /// </summary>
 [BpfObject("exec_observer.bpf.o")] // the object of the project's <BpfProgram> item
-[RingBufferEvent("events", "exec_event")]
 public partial class ExecObserverObject;

@@ -27,6 +27,12 @@ namespace Nectar.Generator.Skeletons
     }
 
     /// <summary>
+    /// <c>NECTAR_RING_RECORD(map, type)</c> (bpf/include/nectar_ring.h): ring buffer <paramref name="Map"/>
+    /// carries records of type <paramref name="TypeId"/> (the marker pointer's target).
+    /// </summary>
+    internal sealed record ObjectRingRecord(string Map, uint TypeId);
+
+    /// <summary>
     /// What a compiled BPF object holds, as its BTF describes it: maps from the .maps DATASEC, global
     /// variables from the data DATASECs, and programs from .BTF.ext's function records (every function
     /// placed in a section other than .text is a program, as loaders decide). Reads only the .BTF and
@@ -36,12 +42,14 @@ namespace Nectar.Generator.Skeletons
     {
         private const uint GlobalLinkage = 1;
 
-        private ObjectContents(Btf.Btf btf, IReadOnlyList<ObjectProgram> programs, IReadOnlyList<ObjectMap> maps, IReadOnlyList<ObjectVariable> variables)
+        private ObjectContents(Btf.Btf btf, IReadOnlyList<ObjectProgram> programs, IReadOnlyList<ObjectMap> maps,
+            IReadOnlyList<ObjectVariable> variables, IReadOnlyList<ObjectRingRecord> ringRecords)
         {
             Btf = btf;
             Programs = programs;
             Maps = maps;
             Variables = variables;
+            RingRecords = ringRecords;
         }
 
         public Btf.Btf Btf { get; }
@@ -51,6 +59,9 @@ namespace Nectar.Generator.Skeletons
         public IReadOnlyList<ObjectMap> Maps { get; }
 
         public IReadOnlyList<ObjectVariable> Variables { get; }
+
+        /// <summary>The record types the C side names with NECTAR_RING_RECORD, in declaration order.</summary>
+        public IReadOnlyList<ObjectRingRecord> RingRecords { get; }
 
         public static ObjectContents Read(string path)
         {
@@ -78,7 +89,8 @@ namespace Nectar.Generator.Skeletons
                 ?? throw new BtfException($"'{name}' has no .BTF section; compile it with clang -g.");
             Btf.Btf btf = Nectar.Btf.Btf.Parse(btfBytes);
             byte[]? ext = BtfElfSection.Extract(file, ".BTF.ext");
-            return new ObjectContents(btf, ext == null ? Array.Empty<ObjectProgram>() : ReadPrograms(btf, ext), ReadMaps(btf), ReadVariables(btf));
+            var variables = ReadVariables(btf, out var ringRecords);
+            return new ObjectContents(btf, ext == null ? Array.Empty<ObjectProgram>() : ReadPrograms(btf, ext), ReadMaps(btf), variables, ringRecords);
         }
 
         /// <summary>
@@ -132,9 +144,11 @@ namespace Nectar.Generator.Skeletons
             return maps;
         }
 
-        private static IReadOnlyList<ObjectVariable> ReadVariables(Btf.Btf btf)
+        private static IReadOnlyList<ObjectVariable> ReadVariables(Btf.Btf btf, out IReadOnlyList<ObjectRingRecord> ringRecords)
         {
             var variables = new List<ObjectVariable>();
+            var records = new List<ObjectRingRecord>();
+            ringRecords = records;
             foreach (BtfType section in btf.Types)
             {
                 if (section.Kind != BtfKind.Datasec || !IsDataSection(section.Name)) continue;
@@ -143,11 +157,19 @@ namespace Nectar.Generator.Skeletons
                     BtfType variable = btf.GetType(entry.TypeId);
                     // Global (BTF_VAR_GLOBAL_ALLOCATED) variables only: static ones are the program's own
                     // (bpf_printk's format strings among them) and their ELF symbols are renamed.
-                    // NECTAR_RING_RECORD's __nectar_record_<map> pointers (bpf/include/nectar_ring.h) only
-                    // keep a record type in BTF; they hold no data, so they are no skeleton property.
-                    if (variable.Kind == BtfKind.Var && variable.Name.Length > 0 && variable.VarLinkage == GlobalLinkage
-                        && !variable.Name.StartsWith(RingRecordMarkerPrefix, StringComparison.Ordinal))
+                    if (variable.Kind != BtfKind.Var || variable.Name.Length == 0 || variable.VarLinkage != GlobalLinkage) continue;
+                    // NECTAR_RING_RECORD's __nectar_record_<map> pointers (bpf/include/nectar_ring.h) hold
+                    // no data, so they are no skeleton property: they name a ring buffer's record type.
+                    if (variable.Name.StartsWith(RingRecordMarkerPrefix, StringComparison.Ordinal))
+                    {
+                        BtfType pointer = btf.SkipModifiersAndTypedefs(variable.TypeId);
+                        if (pointer.Kind == BtfKind.Ptr)
+                            records.Add(new ObjectRingRecord(variable.Name.Substring(RingRecordMarkerPrefix.Length), pointer.TypeId));
+                    }
+                    else
+                    {
                         variables.Add(new ObjectVariable(variable.Name, section.Name, variable.TypeId));
+                    }
                 }
             }
             return variables;

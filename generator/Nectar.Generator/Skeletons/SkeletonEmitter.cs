@@ -80,6 +80,7 @@ namespace Nectar.Generator.Skeletons
                     diagnostics.Add(Codegen.NotAType(_types, ev.Struct, _request.Source));
                 }
             }
+            AddRingRecords(diagnostics);
             foreach (string name in _request.Types)
             {
                 if (_types.Find(name) is { } found) _types.Add(found, found.IsAnonymous ? name : found.Name);
@@ -92,10 +93,35 @@ namespace Nectar.Generator.Skeletons
                 if (map.IsRingBuffer && !_ringEvents.ContainsKey(map.Name))
                     diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UntypedRingBuffer, CodegenSeverity.Info,
                         $"Ring buffer '{map.Name}' of {ObjectFileName} has no event type (BTF gives ring buffers none), so {_request.Target.Name} offers its records as bytes only: " +
-                        $"add [RingBufferEvent(\"{map.Name}\", \"<struct name>\")] to read them as that struct.", _request.Source));
+                        $"declare NECTAR_RING_RECORD({map.Name}, struct <name>) after the map in C (bpf/include/nectar_ring.h), or add [RingBufferEvent(\"{map.Name}\", \"<struct name>\")], to read them as that struct.", _request.Source));
             }
             foreach (ObjectVariable variable in _contents.Variables)
                 AddByValue(variable.TypeId);
+        }
+
+        /// <summary>
+        /// Types the ring buffers the C side names a record for with NECTAR_RING_RECORD, so that no
+        /// attribute has to repeat it; a [RingBufferEvent] for the same map wins, with a warning when
+        /// it names another type.
+        /// </summary>
+        private void AddRingRecords(List<CodegenDiagnostic> diagnostics)
+        {
+            foreach (ObjectRingRecord record in _contents.RingRecords)
+            {
+                if (!_contents.Maps.Any(m => m.Name == record.Map && m.IsRingBuffer)) continue;
+                (BtfType type, string? typedef) = _types.Resolve(record.TypeId);
+                if (!type.IsComposite || KernelTypes.NameOf(type, typedef) is not { } name) continue;
+                if (_ringEvents.TryGetValue(record.Map, out uint declared))
+                {
+                    if (declared != type.Id)
+                        diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.ConflictingDeclarations, CodegenSeverity.Warning,
+                            $"[RingBufferEvent] reads ring buffer '{record.Map}' as {_types.CNameOf(declared)}, but {ObjectFileName} declares " +
+                            $"NECTAR_RING_RECORD({record.Map}, {CDeclarations.TypeName(_btf, type.Id)}); the attribute wins. Remove it, or make the two agree.", _request.Source));
+                    continue;
+                }
+                _types.Add(type, name);
+                _ringEvents.Add(record.Map, type.Id);
+            }
         }
 
         /// <summary>Adds the named struct, union or enum a value of this type is (through arrays), if any.</summary>

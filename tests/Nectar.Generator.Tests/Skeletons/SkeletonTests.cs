@@ -55,6 +55,43 @@ public class SkeletonTests
         Assert.DoesNotContain("NectarRecord", skeleton);
     }
 
+    private static string ExecObserverDeclaration(string attributes) => $$"""
+        namespace App;
+        [Nectar.BpfObject("{{BpfObjects.PathOf("exec_observer")}}")]
+        {{attributes}}
+        public partial class ExecObserver;
+        """;
+
+    [Fact]
+    public void A_ring_record_declared_in_c_types_the_ring_buffer_as_the_attribute_would()
+    {
+        // exec_observer.bpf.c declares NECTAR_RING_RECORD(events, struct exec_event).
+        var (output, diagnostics, driver) = GeneratorHarness.Run([ExecObserverDeclaration("")], btfPath: null);
+        Assert.Empty(diagnostics);
+        Assert.Empty(GeneratorHarness.Problems(output));
+        string fromC = GeneratorHarness.Generated(driver, "App.ExecObserver.g.cs");
+        Assert.Contains("ConsumeEvents(", fromC);
+        Assert.Contains("struct ExecEvent", fromC);
+
+        var (_, _, withAttribute) = GeneratorHarness.Run([ExecObserverDeclaration("[Nectar.RingBufferEvent(\"events\", \"exec_event\")]")], btfPath: null);
+        Assert.Equal(GeneratorHarness.Generated(withAttribute, "App.ExecObserver.g.cs"), fromC);
+    }
+
+    [Fact]
+    public void An_attribute_that_disagrees_with_the_ring_record_wins_with_a_warning_naming_both()
+    {
+        var (output, diagnostics, driver) = GeneratorHarness.Run(
+            [ExecObserverDeclaration("[Nectar.RingBufferEvent(\"events\", \"task_struct\")]")], btfPath: null);
+        Diagnostic d = Assert.Single(diagnostics);
+        Assert.Equal("NECTAR007", d.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        Assert.Contains("'events' as task_struct", d.GetMessage());
+        Assert.Contains("NECTAR_RING_RECORD(events, struct exec_event)", d.GetMessage());
+        Assert.Empty(GeneratorHarness.Problems(output));
+        string skeleton = GeneratorHarness.Generated(driver, "App.ExecObserver.g.cs");
+        Assert.Matches(@"ConsumeEvents\([^)]*TaskStruct", skeleton);
+    }
+
     [Theory]
     [InlineData("bpf/skeleton_demo.bpf.o", "")]                  // relative to the project folder
     [InlineData("skeleton_demo.bpf.o", "/elsewhere/a.bpf.o;{0}")] // a bare name: the object of a <BpfProgram> item
