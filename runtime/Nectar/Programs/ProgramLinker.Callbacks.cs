@@ -31,16 +31,17 @@ internal sealed partial class ProgramLinker
         var symbol = relocation.Symbol;
         var section = _elf.Sections[symbol.SectionIndex];
         var load = instructions[index];
+        string via = symbol.Type == ElfSymbolType.Section ? "" : $" (through symbol '{symbol.Name}')";
 
         // clang writes a global function's address as its symbol (whose value is its byte offset)
         // with imm 0, and a static function's as the section symbol with the byte offset in imm.
         // Unlike a call's, this offset is not relative to the next instruction.
         Int128 byteOffset = (Int128)symbol.Value + load.Immediate;
         if (byteOffset < 0 || byteOffset % 8 != 0)
-            throw new ElfException($"{where} takes the address of byte {byteOffset} of section '{section.Name}' (through symbol '{symbol.Name}'), which is not the start of an instruction.");
+            throw new ElfException($"{where} takes the address of byte {byteOffset} of section '{section.Name}'{via}, which is not the start of an instruction.");
         Int128 targetIndex = byteOffset / 8;
         var target = (targetIndex <= int.MaxValue ? _functions.FirstOrDefault(f => f.Contains(section, (int)targetIndex)) : null)
-            ?? throw new ElfException($"{where} takes the address of instruction {targetIndex} of section '{section.Name}' (through symbol '{symbol.Name}'), which is in no function.");
+            ?? throw new ElfException($"{where} takes the address of instruction {targetIndex} of section '{section.Name}'{via}, which is in no function.");
 
         int targetStart = place(target) + ((int)targetIndex - target.Start);
         // The verifier reads a BPF_PSEUDO_FUNC load as "the subprogram at insn_idx + imm + 1", as for calls.
