@@ -41,6 +41,8 @@ public class CallbackLinkTests
         Assert.Equal([("loop_elsewhere", "raw_tp/sys_enter"), ("add_index_elsewhere", ".text.callbacks")],
             elsewhere.Layout.Select(l => (l.Function.Name, l.Function.Section.Name)));
         Assert.Equal(["add_index_elsewhere"], FunctionLoads(elsewhere).Select(l => l.Target));
+        // A static function outside .text is a subprogram, not a program.
+        Assert.Equal(["loop_elsewhere", "loop_global"], spec.Programs.Keys.Order());
 
         // A global function: the relocation names its symbol, not the section.
         var global = spec.Programs["loop_global"];
