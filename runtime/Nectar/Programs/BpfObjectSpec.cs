@@ -175,7 +175,9 @@ public sealed class BpfObjectSpec
             .Select(s => ToFunction(s))
             .ToList();
         var linker = new ProgramLinker(Elf, functions, ResolveData);
-        foreach (var function in functions.Where(f => f.Section.Name != ".text"))
+        // Static functions are subprograms wherever they live (a callback in a code section of its
+        // own, say); libbpf refuses static programs.
+        foreach (var function in functions.Where(f => f.Section.Name != ".text" && !f.IsStatic))
         {
             var section = ProgramSection.Parse(function.Section.Name);
             if (_programs.ContainsKey(function.Name))
@@ -193,7 +195,7 @@ public sealed class BpfObjectSpec
             throw new ElfException($"{Name}: function '{symbol.Name}' is in section '{section.Name}', which holds no instructions ({section.Type}).");
         if (symbol.Value % 8 != 0 || symbol.Size % 8 != 0 || !Fits(symbol.Value, symbol.Size, section.Size))
             throw new ElfException($"{Name}: function '{symbol.Name}' (offset {symbol.Value}, {symbol.Size} bytes) is not a whole run of 8-byte instructions inside section '{section.Name}' ({section.Size} bytes).");
-        return new BpfFunction(symbol.Name, section, (int)(symbol.Value / 8), (int)(symbol.Size / 8));
+        return new BpfFunction(symbol.Name, section, (int)(symbol.Value / 8), (int)(symbol.Size / 8)) { IsStatic = symbol.Binding == ElfSymbolBinding.Local };
     }
 
     /// <summary>Whether [offset, offset + size) lies inside a section of <paramref name="limit"/> bytes, without overflow.</summary>

@@ -8,7 +8,7 @@ namespace Nectar.Programs;
 /// reaches through bpf-to-bpf calls (each once), rewrites the calls' relative offsets for the new
 /// layout, and records which ld_imm64 instructions name maps or global data.
 /// </summary>
-internal sealed class ProgramLinker
+internal sealed partial class ProgramLinker
 {
     private readonly ElfFile _elf;
     private readonly IReadOnlyList<BpfFunction> _functions;
@@ -64,6 +64,10 @@ internal sealed class ProgramLinker
                     int targetStart = Place(target);
                     instruction.Immediate = targetStart + (targetIndex - target.Start) - (index + 1);
                     instructions[index] = instruction;
+                }
+                else if (relocation is not null && TakesFunctionAddress(instruction, relocation))
+                {
+                    LinkCallback(entry, function, sectionIndex, index, relocation, instructions, Place);
                 }
                 else if (relocation is not null)
                 {

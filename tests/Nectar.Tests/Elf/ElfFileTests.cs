@@ -65,6 +65,7 @@ public class ElfFileTests
     [InlineData("subprograms")]
     [InlineData("tp_btf_counter")]
     [InlineData("pinned_map")]
+    [InlineData("callbacks")]
     public void Corrupted_objects_fail_only_with_typed_exceptions(string name)
     {
         var original = File.ReadAllBytes(BpfObjects.PathOf(name));
