@@ -35,11 +35,12 @@ namespace Nectar.Generator.Skeletons
     /// <summary>
     /// What a compiled BPF object holds, as its BTF describes it: maps from the .maps DATASEC, global
     /// variables from the data DATASECs, and programs from .BTF.ext's function records (every function
-    /// placed in a section other than .text is a program, as loaders decide). Reads only the .BTF and
+    /// placed in a section other than .text is a program, unless static, as loaders decide). Reads only the .BTF and
     /// .BTF.ext sections, so the generator needs no ELF loader.
     /// </summary>
     internal sealed class ObjectContents
     {
+        private const uint StaticLinkage = 0;
         private const uint GlobalLinkage = 1;
 
         private ObjectContents(Btf.Btf btf, IReadOnlyList<ObjectProgram> programs, IReadOnlyList<ObjectMap> maps,
@@ -108,6 +109,9 @@ namespace Nectar.Generator.Skeletons
                     BtfType func = btf.GetType(info.TypeId);
                     if (func.Kind != BtfKind.Func)
                         throw new BtfException($".BTF.ext names {func} as a function of section '{section.SectionName}'; it is not a FUNC.");
+                    // A static function is a subprogram wherever it lives (a callback in a code section
+                    // of its own), as the runtime's loader decides.
+                    if (func.FuncLinkage == StaticLinkage) continue;
                     programs.Add(new ObjectProgram(func.Name, section.SectionName, func.Id));
                 }
             }

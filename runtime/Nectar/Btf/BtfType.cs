@@ -90,6 +90,9 @@ public readonly struct BtfType : IEquatable<BtfType>
     /// <summary>VAR: 0 static, 1 global allocated, 2 extern.</summary>
     public uint VarLinkage => Kind == BtfKind.Var ? Owner.ReadUInt32(_offset + 12) : throw Wrong("VarLinkage");
 
+    /// <summary>FUNC: 0 static, 1 global, 2 extern (kept in the vlen field).</summary>
+    public uint FuncLinkage => Kind == BtfKind.Func ? (uint)Vlen : throw Wrong("FuncLinkage");
+
     /// <summary>DECL_TAG: -1 for the declaration itself, else the member or parameter index.</summary>
     public int DeclTagComponentIndex => Kind == BtfKind.DeclTag ? (int)Owner.ReadUInt32(_offset + 12) : throw Wrong("DeclTagComponentIndex");
 

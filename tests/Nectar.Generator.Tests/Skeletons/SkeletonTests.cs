@@ -92,6 +92,28 @@ public class SkeletonTests
         Assert.Matches(@"ConsumeEvents\([^)]*TaskStruct", skeleton);
     }
 
+    [Fact]
+    public void A_static_callback_in_a_code_section_of_its_own_is_no_program_of_the_skeleton()
+    {
+        // callback_sections.bpf.c: static add_index_elsewhere in .text.callbacks, called through
+        // bpf_loop by loop_elsewhere; the runtime's loader makes it a subprogram, not a program.
+        string declaration = $$"""
+            namespace App;
+            [Nectar.BpfObject("{{BpfObjects.PathOf("callback_sections")}}")]
+            public partial class CallbackSections;
+            """;
+        var (output, diagnostics, driver) = GeneratorHarness.Run([declaration], btfPath: null);
+        Assert.Empty(GeneratorHarness.Problems(output));
+        Assert.DoesNotContain(diagnostics, d => d.Severity >= DiagnosticSeverity.Warning);
+        string skeleton = GeneratorHarness.Generated(driver, "App.CallbackSections.g.cs");
+        Assert.Contains("BpfProgram LoopElsewhere =>", skeleton);
+        Assert.DoesNotContain("AddIndexElsewhere", skeleton);
+        // The same programs the loader finds in the object.
+        var inSkeleton = System.Text.RegularExpressions.Regex.Matches(skeleton, @"Object\.Programs\[""(\w+)""\]").Select(m => m.Groups[1].Value).Order();
+        var loaded = BpfObjectSpec.Read(BpfObjects.PathOf("callback_sections")).Programs.Select(p => p.Key).Order();
+        Assert.Equal(loaded, inSkeleton);
+    }
+
     [Theory]
     [InlineData("bpf/skeleton_demo.bpf.o", "")]                  // relative to the project folder
     [InlineData("skeleton_demo.bpf.o", "/elsewhere/a.bpf.o;{0}")] // a bare name: the object of a <BpfProgram> item
