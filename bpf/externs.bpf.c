@@ -19,6 +19,8 @@ extern int CONFIG_NECTAR_NOT_A_CONFIG __kconfig __weak;    // absent: 0
 
 extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
 extern void bpf_task_release(struct task_struct *p) __ksym;
+extern void bpf_rcu_read_lock(void) __ksym __weak;         // present: its address is not 0
+extern void bpf_rcu_read_unlock(void) __ksym __weak;
 extern int bpf_nectar_not_a_kfunc(void) __ksym __weak;     // absent: its call must be dead code
 
 const volatile u32 target_tgid;
@@ -57,7 +59,11 @@ int read_externs(u64 *ctx)
         bpf_task_release(task);
     }
 
-    kfunc_exists = ksym_exists(bpf_task_release);
+    if (ksym_exists(bpf_rcu_read_lock)) {
+        bpf_rcu_read_lock();
+        kfunc_exists = true;
+        bpf_rcu_read_unlock();
+    }
     not_a_kfunc = ksym_exists(bpf_nectar_not_a_kfunc) ? bpf_nectar_not_a_kfunc() : 0;
     __sync_fetch_and_add(&fired, 1);
     return 0;

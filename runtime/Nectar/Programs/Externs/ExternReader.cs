@@ -111,6 +111,6 @@ internal static class ExternReader
     private static string Describe(Btf.Btf btf, uint typeId)
     {
         var type = btf.SkipModifiersAndTypedefs(typeId);
-        return type.IsAnonymous ? $"an anonymous {type.Kind}" : $"{type.Kind} '{type.Name}'";
+        return type.Kind == BtfKind.Ptr ? "a pointer" : type.IsAnonymous ? $"an anonymous {type.Kind}" : $"{type.Kind} '{type.Name}'";
     }
 }
