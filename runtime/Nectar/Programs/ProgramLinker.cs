@@ -53,7 +53,7 @@ internal sealed class ProgramLinker
                 var instruction = instructions[index];
                 int sectionIndex = function.Start + k;
                 relocations.TryGetValue((ulong)sectionIndex * 8, out var relocation);
-                if (relocation is { Symbol.SectionIndex: 0 })
+                if (relocation is not null && ExternReader.IsExtern(relocation.Symbol))
                     continue; // an extern (__kconfig, __ksym): the loader resolves it against the running kernel (ExternPatcher)
 
                 if (instruction.IsBpfToBpfCall)

@@ -39,7 +39,7 @@ internal sealed class ExternPatcher
             ulong first = (ulong)function.Start * 8, end = (ulong)(function.Start + function.Count) * 8;
             foreach (var relocation in _elf.RelocationsFor(function.Section))
             {
-                if (relocation.Symbol.SectionIndex == 0 && relocation.Symbol.Name.Length > 0 && relocation.Offset >= first && relocation.Offset < end)
+                if (ExternReader.IsExtern(relocation.Symbol) && relocation.Offset >= first && relocation.Offset < end)
                     yield return (start + (int)((relocation.Offset - first) / 8), relocation.Symbol.Name);
             }
         }

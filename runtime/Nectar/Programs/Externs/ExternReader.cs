@@ -13,12 +13,12 @@ internal static class ExternReader
 {
     internal const string KconfigSection = ".kconfig";
     internal const string KsymsSection = ".ksyms";
-    private const uint ExternLinkage = 2; // BTF_VAR_GLOBAL_EXTERN, BTF_FUNC_EXTERN
+    private const int MaxKconfigSize = 1 << 20; // far beyond any real config (strings are the long ones, a few hundred bytes)
 
     internal static IReadOnlyList<BpfExtern> Read(ElfFile elf, Btf.Btf? btf, string objectName)
     {
         var symbols = elf.Symbols
-            .Where(s => s.SectionIndex == 0 && s.Name.Length > 0 && s.Binding is ElfSymbolBinding.Global or ElfSymbolBinding.Weak)
+            .Where(IsExtern)
             .GroupBy(s => s.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         if (symbols.Count == 0)
@@ -56,6 +56,12 @@ internal static class ExternReader
         return externs;
     }
 
+    /// <summary>An undefined (section 0) global or weak symbol of a variable or function: what C's extern compiles to.</summary>
+    internal static bool IsExtern(ElfSymbol symbol) =>
+        symbol.SectionIndex == 0 && symbol.Name.Length > 0 &&
+        symbol.Binding is ElfSymbolBinding.Global or ElfSymbolBinding.Weak &&
+        symbol.Type is ElfSymbolType.NoType or ElfSymbolType.Object or ElfSymbolType.Function;
+
     private static string Unplaced(Btf.Btf btf, string name, string objectName)
     {
         var declaration = btf.FindAllByName(name).FirstOrDefault(t => t.Kind is BtfKind.Var or BtfKind.Func);
@@ -79,8 +85,11 @@ internal static class ExternReader
         var (kind, signed) = Classify(btf, declaration.TypeId)
             ?? throw new BpfExternException(name, $"{objectName}: __kconfig extern '{name}' has type {Describe(btf, declaration.TypeId)}, which no config value fills. " +
                 "Use bool, enum libbpf_tristate, char, an integer of 1, 2, 4 or 8 bytes, or a char array (for strings).");
-        int size = (int)btf.SizeOf(declaration.TypeId);
-        int align = Math.Max(1, (int)btf.AlignOf(declaration.TypeId));
+        uint declaredSize = btf.SizeOf(declaration.TypeId);
+        if (declaredSize > MaxKconfigSize || end + declaredSize > MaxKconfigSize)
+            throw new BpfExternException(name, $"{objectName}: __kconfig extern '{name}' is {declaredSize} bytes, which takes the .kconfig values past {MaxKconfigSize} bytes; config values are short.");
+        int size = (int)declaredSize;
+        int align = Math.Min(8, Math.Max(1, (int)btf.AlignOf(declaration.TypeId)));
         int offset = (end + align - 1) / align * align;
         end = offset + size;
         return new BpfExtern(name, ExternKind.Kconfig, weak, declaration.Id) { ValueKind = kind, IsSigned = signed, Offset = offset, Size = size };
