@@ -120,6 +120,49 @@ public partial class ExternTests
         }
     }
 
+    [BpftoolFact]
+    public void Bpftool_fills_the_same_kconfig_values_as_nectar()
+    {
+        KernelRequirement.Ensure();
+        string path = BpfObjects.PathOf("externs");
+        using var obj = BpfObject.Load(path);
+        Assert.Null(obj.BtfLoadError); // the .kconfig map is typed by its DATASEC, so bpftool prints it by name
+        var ours = KconfigByName(Bpftool.Run("-j", "map", "dump", "id", KernelObjects.Describe(obj.Maps[".kconfig"].Fd).Id.ToString()));
+
+        string pins = Path.Combine("/sys/fs/bpf", $"nectar-kconfig-{Environment.ProcessId}");
+        try
+        {
+            Bpftool.Run("prog", "loadall", path, pins, "pinmaps", Path.Combine(pins, "maps"));
+            var libbpf = KconfigByName(Bpftool.Run("-j", "map", "dump", "pinned", Path.Combine(pins, "maps", "externs_kconfig")));
+            Assert.Equal(libbpf.Keys.Order(), ours.Keys.Order());
+            Assert.Equal("\"(none)\"", libbpf["CONFIG_DEFAULT_HOSTNAME"]);
+            // libbpf decides LINUX_HAS_SYSCALL_WRAPPER by creating a kprobe on __<arch>_sys_bpf, so
+            // on a kernel without kprobes it says false; Nectar reads the function from BTF.
+            bool kprobes = Directory.Exists("/sys/bus/event_source/devices/kprobe");
+            Assert.Equal(libbpf["LINUX_HAS_SYSCALL_WRAPPER"], kprobes ? ours["LINUX_HAS_SYSCALL_WRAPPER"] : "false");
+            foreach (var name in libbpf.Keys.Where(n => n != "LINUX_HAS_SYSCALL_WRAPPER"))
+                Assert.True(libbpf[name] == ours[name], $"{name}: libbpf stored {libbpf[name]}, Nectar {ours[name]}");
+        }
+        finally
+        {
+            if (Directory.Exists(pins))
+                Directory.Delete(pins, recursive: true);
+        }
+    }
+
+    /// <summary>bpftool's formatted dump of a .kconfig map: each value by name, as JSON text.</summary>
+    private static Dictionary<string, string> KconfigByName(string json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var values = new Dictionary<string, string>();
+        foreach (var entry in document.RootElement[0].GetProperty("formatted").GetProperty("value").GetProperty(".kconfig").EnumerateArray())
+        {
+            foreach (var property in entry.EnumerateObject())
+                values[property.Name] = property.Value.GetRawText();
+        }
+        return values;
+    }
+
     /// <summary>A global variable's bytes, read from its data section's map.</summary>
     private static byte[] ReadBytes(BpfObject obj, string name)
     {
