@@ -47,6 +47,18 @@ public partial class ExternTests
     }
 
     [KernelFact]
+    public void Raw_tp_programs_may_call_common_kfuncs_but_not_those_for_tracing_programs()
+    {
+        KernelRequirement.Ensure();
+        using var obj = BpfObject.Load(BpfObjects.PathOf("kfunc_raw_tp"), new BpfLoadOptions { ContinueOnProgramFailure = true });
+        using (obj.Programs["raw_tp_rcu"].Attach())
+            _ = File.Exists("/proc/self/status");
+        Assert.Equal(1, obj.Variables["locked"].Get<int>());
+        var refused = Assert.IsType<BpfVerifierException>(obj.Failures["raw_tp_task_from_pid"]);
+        Assert.Contains("calling kernel function bpf_task_from_pid is not allowed", refused.Message);
+    }
+
+    [KernelFact]
     public void Kconfig_map_is_frozen_read_only_and_holds_the_values()
     {
         KernelRequirement.Ensure();
