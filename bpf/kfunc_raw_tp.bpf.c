@@ -2,12 +2,18 @@
 // program type has (bpf_rcu_read_lock/unlock) and refuses those registered for tracing
 // programs only (bpf_task_from_pid is for tp_btf, fentry and the like): "calling kernel
 // function bpf_task_from_pid is not allowed".
-#include "vmlinux.h"
+// Without vmlinux.h (which makes objects 600 KB): local views of the kernel types used; their
+// member offsets are relocated (CO-RE), and a kfunc's struct pointers match the kernel's by kind.
+#include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+
+struct task_struct {
+    int pid;
+} __attribute__((preserve_access_index));
 
 extern void bpf_rcu_read_lock(void) __ksym;
 extern void bpf_rcu_read_unlock(void) __ksym;
-extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
+extern struct task_struct *bpf_task_from_pid(__s32 pid) __ksym;
 extern void bpf_task_release(struct task_struct *p) __ksym;
 
 int locked;
