@@ -16,6 +16,7 @@ struct task_struct {
 
 extern int LINUX_KERNEL_VERSION __kconfig;
 extern _Bool LINUX_HAS_SYSCALL_WRAPPER __kconfig __weak;
+extern _Bool LINUX_HAS_BPF_COOKIE __kconfig __weak;
 extern _Bool CONFIG_BPF_SYSCALL __kconfig;                 // y
 extern enum libbpf_tristate CONFIG_BPF_JIT __kconfig;      // a tristate, y here
 extern int CONFIG_HZ __kconfig;                            // a decimal int
@@ -33,6 +34,7 @@ const volatile __u32 target_tgid;
 
 int kernel_version;
 _Bool has_syscall_wrapper;
+_Bool has_bpf_cookie;
 _Bool bpf_syscall;
 int bpf_jit;
 int hz;
@@ -52,6 +54,7 @@ int read_externs(unsigned long long *ctx)
 
     kernel_version = LINUX_KERNEL_VERSION;
     has_syscall_wrapper = LINUX_HAS_SYSCALL_WRAPPER;
+    has_bpf_cookie = LINUX_HAS_BPF_COOKIE;
     bpf_syscall = CONFIG_BPF_SYSCALL;
     bpf_jit = CONFIG_BPF_JIT;
     hz = CONFIG_HZ;

@@ -40,6 +40,7 @@ public partial class ExternTests
         Assert.Equal(0, Read<int>("not_a_config")); // starts at -1: the program stored the weak extern's 0
         bool wrapper = File.ReadLines("/proc/kallsyms").Any(l => l.EndsWith(" __x64_sys_bpf", StringComparison.Ordinal));
         Assert.Equal(wrapper, Read<bool>("has_syscall_wrapper"));
+        Assert.Equal(Read<int>("kernel_version") >= (5 << 16) + (15 << 8), Read<bool>("has_bpf_cookie")); // bpf_get_attach_cookie: Linux 5.15
 
         Assert.Equal(Environment.ProcessId, Read<int>("task_pid")); // bpf_task_from_pid found this process
         Assert.True(Read<bool>("kfunc_exists"));

@@ -32,7 +32,7 @@ public class ExternObjectTests
         var byName = Spec.Externs.ToDictionary(e => e.Name);
         Assert.Equal(
             ["CONFIG_BPF_JIT", "CONFIG_BPF_SYSCALL", "CONFIG_DEFAULT_HOSTNAME", "CONFIG_HZ", "CONFIG_NECTAR_NOT_A_CONFIG", "CONFIG_PHYSICAL_START",
-             "LINUX_HAS_SYSCALL_WRAPPER", "LINUX_KERNEL_VERSION", "bpf_nectar_not_a_kfunc", "bpf_rcu_read_lock", "bpf_rcu_read_unlock", "bpf_task_from_pid", "bpf_task_release"],
+             "LINUX_HAS_BPF_COOKIE", "LINUX_HAS_SYSCALL_WRAPPER", "LINUX_KERNEL_VERSION", "bpf_nectar_not_a_kfunc", "bpf_rcu_read_lock", "bpf_rcu_read_unlock", "bpf_task_from_pid", "bpf_task_release"],
             byName.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(ExternKind.KernelFunction, byName["bpf_task_from_pid"].Kind);
         Assert.True(byName["bpf_nectar_not_a_kfunc"].IsWeak);
@@ -75,6 +75,7 @@ public class ExternObjectTests
         Span<byte> Bytes(string name) => value.AsSpan(at[name].Offset, at[name].Size);
         Assert.Equal(0x060C05, BinaryPrimitives.ReadInt32LittleEndian(Bytes("LINUX_KERNEL_VERSION")));
         Assert.Equal([0], Bytes("LINUX_HAS_SYSCALL_WRAPPER").ToArray());
+        Assert.Equal([1], Bytes("LINUX_HAS_BPF_COOKIE").ToArray());
         Assert.Equal([1], Bytes("CONFIG_BPF_SYSCALL").ToArray());
         Assert.Equal(2, BinaryPrimitives.ReadInt32LittleEndian(Bytes("CONFIG_BPF_JIT")));
         Assert.Equal(1000, BinaryPrimitives.ReadInt32LittleEndian(Bytes("CONFIG_HZ")));
