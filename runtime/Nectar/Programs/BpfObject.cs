@@ -21,6 +21,7 @@ public sealed class BpfObject : IDisposable
     private ObjectBtf? _objectBtf;
     private CoreRelocator? _coreRelocator;
     private BpfFileDescriptor? _btfFd;
+    private ExternPatcher? _externs;
 
     private BpfObject(BpfObjectSpec spec)
     {
@@ -62,6 +63,7 @@ public sealed class BpfObject : IDisposable
         var obj = new BpfObject(spec);
         try
         {
+            obj._externs = ExternResolution.Resolve(spec, KernelFacts.RunningKernel, () => VmlinuxBtf.Instance);
             obj.LoadBtf();
             obj.CreateMaps(options);
             obj.LoadPrograms(options);
@@ -91,7 +93,7 @@ public sealed class BpfObject : IDisposable
         _objectBtf = new ObjectBtf(Spec, Spec.Btf);
         try
         {
-            var bytes = BtfSanitizer.Sanitize(Spec.Btf, _objectBtf.KernelBytes(), BtfFeatureProbe.Missing);
+            var bytes = BtfSanitizer.Sanitize(Spec.Btf, ExternBtf.Prepare(Spec.Btf, _objectBtf.KernelBytes(), Spec.Externs), BtfFeatureProbe.Missing);
             _btfFd = BtfHandle.Load(bytes);
             _owned.Add(_btfFd);
         }
@@ -122,7 +124,7 @@ public sealed class BpfObject : IDisposable
                 var instructions = PatchMapReferences(spec);
                 var program = BpfProgram.Load(new ProgramLoadRequest(spec, instructions)
                 {
-                    Poisoned = RelocateCore(spec, instructions),
+                    Poisoned = PatchExterns(spec, instructions, RelocateCore(spec, instructions)),
                     KernelVersion = Spec.KernelVersion,
                     AttachBtfId = spec.Section.NeedsTargetToLoad ? AttachTargets.Find(spec) : 0,
                     BtfFd = debugInfo is null ? 0 : _btfFd!.Value,
@@ -168,6 +170,17 @@ public sealed class BpfObject : IDisposable
                     poisoned[start + result.InstructionIndex + 1] = why;
             }
         }
+        return poisoned;
+    }
+
+    /// <summary>Points extern references at the .kconfig map and vmlinux BTF ids; adds poisoned weak kfunc calls to <paramref name="poisoned"/>.</summary>
+    private Dictionary<int, string>? PatchExterns(ProgramSpec spec, BpfInstruction[] instructions, Dictionary<int, string>? poisoned)
+    {
+        if (_externs is null)
+            return poisoned;
+        int kconfig = _maps.TryGetValue(ExternReader.KconfigSection, out var map) ? map.Fd.Value : -1;
+        foreach (var (index, why) in _externs.Patch(spec, instructions, kconfig))
+            (poisoned ??= [])[index] = why;
         return poisoned;
     }
 

@@ -29,6 +29,8 @@ public sealed class BpfObjectSpec
         ReadLegacyMaps();
         ReadBtfMaps();
         ReadGlobalData();
+        Externs = ExternReader.Read(Elf, Btf, Name);
+        AddKconfigMap();
         ReadPrograms();
     }
 
@@ -47,6 +49,9 @@ public sealed class BpfObjectSpec
     public Btf.Btf? Btf { get; }
 
     public IReadOnlyDictionary<string, ProgramSpec> Programs => _programs;
+
+    /// <summary>The externs the loader fills from the running kernel: __kconfig values, __ksym variables and kfuncs.</summary>
+    public IReadOnlyList<BpfExtern> Externs { get; }
 
     /// <summary>Maps by name: BTF-defined and legacy maps by variable name, global data by section (".rodata", ".bss").</summary>
     public IReadOnlyDictionary<string, MapDefinition> Maps => _maps;
@@ -156,6 +161,24 @@ public sealed class BpfObjectSpec
                 _variables[symbol.Name] = new GlobalVariable(symbol.Name, map, (int)symbol.Value, (int)symbol.Size);
             }
         }
+    }
+
+    /// <summary>
+    /// __kconfig externs live in an internal read-only array map, ".kconfig", filled at load
+    /// (<see cref="KconfigValues"/>) and frozen, which programs address like .rodata.
+    /// </summary>
+    private void AddKconfigMap()
+    {
+        var kconfig = Externs.Where(e => e.Kind == ExternKind.Kconfig).ToList();
+        if (kconfig.Count == 0)
+            return;
+        int size = kconfig.Max(e => e.Offset + e.Size);
+        var spec = new MapSpec(DataMapKernelName(ExternReader.KconfigSection), MapType.Array, 4, (uint)size, 1) { Flags = MapFlags.ReadOnlyForPrograms };
+        _maps[ExternReader.KconfigSection] = new MapDefinition(ExternReader.KconfigSection, spec, MapOrigin.GlobalData)
+        {
+            InitialValue = new byte[size],
+            FreezeAfterCreate = true,
+        };
     }
 
     /// <summary>

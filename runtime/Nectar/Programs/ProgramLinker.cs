@@ -53,6 +53,8 @@ internal sealed partial class ProgramLinker
                 var instruction = instructions[index];
                 int sectionIndex = function.Start + k;
                 relocations.TryGetValue((ulong)sectionIndex * 8, out var relocation);
+                if (relocation is not null && ExternReader.IsExtern(relocation.Symbol))
+                    continue; // an extern (__kconfig, __ksym): the loader resolves it against the running kernel (ExternPatcher)
 
                 if (instruction.IsBpfToBpfCall)
                 {
@@ -86,11 +88,7 @@ internal sealed partial class ProgramLinker
         var symbol = relocation.Symbol;
         if (!instruction.IsLoadImm64)
             throw new ElfException($"{where} has a relocation against '{symbol.Name}' but is not an ld_imm64 or call (opcode 0x{instruction.Opcode:x2}).");
-        if (symbol.SectionIndex == 0)
-            throw new ElfException($"{where} refers to extern '{symbol.Name}' (.kconfig or .ksyms); externs are not yet supported by Nectar.");
-        var section = SectionOf(symbol, function);
-        if (section.IsExecutable)
-            throw new ElfException($"{where} takes the address of function '{symbol.Name}' (a callback, as for bpf_loop); callbacks are not yet supported by Nectar.");
+        var section = SectionOf(symbol, function); // not executable: function addresses are callbacks (LinkCallback)
         return _resolveData(symbol, section, index)
             ?? throw new ElfException($"{where} refers to '{symbol.Name}' in section '{section.Name}', which holds no map or global variable.");
     }
