@@ -24,4 +24,13 @@ public class CliErrorTests
         Assert.Equal(1, result.ExitCode);
         Assert.Matches(@"^nectar: [^\n]*/nonexistent/x\.bpf\.o[^\n]*\n$", result.Error);
     }
+
+    [KernelFact]
+    public void An_extern_no_config_value_can_fill_is_one_line_naming_it_and_exit_code_1()
+    {
+        KernelRequirement.Ensure();
+        var result = NectarCli.Run("prog", "load", BpfObjects.PathOf("extern_unsupported"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Matches(@"^nectar: [^\n]*'CONFIG_NECTAR_POINTER'[^\n]*\n$", result.Error);
+    }
 }

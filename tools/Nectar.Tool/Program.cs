@@ -5,7 +5,8 @@ using Nectar.Tool;
 Command root = NectarCommand.Create();
 // Errors are one line, prefixed with the command, never a stack trace; the exit code says which
 // kind: 1 bad input (arguments, files), 2 the kernel refused (load, attach, map operations),
-// 77 BPF is not usable by this user here (privileges). Verbs return their own codes the same way.
+// 77 BPF is not usable by this user here (privileges), 70 a bug in Nectar. Verbs return their own
+// codes the same way.
 try
 {
     return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
@@ -21,6 +22,19 @@ catch (BpfException e)
 catch (Exception e) when (e is IOException or UnauthorizedAccessException or Nectar.Elf.ElfException or Nectar.Btf.BtfException or ArgumentException or KeyNotFoundException)
 {
     return ExitWith(1, e.Message);
+}
+catch (Nectar.Programs.BpfExternException e)
+{
+    // An extern the object declares that no config value can fill, or that this kernel lacks and
+    // the object does not mark __weak: the fix is in the object, as for other bad input.
+    return ExitWith(1, e.Message);
+}
+catch (Exception e)
+{
+    // Anything else is a bug in Nectar: still one line (70, EX_SOFTWARE), the trace on request.
+    if (Environment.GetEnvironmentVariable("NECTAR_DEBUG") == "1")
+        Console.Error.WriteLine(e);
+    return ExitWith(70, $"internal error ({e.GetType().Name}): {e.Message} (a bug in Nectar: NECTAR_DEBUG=1 prints the stack trace for a report)");
 }
 
 static int ExitWith(int exitCode, string message)
