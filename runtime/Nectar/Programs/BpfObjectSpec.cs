@@ -30,6 +30,7 @@ public sealed class BpfObjectSpec
         ReadBtfMaps();
         ReadGlobalData();
         ReadPrograms();
+        MapSlotRelocations.Read(this);
     }
 
     /// <summary>The object's name: its file name without .bpf.o. Prefixes the kernel names of its data maps.</summary>
