@@ -2,7 +2,7 @@
 // inner maps (the template the kernel checks every inner map against) and the static
 // initializer stores other maps of the object in the outer map's slots.
 // Tests: the program looks up inner map `target_slot` through the outer array (or hash) and
-// writes the caller's tgid into it; user space reads it back from the inner map itself.
+// writes the caller's tgid into it (for each getppid() of target_tgid); user space reads it back from the inner map itself.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -45,9 +45,9 @@ __u32 target_slot = 0;
 // Set by the program: 1 when the outer map had no inner map at target_slot.
 __u32 missing = 0;
 
-static __always_inline int write_through(void *outer)
+static __always_inline int write_through(struct bpf_raw_tracepoint_args *ctx, void *outer)
 {
-    if ((__u32)(bpf_get_current_pid_tgid() >> 32) != target_tgid)
+    if ((__u32)(bpf_get_current_pid_tgid() >> 32) != target_tgid || ctx->args[1] != 110 /* getppid */)
         return 0;
     __u32 slot = target_slot;
     void *inner = bpf_map_lookup_elem(outer, &slot);
@@ -63,15 +63,15 @@ static __always_inline int write_through(void *outer)
 }
 
 SEC("raw_tp/sys_enter")
-int through_array(void *ctx)
+int through_array(struct bpf_raw_tracepoint_args *ctx)
 {
-    return write_through(&outer_array);
+    return write_through(ctx, &outer_array);
 }
 
 SEC("raw_tp/sys_enter")
-int through_hash(void *ctx)
+int through_hash(struct bpf_raw_tracepoint_args *ctx)
 {
-    return write_through(&outer_hash);
+    return write_through(ctx, &outer_hash);
 }
 
 char LICENSE[] SEC("license") = "GPL";

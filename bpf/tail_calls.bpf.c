@@ -1,7 +1,7 @@
 // A program array filled as libbpf fills it: the static initializer of jump_table names the
 // programs (the .rel.maps relocations), and the loader stores their fds once they are loaded.
-// Tests: the entry program, attached to raw_tp/sys_enter, tail-calls the slot user space picks
-// in target_slot; each target counts into its own slot of `counts`; a tail call into an empty
+// Tests: the entry program, attached to raw_tp/sys_enter, tail-calls (for each getppid() of
+// target_tgid) the slot user space picks in target_slot; each target counts into its own slot of `counts`; a tail call into an empty
 // slot falls through and counts into FALL_THROUGH.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -20,9 +20,9 @@ const volatile __u32 target_tgid = 0;
 // Which slot of jump_table the entry program jumps to; user space changes it between triggers.
 __u32 target_slot = 0;
 
-static __always_inline int is_target(void)
+static __always_inline int is_target(struct bpf_raw_tracepoint_args *ctx)
 {
-    return (__u32)(bpf_get_current_pid_tgid() >> 32) == target_tgid;
+    return (__u32)(bpf_get_current_pid_tgid() >> 32) == target_tgid && ctx->args[1] == 110 /* getppid */;
 }
 
 static __always_inline void count(__u32 slot)
@@ -67,9 +67,9 @@ struct {
 };
 
 SEC("raw_tp/sys_enter")
-int dispatch(void *ctx)
+int dispatch(struct bpf_raw_tracepoint_args *ctx)
 {
-    if (!is_target())
+    if (!is_target(ctx))
         return 0;
     bpf_tail_call(ctx, &jump_table, target_slot);
     // Only reached when the slot is empty (or out of range).
