@@ -36,26 +36,39 @@ internal static partial class BtfMapDefinitions
 
         var array = btf.SkipModifiersAndTypedefs(member.TypeId);
         if (array.Kind != BtfKind.Array || array.Array.Count != 0)
-            throw new ElfException($"{where}: member 'values' is a {Describe(array)}, not the zero-length array of pointers that __array(values, T) writes. Declare it with __array(values, ...).");
+            throw new ElfException($"{where}: member 'values' is {Describe(array)}, not the zero-length array of pointers that __array(values, T) writes. Declare it with __array(values, ...).");
         var pointer = btf.SkipModifiersAndTypedefs(array.Array.ElementTypeId);
         if (pointer.Kind != BtfKind.Ptr)
-            throw new ElfException($"{where}: member 'values' is an array of {pointer.Kind}, not of pointers as __array(values, T) writes it. Declare it with __array(values, ...).");
+            throw new ElfException($"{where}: member 'values' is an array whose elements are {Describe(pointer)}, not the pointers that __array(values, T) writes. Declare it with __array(values, ...).");
         var target = btf.SkipModifiersAndTypedefs(pointer.TypeId);
         if (isProgArray)
         {
             return target.Kind == BtfKind.FuncProto
                 ? (4, null)
-                : throw new ElfException($"{where} is a program array, so its values are programs: declare them as a function type, __array(values, int (void *)), not a {Describe(target)}.");
+                : throw new ElfException($"{where} is a program array, so its values are programs: declare them as a function type, __array(values, int (void *)), not {Describe(target)}.");
         }
         if (target.Kind != BtfKind.Struct)
-            throw new ElfException($"{where} is a map of maps whose inner map definition is a {Describe(target)}, not a struct. Declare the inner map as libbpf does: __array(values, struct {{ __uint(type, ...); __uint(max_entries, ...); __type(key, ...); __type(value, ...); }}).");
+            throw new ElfException($"{where} is a map of maps whose inner map definition is {Describe(target)}, not a struct. Declare the inner map as libbpf does: __array(values, struct {{ __uint(type, ...); __uint(max_entries, ...); __type(key, ...); __type(value, ...); }}).");
         var inner = Read(btf, name + InnerSuffix, pointer.TypeId, objectName, isInner: true);
         return (4, inner.Spec);
     }
 
-    private static string Describe(BtfType type) => type.Kind switch
+    /// <summary>A BTF type in words, with its article: "an integer type ('int')", "a pointer".</summary>
+    private static string Describe(BtfType type)
     {
-        BtfKind.Int or BtfKind.Struct or BtfKind.Union or BtfKind.Enum when type.Name.Length > 0 => $"{type.Kind} ('{type.Name}')",
-        _ => type.Kind.ToString(),
-    };
+        string kind = type.Kind switch
+        {
+            BtfKind.Int => "an integer type",
+            BtfKind.Struct => "a struct",
+            BtfKind.Union => "a union",
+            BtfKind.Enum or BtfKind.Enum64 => "an enum",
+            BtfKind.Ptr => "a pointer",
+            BtfKind.Array => "an array",
+            BtfKind.FuncProto => "a function type",
+            BtfKind.Float => "a floating-point type",
+            BtfKind.Fwd => "an undefined (forward-declared) type",
+            _ => $"a {type.Kind}",
+        };
+        return type.Name.Length > 0 ? $"{kind} ('{type.Name}')" : kind;
+    }
 }
