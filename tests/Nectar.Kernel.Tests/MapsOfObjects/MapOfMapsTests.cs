@@ -104,6 +104,19 @@ public class MapOfMapsTests
         Assert.Equal(Id(inner), id);
     }
 
+    [KernelFact]
+    public void A_slot_naming_a_map_the_object_lacks_fails_the_load_and_leaves_nothing_open()
+    {
+        KernelRequirement.Ensure();
+        var spec = BpfObjectSpec.Read(ObjectPath);
+        spec.Maps["outer_hash"].InitialSlots = [new MapSlot(7, "no_such_map")];
+        OpenFileDescriptors.AssertNoLeak(() =>
+        {
+            var error = Assert.ThrowsAny<BpfException>(() => spec.Load());
+            Assert.Contains("slot 7 of map 'outer_hash' names map 'no_such_map', which the object does not have", error.Message);
+        });
+    }
+
     [BpftoolFact]
     public void Bpftool_fills_the_same_slots_with_the_same_maps()
     {

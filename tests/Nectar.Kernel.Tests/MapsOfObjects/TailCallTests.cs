@@ -100,6 +100,50 @@ public class TailCallTests
         Assert.Throws<ArgumentException>(() => obj.Maps["jump_table"].Update(0UL, program)); // 8-byte key
     }
 
+    [KernelFact]
+    public void Slots_changed_in_the_spec_before_load_are_the_slots_the_loader_fills()
+    {
+        KernelRequirement.Ensure();
+        var spec = BpfObjectSpec.Read(ObjectPath);
+        spec.Variables["target_tgid"].Set((uint)Environment.ProcessId);
+        spec.Variables["target_slot"].Set(3u);
+        spec.Maps["jump_table"].InitialSlots = [new MapSlot(3, "by_hand")];
+        using var obj = spec.Load();
+        using (obj.Programs["dispatch"].Attach())
+            Workload.CallGetppid(4);
+        Assert.Equal((4UL, 0UL), (Count(obj, 1), Count(obj, FallThrough)));
+        Assert.Equal([3u], obj.Maps["jump_table"].Entries<uint, uint>().Select(e => e.Key));
+    }
+
+    [KernelFact]
+    public void A_slot_naming_a_program_the_object_lacks_fails_the_load_and_leaves_nothing_open()
+    {
+        KernelRequirement.Ensure();
+        var spec = BpfObjectSpec.Read(ObjectPath);
+        spec.Maps["jump_table"].InitialSlots = [new MapSlot(1, "no_such_program")];
+        OpenFileDescriptors.AssertNoLeak(() =>
+        {
+            var error = Assert.ThrowsAny<BpfException>(() => spec.Load());
+            Assert.Contains("slot 1 of program array 'jump_table' names program 'no_such_program', which was not loaded (the object has no such program)", error.Message);
+        });
+    }
+
+    [KernelFact]
+    public void A_slot_whose_program_failed_to_load_stays_empty_when_loading_continues_past_failures()
+    {
+        KernelRequirement.Ensure();
+        var spec = BpfObjectSpec.Read(ObjectPath);
+        spec.Variables["target_tgid"].Set((uint)Environment.ProcessId);
+        spec.Variables["target_slot"].Set(2u);
+        spec.Programs["slot_two"].Instructions[^1].Opcode = 0xff; // not an instruction: the verifier refuses it
+        using var obj = spec.Load(new BpfLoadOptions { ContinueOnProgramFailure = true });
+        Assert.IsAssignableFrom<BpfException>(obj.Failures["slot_two"]);
+        using (obj.Programs["dispatch"].Attach())
+            Workload.CallGetppid(3);
+        Assert.Equal((0UL, 3UL), (Count(obj, 2), Count(obj, FallThrough)));
+        Assert.Equal([0u], obj.Maps["jump_table"].Entries<uint, uint>().Select(e => e.Key));
+    }
+
     [BpftoolFact]
     public void Bpftool_fills_the_same_slots_with_the_same_programs()
     {
