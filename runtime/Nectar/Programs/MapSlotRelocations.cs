@@ -36,6 +36,12 @@ internal static class MapSlotRelocations
                 throw new ElfException($"{spec.Name}: map '{map.Name}' stores '{target}' in slot {slot}, but it has max_entries {definition.Spec.MaxEntries} " +
                     $"(slots 0 to {(long)definition.Spec.MaxEntries - 1}). Raise __uint(max_entries, ...) to at least {(ulong)slot + 1} or use a lower index.");
             }
+            // The slot index is the key the loader stores under, as libbpf does: a 4-byte integer.
+            if (definition.Spec.KeySize != sizeof(uint))
+            {
+                throw new ElfException($"{spec.Name}: map '{map.Name}' stores '{target}' in slot {slot}, but its keys are {definition.Spec.KeySize} bytes; " +
+                    "an initializer's slot index is a 4-byte key. Declare __type(key, __u32) (or __uint(key_size, 4)), or fill the map at run time with BpfMap.Update.");
+            }
             if (!slots.TryGetValue(map.Name, out var ofMap))
                 slots[map.Name] = ofMap = [];
             ofMap[slot] = new MapSlot(slot, target);

@@ -70,6 +70,11 @@ public class MapSlotDefinitionTests
         struct { __uint(type, BPF_MAP_TYPE_PROG_ARRAY); __uint(max_entries, 2); __uint(key_size, 4); __array(values, int (void *)); }
         jump SEC(".maps") = { .values = { [5] = (void *)&prog } };
         """, "map 'jump' stores 'prog' in slot 5, but it has max_entries 2", "at least 6")]
+    [InlineData("a slot of a map with 8-byte keys", """
+        struct inner { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u32); } inner_map SEC(".maps");
+        struct { __uint(type, BPF_MAP_TYPE_HASH_OF_MAPS); __uint(max_entries, 2); __type(key, __u64); __array(values, struct inner); }
+        outer SEC(".maps") = { .values = { [1] = &inner_map } };
+        """, "map 'outer' stores 'inner_map' in slot 1, but its keys are 8 bytes", "Declare __type(key, __u32)")]
     [InlineData("an inner definition that is not a struct", """
         struct { __uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS); __uint(max_entries, 2); __type(key, __u32); __array(values, int); }
         outer SEC(".maps");
