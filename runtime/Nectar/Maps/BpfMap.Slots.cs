@@ -21,7 +21,8 @@ public sealed unsafe partial class BpfMap
         ArgumentNullException.ThrowIfNull(program);
         if (Type != MapType.ProgArray)
             throw new InvalidOperationException($"Map '{Name}' is a {Type} map; only a program array ({MapType.ProgArray}) holds programs.");
-        StoreFd(AsBytes(in key), program.Fd.Value, flags, $"Storing program '{program.Name}' in map '{Name}'");
+        StoreFd(AsBytes(in key), program.Fd.Value, flags, $"Storing program '{program.Name}' in slot {key} of map '{Name}'",
+            "A program array holds programs of one type (the kernel fixes it at the first program that uses the array): store programs of the same type as the programs that tail-call through it.");
     }
 
     /// <summary>
@@ -34,18 +35,33 @@ public sealed unsafe partial class BpfMap
         ArgumentNullException.ThrowIfNull(innerMap);
         if (Type is not (MapType.ArrayOfMaps or MapType.HashOfMaps))
             throw new InvalidOperationException($"Map '{Name}' is a {Type} map; only maps of maps ({MapType.ArrayOfMaps}, {MapType.HashOfMaps}) hold maps.");
-        StoreFd(AsBytes(in key), innerMap.Fd.Value, flags, $"Storing map '{innerMap.Name}' in map '{Name}'");
+        StoreFd(AsBytes(in key), innerMap.Fd.Value, flags, $"Storing map '{innerMap.Name}' in slot {key} of map '{Name}'",
+            $"The map must match the inner map definition{DescribeInner()} in type, key and value sizes and flags (and max_entries, unless the definition has BPF_F_INNER_MAP); a map of maps cannot hold another map of maps.");
     }
 
-    private void StoreFd(ReadOnlySpan<byte> key, int fd, UpdateFlags flags, string operation)
+    private void StoreFd(ReadOnlySpan<byte> key, int fd, UpdateFlags flags, string operation, string mismatchHint)
     {
         CheckSizes(key.Length, sizeof(int), (int)ValueSize, "value");
         fixed (byte* k = key)
         {
             var attr = new MapElemAttr { MapFd = (uint)Fd.Value, Key = (ulong)k, Value = (ulong)&fd, Flags = (ulong)flags };
-            Bpf.Call(BpfCommand.MapUpdateElem, ref attr, operation);
+            if (Bpf.TryCall(BpfCommand.MapUpdateElem, ref attr, out int errno) >= 0)
+                return;
+            // The kernel's errno alone does not say which rule the slot broke; these two do.
+            string? hint = errno switch
+            {
+                Errno.E2BIG => $"The slot is past the map's {MaxEntries} entries (0 to {(long)MaxEntries - 1}).",
+                Errno.EINVAL => mismatchHint,
+                _ => null,
+            };
+            var error = Bpf.ToException(operation, errno);
+            throw hint is null ? error : new BpfException($"{error.Message} {hint}", errno);
         }
     }
+
+    private string DescribeInner() => Spec.InnerMap is { } inner
+        ? $" ({inner.Type}, key {inner.KeySize} B, value {inner.ValueSize} B, {inner.MaxEntries} entries, flags 0x{inner.Flags:x})"
+        : "";
 
     /// <summary>
     /// For a map of maps, the template BPF_MAP_CREATE takes as inner_map_fd: a map made from

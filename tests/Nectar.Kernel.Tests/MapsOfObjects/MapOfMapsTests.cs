@@ -86,7 +86,8 @@ public class MapOfMapsTests
 
         using var tooSmall = BpfMap.Create(new MapSpec("too_small", MapType.Array, 4, 4, 1));
         var refused = Assert.ThrowsAny<BpfException>(() => outer.Update(3u, tooSmall));
-        Assert.Contains("Storing map 'too_small' in map 'outer_array'", refused.Message);
+        Assert.Contains("Storing map 'too_small' in slot 3 of map 'outer_array'", refused.Message);
+        Assert.Contains("must match the inner map definition (Array, key 4 B, value 8 B, 1 entries, flags 0x0)", refused.Message);
         Assert.Equal(Errno.EINVAL, refused.ErrorNumber);
         Assert.Throws<InvalidOperationException>(() => obj.Maps["inner_a"].Update(0u, made));
     }

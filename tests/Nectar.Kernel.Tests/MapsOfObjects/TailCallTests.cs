@@ -96,7 +96,8 @@ public class TailCallTests
         var wrongKind = Assert.Throws<InvalidOperationException>(() => obj.Maps["counts"].Update(0u, program));
         Assert.Contains("only a program array", wrongKind.Message);
         var pastEnd = Assert.ThrowsAny<BpfException>(() => obj.Maps["jump_table"].Update(4u, program));
-        Assert.Contains("Storing program 'by_hand' in map 'jump_table'", pastEnd.Message);
+        Assert.Contains("Storing program 'by_hand' in slot 4 of map 'jump_table'", pastEnd.Message);
+        Assert.Contains("The slot is past the map's 4 entries (0 to 3).", pastEnd.Message);
         Assert.Throws<ArgumentException>(() => obj.Maps["jump_table"].Update(0UL, program)); // 8-byte key
     }
 
