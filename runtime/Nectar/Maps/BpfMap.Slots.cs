@@ -8,6 +8,8 @@ namespace Nectar.Maps;
 /// user space stores by fd and the kernel keeps by reference (closing the program or inner map
 /// afterwards leaves it in the slot). A lookup from user space reads back the object's id
 /// (<c>TryLookup&lt;uint, uint&gt;</c>), as bpftool's map dump shows it; delete empties a slot.
+/// The kernel empties a program array when its last user-space reference (fd or pin) closes, so
+/// keep the map (its <see cref="BpfObject"/>) open, or pin it, while programs tail-call through it.
 /// </summary>
 public sealed unsafe partial class BpfMap
 {
