@@ -7,7 +7,7 @@ namespace Nectar.Maps;
 /// A BPF map held open by this process. Keys and values are spans of bytes or unmanaged structs;
 /// their sizes are checked against the map's before the kernel sees them.
 /// </summary>
-public sealed unsafe class BpfMap : IDisposable
+public sealed unsafe partial class BpfMap : IDisposable
 {
     private BpfMap(BpfFileDescriptor fd, MapSpec spec)
     {
@@ -26,6 +26,7 @@ public sealed unsafe class BpfMap : IDisposable
     /// <summary>Creates a map with BPF_MAP_CREATE.</summary>
     public static BpfMap Create(MapSpec spec, BpfFileDescriptor? btf = null)
     {
+        using var innerTemplate = CreateInnerTemplate(spec);
         var attr = new MapCreateAttr
         {
             MapType = (uint)spec.Type,
@@ -33,6 +34,7 @@ public sealed unsafe class BpfMap : IDisposable
             ValueSize = spec.ValueSize,
             MaxEntries = spec.MaxEntries,
             MapFlags = spec.Flags,
+            InnerMapFd = innerTemplate is null ? 0u : (uint)innerTemplate.Fd.Value,
             NumaNode = spec.NumaNode,
             BtfFd = btf is null ? 0u : (uint)btf.Value,
             BtfKeyTypeId = btf is null ? 0u : spec.BtfKeyTypeId,

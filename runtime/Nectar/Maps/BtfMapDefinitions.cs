@@ -8,7 +8,7 @@ namespace Nectar.Maps;
 /// encode the definition as libbpf's macros write it. __uint(name, N) is `int (*name)[N]` (the
 /// number is the array's length); __type(name, T) is `T *name` (the pointee gives size and BTF id).
 /// </summary>
-internal static class BtfMapDefinitions
+internal static partial class BtfMapDefinitions
 {
     internal static IEnumerable<MapDefinition> Read(Btf.Btf btf, string objectName)
     {
@@ -23,7 +23,7 @@ internal static class BtfMapDefinitions
         }
     }
 
-    private static MapDefinition Read(Btf.Btf btf, string name, uint typeId, string objectName)
+    private static MapDefinition Read(Btf.Btf btf, string name, uint typeId, string objectName, bool isInner = false)
     {
         var definition = btf.SkipModifiersAndTypedefs(typeId);
         string where = $"{objectName}: map '{name}'";
@@ -32,7 +32,9 @@ internal static class BtfMapDefinitions
         MapType type = MapType.Unspecified;
         uint keySize = 0, valueSize = 0, maxEntries = 0, flags = 0, numaNode = 0, keyTypeId = 0, valueTypeId = 0;
         var pinning = MapPinning.None;
-        foreach (var member in definition.Members)
+        MapSpec? innerMap = null;
+        var members = definition.Members;
+        foreach (var member in members)
         {
             switch (member.Name)
             {
@@ -49,7 +51,8 @@ internal static class BtfMapDefinitions
                 case "key": (keyTypeId, keySize) = Pointee(btf, member, where); break;
                 case "value": (valueTypeId, valueSize) = Pointee(btf, member, where); break;
                 case "values":
-                    throw new ElfException($"{where} declares initial 'values' (a map-in-map or program array); those are not yet supported by Nectar.");
+                    (valueSize, innerMap) = ReadValues(btf, name, member, member.Equals(members[members.Count - 1]), type, valueSize, isInner, objectName);
+                    break;
                 default:
                     throw new ElfException($"{where} has member '{member.Name}', which libbpf's map definitions do not have (expected type, key, value, key_size, value_size, max_entries, map_flags, numa_node, pinning).");
             }
@@ -62,6 +65,7 @@ internal static class BtfMapDefinitions
             NumaNode = numaNode,
             BtfKeyTypeId = keyTypeId,
             BtfValueTypeId = valueTypeId,
+            InnerMap = innerMap,
         };
         return new MapDefinition(name, spec, MapOrigin.BtfDefined) { Pinning = pinning };
     }

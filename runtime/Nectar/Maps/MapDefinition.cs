@@ -42,4 +42,10 @@ public sealed class MapDefinition
     public bool FreezeAfterCreate { get; init; }
 
     public MapPinning Pinning { get; init; }
+
+    /// <summary>
+    /// For program arrays and maps of maps: the slots the object's static initializer fills
+    /// (`.values = { [0] = &amp;prog }`), stored once the programs are loaded or the maps created.
+    /// </summary>
+    public IReadOnlyList<MapSlot> InitialSlots { get; set; } = [];
 }

@@ -8,4 +8,6 @@ public sealed record MapSpec(string Name, MapType Type, uint KeySize, uint Value
     /// <summary>For BTF-described maps: the BTF object and the key and value type ids in it.</summary>
     public uint BtfKeyTypeId { get; init; }
     public uint BtfValueTypeId { get; init; }
+    /// <summary>For maps of maps: the inner map every slot must match (created as a template at BPF_MAP_CREATE, then closed).</summary>
+    public MapSpec? InnerMap { get; init; }
 }

@@ -66,7 +66,9 @@ public sealed class BpfObject : IDisposable
             obj._externs = ExternResolution.Resolve(spec, KernelFacts.RunningKernel, () => VmlinuxBtf.Instance);
             obj.LoadBtf();
             obj.CreateMaps(options);
+            InitialSlots.StoreMaps(spec, obj._maps);
             obj.LoadPrograms(options);
+            InitialSlots.StorePrograms(spec, obj._maps, obj._programs, obj._failures);
             obj.Variables = new NamedCollection<BpfVariable>(
                 spec.Variables.Values.ToDictionary(v => v.Name, v => new BpfVariable(v, obj._maps[v.Map.Name]), StringComparer.Ordinal),
                 $"global variable in {spec.Name}");

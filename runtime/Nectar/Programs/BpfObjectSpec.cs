@@ -32,6 +32,7 @@ public sealed class BpfObjectSpec
         Externs = ExternReader.Read(Elf, Btf, Name);
         AddKconfigMap();
         ReadPrograms();
+        MapSlotRelocations.Read(this);
     }
 
     /// <summary>The object's name: its file name without .bpf.o. Prefixes the kernel names of its data maps.</summary>

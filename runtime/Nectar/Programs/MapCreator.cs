@@ -13,6 +13,8 @@ internal static class MapCreator
     internal static BpfMap Create(MapDefinition definition, string pinDirectory, BpfFileDescriptor? btf, uint dataSectionTypeId)
     {
         var spec = MapDefaults.Apply(definition.Spec, PossibleCpus.Count, Libc.GetPageSize());
+        if (spec.InnerMap is { } inner)
+            spec = spec with { InnerMap = MapDefaults.Apply(inner, PossibleCpus.Count, Libc.GetPageSize()) };
         if (definition.Pinning == MapPinning.ByName)
         {
             string path = Path.Combine(pinDirectory, definition.Name);

@@ -62,6 +62,8 @@ public class ElfFileTests
     /// each either read or refused with a typed exception; never another exception or a hang.
     /// </summary>
     [Theory]
+    [InlineData("tail_calls")]
+    [InlineData("map_in_map")]
     [InlineData("subprograms")]
     [InlineData("tp_btf_counter")]
     [InlineData("pinned_map")]
