@@ -40,7 +40,7 @@ public sealed record UprobeTarget(string Binary, string? Function, ulong Offset 
                 : ulong.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out offset);
             if (!parsed || plus == 0)
                 throw new UprobeTargetException(UprobeTargetProblem.BadSyntax,
-                    $"Uprobe target '{target}': '{function}' is not FUNCTION+OFFSET with a decimal or 0x-hex offset (write e.g. malloc+4 or malloc+0x10).");
+                    $"Uprobe target '{target}': '{function}' is not FUNCTION+OFFSET with a decimal or 0x-hex offset (write e.g. uprobe/libc.so.6:malloc+4 or uprobe/libc.so.6:malloc+0x10).");
             function = function[..plus];
         }
         return new UprobeTarget(binary, function, offset);
