@@ -222,4 +222,7 @@ public sealed record NativeElfFunction(string Name, ElfSymbolBinding Binding, bo
 {
     /// <summary>The name without its version ("malloc").</summary>
     public string BaseName => Name.IndexOf('@') is int at and >= 0 ? Name[..at] : Name;
+
+    /// <summary>The version without its '@' or "@@" ("GLIBC_2.2.5"); empty when unversioned.</summary>
+    public string Version => Name.IndexOf('@') is int at and >= 0 ? Name[at..].TrimStart('@') : "";
 }

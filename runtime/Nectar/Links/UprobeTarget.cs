@@ -74,7 +74,8 @@ public sealed record UprobeTarget(string Binary, string? Function, ulong Offset 
 
     /// <summary>
     /// The function named <paramref name="name"/>: .dynsym first, then .symtab (libbpf's order).
-    /// A name without '@' matches every version of it; several matches must agree on the address,
+    /// A name without '@' matches every version of it, "NAME@VERSION" or "NAME@@VERSION" that version;
+    /// several matches must agree on the address,
     /// except that a global definition wins over weak ones.
     /// </summary>
     public static NativeElfFunction FindFunction(NativeElfFile elf, string path, string name)
@@ -84,9 +85,11 @@ public sealed record UprobeTarget(string Binary, string? Function, ulong Offset 
                 $"'{path}' has no function symbols (neither .symtab nor .dynsym; it is stripped), so function '{name}' cannot be found: " +
                 "attach by file offset (AttachUprobe with no function) or probe an unstripped build.");
         bool versioned = name.Contains('@');
+        var wanted = new NativeElfFunction(name, ElfSymbolBinding.Global, false, 0, 0);
         foreach (var table in new[] { elf.DynamicFunctions, elf.StaticFunctions })
         {
-            var matches = table.Where(f => versioned ? f.Name == name : f.BaseName == name).ToList();
+            // "malloc@GLIBC_2.2.5" and "malloc@@GLIBC_2.2.5" both name that version, hidden or default.
+            var matches = table.Where(f => f.BaseName == wanted.BaseName && (!versioned || f.Version == wanted.Version)).ToList();
             if (matches.Count == 0)
                 continue;
             if (matches.Select(m => m.Address).Distinct().Count() > 1 && matches.Any(m => m.Binding == ElfSymbolBinding.Global))

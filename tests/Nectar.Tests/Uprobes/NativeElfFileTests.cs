@@ -43,6 +43,30 @@ public class NativeElfFileTests
     }
 
     [Fact]
+    public void A_version_is_matched_with_one_or_two_at_signs_and_a_wrong_one_is_not_found()
+    {
+        var elf = NativeElfFile.Read(LibcPath);
+        var malloc = UprobeTarget.FindFunction(elf, LibcPath, "malloc");
+        Assert.Equal(malloc.Address, UprobeTarget.FindFunction(elf, LibcPath, "malloc@" + malloc.Version).Address);
+        var error = Assert.Throws<UprobeTargetException>(() => UprobeTarget.FindFunction(elf, LibcPath, "malloc@NECTAR_9.9"));
+        Assert.Equal(UprobeTargetProblem.FunctionNotFound, error.Problem);
+    }
+
+    [Fact]
+    public void A_name_defined_at_two_addresses_by_two_versions_is_ambiguous_until_the_version_is_named()
+    {
+        var elf = NativeElfFile.Read(LibcPath);
+        // glibc keeps an old memcpy (GLIBC_2.2.5, hidden) beside the default one: both global, different addresses.
+        var versions = elf.DynamicFunctions.Where(f => f.BaseName == "memcpy").ToList();
+        Assert.True(versions.Select(f => f.Address).Distinct().Count() > 1, string.Join(", ", versions));
+        var error = Assert.Throws<UprobeTargetException>(() => UprobeTarget.FindFunction(elf, LibcPath, "memcpy"));
+        Assert.Equal(UprobeTargetProblem.AmbiguousFunction, error.Problem);
+        Assert.Contains("memcpy@@", error.Message);
+        var chosen = versions.First(f => f.Name.Contains("@@", StringComparison.Ordinal));
+        Assert.Equal(chosen.Address, UprobeTarget.FindFunction(elf, LibcPath, chosen.Name).Address);
+    }
+
+    [Fact]
     public void Missing_function_is_a_typed_error_with_did_you_mean()
     {
         var elf = NativeElfFile.Read(LibcPath);
