@@ -202,6 +202,23 @@ public partial class UprobeTests
         Assert.DoesNotContain(BpftoolPerfEntries(), e => e.GetProperty("prog_id").GetUInt32() == program.Id);
     }
 
+    [UprobeFact]
+    public void Nectar_prog_load_loads_uprobe_sections_and_trace_names_the_one_without_a_target()
+    {
+        KernelRequirement.Ensure();
+        var load = NectarCli.Run("prog", "load", BpfObjects.PathOf("uprobe_counter"));
+        Assert.True(load.ExitCode == 0, load.Output + load.Error);
+        Assert.Matches(@"ok\s+abs_entry \(uprobe/libc\.so\.6:abs\): id \d+", load.Output);
+        Assert.Matches(@"ok\s+abs_return \(uretprobe/libc\.so\.6:abs\): id \d+", load.Output);
+        Assert.Matches(@"ok\s+abs_entry_sleepable \(uprobe\.s/libc\.so\.6:abs\): id \d+", load.Output);
+        Assert.Contains("4 of 4 program(s)", load.Output);
+
+        var trace = NectarCli.Run("trace", BpfObjects.PathOf("uprobe_counter"), "--duration", "1");
+        Assert.Equal(2, trace.ExitCode);
+        Assert.Contains("program 'abs_inside' (uprobe) did not attach", trace.Error);
+        Assert.Contains("names no attach target", trace.Error);
+    }
+
     private static List<JsonElement> BpftoolPerfEntries() =>
         JsonDocument.Parse(Bpftool.Run("-j", "perf", "list")).RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
 

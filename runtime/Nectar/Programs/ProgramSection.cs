@@ -3,7 +3,7 @@ namespace Nectar.Programs;
 /// <summary>How a program attaches, as its ELF section name (libbpf's SEC()) says.</summary>
 public enum AttachKind
 {
-    /// <summary>A section Nectar recognises as a program but cannot load yet (xdp, uprobe, lsm, ...).</summary>
+    /// <summary>A section Nectar recognises as a program but cannot load yet (xdp, uprobe.multi, lsm, ...).</summary>
     Unsupported,
     /// <summary>raw_tp/NAME, raw_tracepoint/NAME: BPF_RAW_TRACEPOINT_OPEN by tracepoint name.</summary>
     RawTracepoint,
