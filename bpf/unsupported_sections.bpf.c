@@ -9,7 +9,7 @@ int pass_packets(struct xdp_md *ctx)
     return XDP_PASS;
 }
 
-SEC("uprobe//bin/true:main")
+SEC("uprobe.multi//bin/true:main")
 int probe_true(void *ctx)
 {
     return 0;

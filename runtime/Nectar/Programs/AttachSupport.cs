@@ -20,6 +20,7 @@ public static class AttachSupport
     {
         AttachKind.Kprobe or AttachKind.Kretprobe => s_kprobes.Value,
         AttachKind.Fentry or AttachKind.Fexit => s_trampolines.Value,
+        AttachKind.Uprobe or AttachKind.Uretprobe => Directory.Exists(Links.UprobeLink.PmuDirectory) ? null : $"this kernel has no perf uprobe PMU ({Links.UprobeLink.PmuDirectory} is missing; it is built without CONFIG_UPROBE_EVENTS)",
         AttachKind.Unsupported => "Nectar does not support this kind of program yet",
         _ => null,
     };

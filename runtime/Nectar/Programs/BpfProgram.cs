@@ -4,7 +4,7 @@ using Nectar.Links;
 namespace Nectar.Programs;
 
 /// <summary>A program loaded into the kernel. <see cref="Attach()"/> it; Dispose unloads it (once no link holds it).</summary>
-public sealed unsafe class BpfProgram : IDisposable
+public sealed unsafe partial class BpfProgram : IDisposable
 {
     private const uint FirstLogSize = 1 << 16;
     private const uint MaxLogSize = 1 << 28;
@@ -40,6 +40,7 @@ public sealed unsafe class BpfProgram : IDisposable
         AttachKind.TracepointBtf or AttachKind.Fentry or AttachKind.Fexit => TracingLink.Attach(this),
         AttachKind.Tracepoint => TracepointLink.Attach(this, RequireTarget(target)),
         AttachKind.Kprobe or AttachKind.Kretprobe => KprobeLink.Attach(this, RequireTarget(target), Section.Kind == AttachKind.Kretprobe),
+        AttachKind.Uprobe or AttachKind.Uretprobe => UprobeLink.Attach(this, UprobeTarget.Parse(RequireTarget(target)), -1, Section.Kind == AttachKind.Uretprobe),
         _ => throw new NotSupportedException(Section.UnsupportedReason),
     };
 
@@ -106,6 +107,7 @@ public sealed unsafe class BpfProgram : IDisposable
                 LogSize = (uint)log.Length,
                 LogBuffer = log.Length == 0 ? 0 : (ulong)logPointer,
                 KernelVersion = request.KernelVersion,
+                ProgFlags = spec.Section.IsSleepable ? ProgramFlags.Sleepable : 0,
                 ExpectedAttachType = (uint)spec.Section.ExpectedAttachType,
                 AttachBtfId = request.AttachBtfId,
             };

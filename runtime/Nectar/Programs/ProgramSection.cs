@@ -3,7 +3,7 @@ namespace Nectar.Programs;
 /// <summary>How a program attaches, as its ELF section name (libbpf's SEC()) says.</summary>
 public enum AttachKind
 {
-    /// <summary>A section Nectar recognises as a program but cannot load yet (xdp, uprobe, lsm, ...).</summary>
+    /// <summary>A section Nectar recognises as a program but cannot load yet (xdp, uprobe.multi, lsm, ...).</summary>
     Unsupported,
     /// <summary>raw_tp/NAME, raw_tracepoint/NAME: BPF_RAW_TRACEPOINT_OPEN by tracepoint name.</summary>
     RawTracepoint,
@@ -19,6 +19,10 @@ public enum AttachKind
     Fentry,
     /// <summary>fexit/FUNCTION: BPF trampoline at function exit.</summary>
     Fexit,
+    /// <summary>uprobe/BINARY:FUNCTION[+OFFSET] (or uprobe, attached by API): the perf uprobe PMU.</summary>
+    Uprobe,
+    /// <summary>uretprobe/BINARY:FUNCTION.</summary>
+    Uretprobe,
 }
 
 /// <summary>
@@ -38,6 +42,10 @@ public sealed record ProgramSection(string Name, AttachKind Kind, ProgramType Ty
         ("kretprobe", AttachKind.Kretprobe, ProgramType.Kprobe, AttachType.None),
         ("fentry", AttachKind.Fentry, ProgramType.Tracing, AttachType.TraceFentry),
         ("fexit", AttachKind.Fexit, ProgramType.Tracing, AttachType.TraceFexit),
+        ("uprobe", AttachKind.Uprobe, ProgramType.Kprobe, AttachType.None),
+        ("uretprobe", AttachKind.Uretprobe, ProgramType.Kprobe, AttachType.None),
+        ("uprobe.s", AttachKind.Uprobe, ProgramType.Kprobe, AttachType.None),
+        ("uretprobe.s", AttachKind.Uretprobe, ProgramType.Kprobe, AttachType.None),
     ];
 
     /// <summary>
@@ -47,6 +55,9 @@ public sealed record ProgramSection(string Name, AttachKind Kind, ProgramType Ty
     public bool NeedsTargetToLoad => Kind is AttachKind.TracepointBtf or AttachKind.Fentry or AttachKind.Fexit;
 
     public bool IsSupported => Kind != AttachKind.Unsupported;
+
+    /// <summary>uprobe.s/, uretprobe.s/: loaded with BPF_F_SLEEPABLE, so the program may fault in user memory.</summary>
+    public bool IsSleepable => Name.Split('/')[0] is "uprobe.s" or "uretprobe.s";
 
     /// <summary>Interprets an executable section's name; unknown names are <see cref="AttachKind.Unsupported"/>.</summary>
     public static ProgramSection Parse(string sectionName)
@@ -64,5 +75,5 @@ public sealed record ProgramSection(string Name, AttachKind Kind, ProgramType Ty
 
     /// <summary>Why a program of this section cannot be loaded by Nectar, in words.</summary>
     public string UnsupportedReason =>
-        $"section '{Name}' is not yet supported by Nectar (it loads tp_btf/, raw_tp/, raw_tracepoint/, tracepoint/, tp/, kprobe/, kretprobe/, fentry/ and fexit/ programs)";
+        $"section '{Name}' is not yet supported by Nectar (it loads tp_btf/, raw_tp/, raw_tracepoint/, tracepoint/, tp/, kprobe/, kretprobe/, fentry/, fexit/, uprobe/ and uretprobe/ programs)";
 }
