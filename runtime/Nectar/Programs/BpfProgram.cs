@@ -40,6 +40,8 @@ public sealed unsafe class BpfProgram : IDisposable
         AttachKind.TracepointBtf or AttachKind.Fentry or AttachKind.Fexit => TracingLink.Attach(this),
         AttachKind.Tracepoint => TracepointLink.Attach(this, RequireTarget(target)),
         AttachKind.Kprobe or AttachKind.Kretprobe => KprobeLink.Attach(this, RequireTarget(target), Section.Kind == AttachKind.Kretprobe),
+        AttachKind.Iterator => IteratorLink.Attach(this, new IteratorOptions()),
+        AttachKind.PerfEvent => throw new NotSupportedException($"Program '{Name}' (section perf_event) runs on perf events: attach it with AttachPerfEvent(new PerfSampling {{ Frequency = ... }}), which opens one per CPU."),
         _ => throw new NotSupportedException(Section.UnsupportedReason),
     };
 

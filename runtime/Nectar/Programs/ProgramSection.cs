@@ -19,6 +19,10 @@ public enum AttachKind
     Fentry,
     /// <summary>fexit/FUNCTION: BPF trampoline at function exit.</summary>
     Fexit,
+    /// <summary>iter/TARGET: a BPF iterator (bpf_iter_TARGET in vmlinux BTF); reading it runs the program per object.</summary>
+    Iterator,
+    /// <summary>perf_event: runs on the samples of perf events (CPU sampling), one per CPU.</summary>
+    PerfEvent,
 }
 
 /// <summary>
@@ -38,13 +42,15 @@ public sealed record ProgramSection(string Name, AttachKind Kind, ProgramType Ty
         ("kretprobe", AttachKind.Kretprobe, ProgramType.Kprobe, AttachType.None),
         ("fentry", AttachKind.Fentry, ProgramType.Tracing, AttachType.TraceFentry),
         ("fexit", AttachKind.Fexit, ProgramType.Tracing, AttachType.TraceFexit),
+        ("iter", AttachKind.Iterator, ProgramType.Tracing, AttachType.TraceIter),
+        ("perf_event", AttachKind.PerfEvent, ProgramType.PerfEvent, AttachType.None),
     ];
 
     /// <summary>
     /// Whether the kind needs a target in the section name to load (the BTF-typed kinds resolve
     /// their target at load time).
     /// </summary>
-    public bool NeedsTargetToLoad => Kind is AttachKind.TracepointBtf or AttachKind.Fentry or AttachKind.Fexit;
+    public bool NeedsTargetToLoad => Kind is AttachKind.TracepointBtf or AttachKind.Fentry or AttachKind.Fexit or AttachKind.Iterator;
 
     public bool IsSupported => Kind != AttachKind.Unsupported;
 
@@ -64,5 +70,5 @@ public sealed record ProgramSection(string Name, AttachKind Kind, ProgramType Ty
 
     /// <summary>Why a program of this section cannot be loaded by Nectar, in words.</summary>
     public string UnsupportedReason =>
-        $"section '{Name}' is not yet supported by Nectar (it loads tp_btf/, raw_tp/, raw_tracepoint/, tracepoint/, tp/, kprobe/, kretprobe/, fentry/ and fexit/ programs)";
+        $"section '{Name}' is not yet supported by Nectar (it loads tp_btf/, raw_tp/, raw_tracepoint/, tracepoint/, tp/, kprobe/, kretprobe/, fentry/, fexit/, iter/ and perf_event programs)";
 }
