@@ -40,7 +40,7 @@ internal static unsafe class IteratorLink
         string hint = hasInfo
             ? " (does this target take a map or process? map-element targets need a map whose key and value are at least as large as the program reads)"
             : program.Section.Target.EndsWith("_elem", StringComparison.Ordinal) || program.Section.Target.EndsWith("_map", StringComparison.Ordinal)
-                ? " (map-element iterators need IteratorOptions.Map)"
+                ? " (map-element iterators need a map: IteratorOptions.Map, or nectar iter --map-id)"
                 : "";
         var fd = Bpf.CallForFd(BpfCommand.LinkCreate, ref attr, $"Attaching iterator '{program.Name}' ({what}){hint}");
         return new BpfLink(fd, $"{program.Name} on {what}");
