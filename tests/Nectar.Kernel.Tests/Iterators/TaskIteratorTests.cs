@@ -124,6 +124,17 @@ public sealed class TaskIteratorTests
     }
 
     [KernelFact]
+    public void The_plain_Attach_of_an_iterator_gives_a_link_that_reads_as_one()
+    {
+        KernelRequirement.Ensure();
+        using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
+        using var iterator = BpfIteratorLink.FromLink(obj.Programs["dump_tasks"].Attach());
+        Assert.Equal("dump_tasks on iter/task", iterator.Description);
+        var (pid, comm) = SelfStat();
+        Assert.Contains(new TaskLine(pid, pid, comm), ParseLines(iterator.ReadAll()));
+    }
+
+    [KernelFact]
     public void A_pinned_iterator_runs_when_its_file_is_read()
     {
         KernelRequirement.Ensure();
