@@ -73,6 +73,16 @@ public sealed class ExecObserverSession : IDisposable
     /// <summary>Logs execs until <paramref name="cancellationToken"/> is cancelled.</summary>
     public Task RunAsync(CancellationToken cancellationToken) => _poller.RunAsync(cancellationToken);
 
+    /// <summary>
+    /// Detaches the program, then logs the execs it recorded that were not consumed yet: a stop
+    /// (Ctrl-C) loses nothing the kernel already handed over.
+    /// </summary>
+    public void DetachAndDrain()
+    {
+        _link.Dispose();
+        while (_poller.Poll(TimeSpan.Zero) > 0) { }
+    }
+
     private void OnExec(ref readonly ExecObserverObject.ExecEvent exec)
     {
         ExecsLogged++;

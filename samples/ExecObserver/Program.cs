@@ -36,8 +36,9 @@ root.SetAction(async result =>
         }
         catch (OperationCanceledException)
         {
-            // Ctrl-C: Dispose detaches the program.
+            // Ctrl-C: stop recording, then log what was recorded before it.
         }
+        session.DetachAndDrain();
         void StopGracefully(PosixSignalContext signal)
         {
             signal.Cancel = true;

@@ -24,6 +24,7 @@ internal static class NectarCommand
         root.Subcommands.Add(TracepointsCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TraceCommand.Create());
+        root.Subcommands.Add(IterCommand.Create());
         return root;
     }
 }

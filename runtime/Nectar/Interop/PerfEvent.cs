@@ -35,15 +35,15 @@ internal static unsafe class PerfEvent
     internal const uint TypeTracepoint = 2;
     private const long FlagFdCloexec = 8;
 
-    /// <summary>Opens a perf event on <paramref name="cpu"/> (CPU 0 unless said) for all processes (pid -1), as BPF attachment needs.</summary>
-    internal static BpfFileDescriptor Open(ref PerfEventAttr attr, string operation, int cpu = 0)
+    /// <summary>Opens a perf event on <paramref name="cpu"/> (CPU 0 unless said; -1: any) for all processes (pid -1) unless a thread is named, as BPF attachment needs.</summary>
+    internal static BpfFileDescriptor Open(ref PerfEventAttr attr, string operation, int cpu = 0, int pid = -1)
     {
         if (SyscallNumbers.PerfEventOpen < 0)
             throw new PlatformNotSupportedException($"Nectar does not know the perf_event_open syscall number on {RuntimeInformation.ProcessArchitecture}.");
         attr.Size = (uint)sizeof(PerfEventAttr);
         long fd;
         fixed (PerfEventAttr* pointer = &attr)
-            fd = Libc.Syscall5(SyscallNumbers.PerfEventOpen, pointer, -1, cpu, -1, FlagFdCloexec);
+            fd = Libc.Syscall5(SyscallNumbers.PerfEventOpen, pointer, pid, cpu, -1, FlagFdCloexec);
         if (fd < 0)
             throw Bpf.ToException(operation, Marshal.GetLastPInvokeError());
         return new BpfFileDescriptor((int)fd);

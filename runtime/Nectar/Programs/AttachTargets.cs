@@ -14,6 +14,8 @@ internal static class AttachTargets
         if (section.Target.Length == 0)
             throw new ArgumentException($"Program '{spec.Name}': section '{section.Name}' must name its target (as in {section.Name}/NAME), which is fixed when the program loads.");
         var vmlinux = VmlinuxBtf.Instance;
+        if (section.Kind == AttachKind.Iterator)
+            return IteratorTargets.Find(vmlinux, section.Target, spec.Name);
         try
         {
             return section.Kind == AttachKind.TracepointBtf

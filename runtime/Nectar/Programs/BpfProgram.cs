@@ -41,6 +41,8 @@ public sealed unsafe partial class BpfProgram : IDisposable
         AttachKind.Tracepoint => TracepointLink.Attach(this, RequireTarget(target)),
         AttachKind.Kprobe or AttachKind.Kretprobe => KprobeLink.Attach(this, RequireTarget(target), Section.Kind == AttachKind.Kretprobe),
         AttachKind.Uprobe or AttachKind.Uretprobe => UprobeLink.Attach(this, UprobeTarget.Parse(RequireTarget(target)), -1, Section.Kind == AttachKind.Uretprobe),
+        AttachKind.Iterator => IteratorLink.Attach(this, new IteratorOptions()),
+        AttachKind.PerfEvent => throw new NotSupportedException($"Program '{Name}' (section perf_event) runs on perf events: attach it with AttachPerfEvent(new PerfSampling {{ Frequency = ... }}), which opens one per CPU."),
         _ => throw new NotSupportedException(Section.UnsupportedReason),
     };
 

@@ -23,6 +23,10 @@ public enum AttachKind
     Uprobe,
     /// <summary>uretprobe/BINARY:FUNCTION.</summary>
     Uretprobe,
+    /// <summary>iter/TARGET: a BPF iterator (bpf_iter_TARGET in vmlinux BTF); reading it runs the program per object.</summary>
+    Iterator,
+    /// <summary>perf_event: runs on the samples of perf events (CPU sampling), one per CPU.</summary>
+    PerfEvent,
 }
 
 /// <summary>
@@ -46,13 +50,15 @@ public sealed record ProgramSection(string Name, AttachKind Kind, ProgramType Ty
         ("uretprobe", AttachKind.Uretprobe, ProgramType.Kprobe, AttachType.None),
         ("uprobe.s", AttachKind.Uprobe, ProgramType.Kprobe, AttachType.None),
         ("uretprobe.s", AttachKind.Uretprobe, ProgramType.Kprobe, AttachType.None),
+        ("iter", AttachKind.Iterator, ProgramType.Tracing, AttachType.TraceIter),
+        ("perf_event", AttachKind.PerfEvent, ProgramType.PerfEvent, AttachType.None),
     ];
 
     /// <summary>
     /// Whether the kind needs a target in the section name to load (the BTF-typed kinds resolve
     /// their target at load time).
     /// </summary>
-    public bool NeedsTargetToLoad => Kind is AttachKind.TracepointBtf or AttachKind.Fentry or AttachKind.Fexit;
+    public bool NeedsTargetToLoad => Kind is AttachKind.TracepointBtf or AttachKind.Fentry or AttachKind.Fexit or AttachKind.Iterator;
 
     public bool IsSupported => Kind != AttachKind.Unsupported;
 
@@ -75,5 +81,5 @@ public sealed record ProgramSection(string Name, AttachKind Kind, ProgramType Ty
 
     /// <summary>Why a program of this section cannot be loaded by Nectar, in words.</summary>
     public string UnsupportedReason =>
-        $"section '{Name}' is not yet supported by Nectar (it loads tp_btf/, raw_tp/, raw_tracepoint/, tracepoint/, tp/, kprobe/, kretprobe/, fentry/, fexit/, uprobe/ and uretprobe/ programs)";
+        $"section '{Name}' is not yet supported by Nectar (it loads tp_btf/, raw_tp/, raw_tracepoint/, tracepoint/, tp/, kprobe/, kretprobe/, fentry/, fexit/, uprobe/, uretprobe/, iter/ and perf_event programs)";
 }

@@ -45,5 +45,6 @@ public enum AttachType : uint
     TraceRawTp = 23,
     TraceFentry = 24,
     TraceFexit = 25,
+    TraceIter = 28,
     PerfEvent = 41,
 }

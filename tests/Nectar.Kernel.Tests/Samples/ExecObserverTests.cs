@@ -47,6 +47,25 @@ public class ExecObserverTests
     }
 
     [KernelFact]
+    public void Stopping_logs_the_execs_recorded_before_it_and_none_after()
+    {
+        KernelRequirement.Ensure();
+        var capture = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(logging => logging.AddProvider(capture));
+        using var session = new ExecObserverSession(factory, ExecObserverMode.Raw);
+        using var programs = new ExecutableCopies("/bin/true", 2);
+
+        int before = Exec(programs.Paths[0]); // recorded, never polled for
+        session.DetachAndDrain();
+        int after = Exec(programs.Paths[1]);
+        session.DetachAndDrain();
+
+        var messages = capture.Entries.Select(e => e.Message).ToList();
+        Assert.Contains(messages, m => m.Contains($"task.pid: {before}, ", StringComparison.Ordinal) && m.Contains(programs.Paths[0], StringComparison.Ordinal));
+        Assert.DoesNotContain(messages, m => m.Contains(programs.Paths[1], StringComparison.Ordinal) || m.Contains($"task.pid: {after}, ", StringComparison.Ordinal));
+    }
+
+    [KernelFact]
     public void The_console_line_has_the_logging_issue_format()
     {
         KernelRequirement.Ensure();
