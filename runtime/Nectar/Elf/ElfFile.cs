@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace Nectar.Elf;
 
@@ -70,7 +69,7 @@ public sealed class ElfFile
         return relocations;
     }
 
-    private ElfException Error(string problem) => new($"{_origin}: {problem}.");
+    private ElfException Error(string problem) => ElfBounds.Error(_origin, problem);
 
     private IReadOnlyList<ElfSection> ReadSections()
     {
@@ -141,20 +140,7 @@ public sealed class ElfFile
         return symbols;
     }
 
-    private string ReadString(ReadOnlySpan<byte> table, uint offset, string what)
-    {
-        if (offset >= table.Length)
-            throw Error($"{what} is at string offset {offset}, past the end of its string table ({table.Length} bytes)");
-        var rest = table[(int)offset..];
-        int end = rest.IndexOf((byte)0);
-        if (end < 0)
-            throw Error($"{what} at string offset {offset} is not NUL-terminated");
-        return Encoding.UTF8.GetString(rest[..end]);
-    }
+    private string ReadString(ReadOnlySpan<byte> table, uint offset, string what) => ElfBounds.ReadString(_origin, table, offset, what);
 
-    private void CheckRange(ulong offset, ulong size, string what)
-    {
-        if (offset > (ulong)_image.Length || size > (ulong)_image.Length - offset)
-            throw Error($"{what} (offset {offset}, {size} bytes) lies past the end of the file ({_image.Length} bytes); the file is truncated or corrupt");
-    }
+    private void CheckRange(ulong offset, ulong size, string what) => ElfBounds.CheckRange(_image, _origin, offset, size, what);
 }
