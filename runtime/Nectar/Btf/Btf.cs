@@ -76,6 +76,8 @@ public sealed partial class Btf
     /// <summary>
     /// Reads BTF from a file: raw BTF, or an ELF object whose .BTF section is read.
     /// Module BTF (/sys/kernel/btf/MODULE) needs <paramref name="baseBtf"/>, the vmlinux BTF.
+    /// The running kernel's BTF (/sys/kernel/btf/vmlinux) is parsed in place, mapped once per
+    /// process, where the kernel allows it (<see cref="IsKernelMapped"/>); everything else is read.
     /// </summary>
     public static Btf Load(string path, Btf? baseBtf = null)
     {
