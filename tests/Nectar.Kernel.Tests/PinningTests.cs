@@ -33,6 +33,32 @@ public class PinningTests
     }
 
     [KernelFact]
+    public void A_reused_pinned_map_of_maps_keeps_the_inner_maps_it_holds()
+    {
+        KernelRequirement.Ensure();
+        string directory = $"{Pinning.BpffsRoot}/nectar-test-{Guid.NewGuid():N}";
+        var options = new BpfLoadOptions { PinDirectory = directory };
+        try
+        {
+            using var first = BpfObject.Load(BpfObjects.PathOf("pinned_map_in_map"), options);
+            uint firstInner = KernelObjects.Describe(first.Maps["inner_a"].Fd).Id;
+            Assert.True(first.Maps["shared_outer"].TryLookup(0u, out uint stored));
+            Assert.Equal(firstInner, stored);
+
+            // The second load reuses the pin: its own inner_a is new, the outer map's slot is not overwritten.
+            using var second = BpfObject.Load(BpfObjects.PathOf("pinned_map_in_map"), options);
+            Assert.NotEqual(firstInner, KernelObjects.Describe(second.Maps["inner_a"].Fd).Id);
+            Assert.True(second.Maps["shared_outer"].TryLookup(0u, out stored));
+            Assert.Equal(firstInner, stored);
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+                Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [KernelFact]
     public void Pinned_link_keeps_the_program_attached_until_the_pin_is_removed()
     {
         KernelRequirement.Ensure();

@@ -16,6 +16,8 @@ public sealed class BpfObject : IDisposable
 {
     private readonly List<IDisposable> _owned = [];
     private readonly Dictionary<string, BpfMap> _maps = new(StringComparer.Ordinal);
+    // Maps taken from an existing pin rather than created by this load.
+    private readonly HashSet<string> _reusedPins = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BpfProgram> _programs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Exception> _failures = new(StringComparer.Ordinal);
     private ObjectBtf? _objectBtf;
@@ -66,7 +68,7 @@ public sealed class BpfObject : IDisposable
             obj._externs = ExternResolution.Resolve(spec, KernelFacts.RunningKernel, () => VmlinuxBtf.Instance);
             obj.LoadBtf();
             obj.CreateMaps(options);
-            InitialSlots.StoreMaps(spec, obj._maps);
+            InitialSlots.StoreMaps(spec, obj._maps, obj._reusedPins);
             obj.LoadPrograms(options);
             InitialSlots.StorePrograms(spec, obj._maps, obj._programs, obj._failures);
             obj.Variables = new NamedCollection<BpfVariable>(
@@ -110,9 +112,11 @@ public sealed class BpfObject : IDisposable
         foreach (var definition in Spec.Maps.Values)
         {
             uint dataSection = definition.Origin == MapOrigin.GlobalData ? _objectBtf?.DataSectionTypeId(definition.Name) ?? 0 : 0;
-            var map = MapCreator.Create(definition, options.PinDirectory, _btfFd, dataSection);
+            var map = MapCreator.Create(definition, options.PinDirectory, _btfFd, dataSection, out bool reused);
             _owned.Add(map);
             _maps[definition.Name] = map;
+            if (reused)
+                _reusedPins.Add(definition.Name);
         }
     }
 

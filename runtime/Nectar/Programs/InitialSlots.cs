@@ -11,9 +11,13 @@ namespace Nectar.Programs;
 /// </summary>
 internal static class InitialSlots
 {
-    internal static void StoreMaps(BpfObjectSpec spec, IReadOnlyDictionary<string, BpfMap> maps)
+    /// <summary>
+    /// Stores each map of maps' initial inner maps, except in maps taken from an existing pin:
+    /// their slots stay as whoever pinned them set them (libbpf does the same).
+    /// </summary>
+    internal static void StoreMaps(BpfObjectSpec spec, IReadOnlyDictionary<string, BpfMap> maps, IReadOnlySet<string> reusedPins)
     {
-        foreach (var definition in spec.Maps.Values.Where(d => d.Spec.Type is MapType.ArrayOfMaps or MapType.HashOfMaps))
+        foreach (var definition in spec.Maps.Values.Where(d => d.Spec.Type is MapType.ArrayOfMaps or MapType.HashOfMaps && !reusedPins.Contains(d.Name)))
         {
             foreach (var slot in definition.InitialSlots)
             {

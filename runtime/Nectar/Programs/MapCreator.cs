@@ -10,16 +10,21 @@ internal static class MapCreator
     /// <param name="pinDirectory">Where LIBBPF_PIN_BY_NAME maps live.</param>
     /// <param name="btf">The object's BTF in the kernel, when it loaded: gives the map typed keys and values.</param>
     /// <param name="dataSectionTypeId">For global data, the DATASEC that types its value.</param>
-    internal static BpfMap Create(MapDefinition definition, string pinDirectory, BpfFileDescriptor? btf, uint dataSectionTypeId)
+    /// <param name="reused">True when the map is an existing pin: it is taken as it is, contents and slots included.</param>
+    internal static BpfMap Create(MapDefinition definition, string pinDirectory, BpfFileDescriptor? btf, uint dataSectionTypeId, out bool reused)
     {
         var spec = MapDefaults.Apply(definition.Spec, PossibleCpus.Count, Libc.GetPageSize());
         if (spec.InnerMap is { } inner)
             spec = spec with { InnerMap = MapDefaults.Apply(inner, PossibleCpus.Count, Libc.GetPageSize()) };
+        reused = false;
         if (definition.Pinning == MapPinning.ByName)
         {
             string path = Path.Combine(pinDirectory, definition.Name);
             if (Pinning.TryOpen(path) is { } pinned)
+            {
+                reused = true;
                 return Reuse(pinned, spec, path);
+            }
             Pinning.EnsureDirectory(pinDirectory);
             var created = CreateAndFill(definition, spec, btf, dataSectionTypeId);
             try
