@@ -18,6 +18,7 @@ __u64 xdp_packets = 0;
 __u64 ingress_packets = 0;
 __u64 egress_packets = 0;
 __u64 socket_packets = 0;
+__u64 tc_packets = 0;
 
 /* The UDP destination port (host order) of an Ethernet frame in [data, data_end); 0 if it is not UDP/IPv4. */
 static __always_inline __u16 udp_destination(void *data, void *data_end)
@@ -67,6 +68,16 @@ int tcx_count_egress(struct __sk_buff *skb)
     __u16 port = udp_destination((void *)(long)skb->data, (void *)(long)skb->data_end);
     if (port != 0 && port == target_port)
         __sync_fetch_and_add(&egress_packets, 1);
+    return TCX_NEXT;
+}
+
+/* A classic tc classifier names no direction: AttachTcx takes it. */
+SEC("tc")
+int tc_count(struct __sk_buff *skb)
+{
+    __u16 port = udp_destination((void *)(long)skb->data, (void *)(long)skb->data_end);
+    if (port != 0 && port == target_port)
+        __sync_fetch_and_add(&tc_packets, 1);
     return TCX_NEXT;
 }
 

@@ -36,7 +36,7 @@ internal static class TcxLink
         {
             ENODEV => NetworkDevice.Unknown(device.Name, $"{operation}: the interface is gone"),
             Errno.EINVAL when program.Section.Type != ProgramType.SchedCls => new BpfException(
-                $"{operation} failed: '{program.Name}' is a {program.Section.Name} program; tcx runs tc programs (tcx/ingress, tcx/egress, tc, classifier) (EINVAL).", errno),
+                $"{operation} failed: '{program.Name}' (section '{program.Section.Name}') is not a tc program; tcx runs tcx/ingress, tcx/egress, tc and classifier programs (EINVAL).", errno),
             Errno.EINVAL => new BpfException(
                 $"{operation} failed (EINVAL): tcx needs Linux 6.6 or newer built with CONFIG_NET_XGRESS; this kernel refused it.", errno),
             _ => Bpf.ToException(operation, errno),

@@ -37,7 +37,7 @@ internal static class XdpLink
             Errno.EOPNOTSUPP or Errno.ENOTSUPP when mode is XdpMode.Driver or XdpMode.Offload => new BpfNotSupportedException(
                 $"{operation} in {mode} mode (the device's driver cannot; XdpMode.Generic works on any device)", errno),
             Errno.EINVAL when program.Section.Kind != AttachKind.Xdp => new BpfException(
-                $"{operation} failed: '{program.Name}' is a {program.Section.Name} program, not xdp (EINVAL).", errno),
+                $"{operation} failed: '{program.Name}' (section '{program.Section.Name}') is not an XDP program (EINVAL).", errno),
             _ => Bpf.ToException(operation, errno),
         };
     }

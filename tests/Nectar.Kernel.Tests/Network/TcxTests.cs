@@ -52,6 +52,35 @@ public class TcxTests
     }
 
     [KernelFact]
+    public void A_tc_section_names_no_direction_so_AttachTcx_takes_one()
+    {
+        KernelRequirement.Ensure();
+        using var udp = new LoopbackUdp();
+        using var obj = PacketCounter.Load(udp.Port);
+        var program = obj.Programs["tc_count"];
+
+        var error = Assert.Throws<ArgumentException>(() => program.AttachTcx(PacketCounter.Loopback).Dispose());
+        Assert.Contains("TcxDirection.Ingress", error.Message);
+        Assert.Contains("AttachTcx(\"eth0\", TcxDirection.Ingress)", Assert.Throws<NotSupportedException>(() => program.Attach()).Message);
+
+        using (program.AttachTcx(PacketCounter.Loopback, TcxDirection.Egress))
+            Assert.Equal(Datagrams, udp.SendAndReceive(Datagrams));
+        Assert.Equal((ulong)Datagrams, obj.Count("tc_packets"));
+    }
+
+    [KernelFact]
+    public void Nectar_prog_load_loads_every_network_program()
+    {
+        KernelRequirement.Ensure();
+        var result = NectarCli.Run("prog", "load", BpfObjects.PathOf("packet_counter"));
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        foreach (var line in new[] { @"xdp_count \(xdp\)", @"xdp_frags_pass \(xdp.frags\)", @"tcx_count_ingress \(tcx/ingress\)",
+                     @"tcx_count_egress \(tcx/egress\)", @"tc_count \(tc\)", @"socket_count \(socket\)", @"socket_drop \(socket\)" })
+            Assert.Matches(@"ok\s+" + line + @": id \d+", result.Output);
+        Assert.Contains("7 of 7 program(s)", result.Output);
+    }
+
+    [KernelFact]
     public void Attach_without_an_interface_names_AttachTcx()
     {
         KernelRequirement.Ensure();
@@ -66,6 +95,6 @@ public class TcxTests
         KernelRequirement.Ensure();
         using var obj = PacketCounter.Load(port: 9);
         var error = Assert.ThrowsAny<Nectar.Interop.BpfException>(() => obj.Programs["xdp_count"].AttachTcx(PacketCounter.Loopback, TcxDirection.Ingress).Dispose());
-        Assert.Contains("'xdp_count' is a xdp program", error.Message);
+        Assert.Contains("'xdp_count' (section 'xdp') is not a tc program", error.Message);
     }
 }

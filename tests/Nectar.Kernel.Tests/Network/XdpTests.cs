@@ -83,6 +83,28 @@ public class XdpTests
     }
 
     [KernelFact]
+    public void A_program_that_is_not_an_xdp_program_is_refused_with_its_section()
+    {
+        KernelRequirement.Ensure();
+        using var obj = PacketCounter.Load(port: 9);
+        var error = Assert.ThrowsAny<Nectar.Interop.BpfException>(() => obj.Programs["tcx_count_ingress"].AttachXdp(PacketCounter.Loopback).Dispose());
+        Assert.Contains("'tcx_count_ingress' (section 'tcx/ingress') is not an XDP program", error.Message);
+    }
+
+    [KernelFact]
+    public void A_second_xdp_program_in_the_same_mode_is_refused_naming_bpftool()
+    {
+        KernelRequirement.Ensure();
+        using var obj = PacketCounter.Load(port: 9);
+        using (obj.Programs["xdp_count"].AttachXdp(PacketCounter.Loopback, XdpMode.Generic))
+        {
+            var error = Assert.ThrowsAny<Nectar.Interop.BpfException>(() => obj.Programs["xdp_frags_pass"].AttachXdp(PacketCounter.Loopback, XdpMode.Generic).Dispose());
+            Assert.Contains("already has an XDP program", error.Message);
+            Assert.Contains("bpftool net show dev lo", error.Message);
+        }
+    }
+
+    [KernelFact]
     public void Attach_without_an_interface_names_AttachXdp()
     {
         KernelRequirement.Ensure();
