@@ -3,10 +3,10 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-SEC("xdp")
-int pass_packets(struct xdp_md *ctx)
+SEC("sk_lookup")
+int lookup_socket(struct bpf_sk_lookup *ctx)
 {
-    return XDP_PASS;
+    return SK_PASS;
 }
 
 SEC("uprobe.multi//bin/true:main")

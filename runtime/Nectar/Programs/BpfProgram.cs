@@ -43,6 +43,7 @@ public sealed unsafe partial class BpfProgram : IDisposable
         AttachKind.Uprobe or AttachKind.Uretprobe => UprobeLink.Attach(this, UprobeTarget.Parse(RequireTarget(target)), -1, Section.Kind == AttachKind.Uretprobe),
         AttachKind.Iterator => IteratorLink.Attach(this, new IteratorOptions()),
         AttachKind.PerfEvent => throw new NotSupportedException($"Program '{Name}' (section perf_event) runs on perf events: attach it with AttachPerfEvent(new PerfSampling {{ Frequency = ... }}), which opens one per CPU."),
+        AttachKind.Xdp or AttachKind.Tcx or AttachKind.SocketFilter => throw new NotSupportedException(NetworkAttachHint),
         _ => throw new NotSupportedException(Section.UnsupportedReason),
     };
 
@@ -109,7 +110,7 @@ public sealed unsafe partial class BpfProgram : IDisposable
                 LogSize = (uint)log.Length,
                 LogBuffer = log.Length == 0 ? 0 : (ulong)logPointer,
                 KernelVersion = request.KernelVersion,
-                ProgFlags = spec.Section.IsSleepable ? ProgramFlags.Sleepable : 0,
+                ProgFlags = spec.Section.LoadFlags,
                 ExpectedAttachType = (uint)spec.Section.ExpectedAttachType,
                 AttachBtfId = request.AttachBtfId,
             };

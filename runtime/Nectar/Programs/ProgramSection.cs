@@ -3,7 +3,7 @@ namespace Nectar.Programs;
 /// <summary>How a program attaches, as its ELF section name (libbpf's SEC()) says.</summary>
 public enum AttachKind
 {
-    /// <summary>A section Nectar recognises as a program but cannot load yet (xdp, uprobe.multi, lsm, ...).</summary>
+    /// <summary>A section Nectar recognises as a program but cannot load yet (uprobe.multi, lsm, cgroup_skb, ...).</summary>
     Unsupported,
     /// <summary>raw_tp/NAME, raw_tracepoint/NAME: BPF_RAW_TRACEPOINT_OPEN by tracepoint name.</summary>
     RawTracepoint,
@@ -27,13 +27,19 @@ public enum AttachKind
     Iterator,
     /// <summary>perf_event: runs on the samples of perf events (CPU sampling), one per CPU.</summary>
     PerfEvent,
+    /// <summary>xdp, xdp.frags: XDP on a network device (BPF_LINK_CREATE with an ifindex); attach with AttachXdp.</summary>
+    Xdp,
+    /// <summary>tcx/ingress, tcx/egress, tc/ingress, tc/egress, tc, classifier: a tc program on a device through tcx; attach with AttachTcx.</summary>
+    Tcx,
+    /// <summary>socket: a socket filter (SO_ATTACH_BPF on one socket); attach with AttachSocketFilter.</summary>
+    SocketFilter,
 }
 
 /// <summary>
 /// What a program's section name means: its program type, expected attach type and attach target.
 /// Names follow libbpf's SEC() conventions so that objects written for libbpf load unchanged.
 /// </summary>
-public sealed record ProgramSection(string Name, AttachKind Kind, ProgramType Type, AttachType ExpectedAttachType, string Target)
+public sealed partial record ProgramSection(string Name, AttachKind Kind, ProgramType Type, AttachType ExpectedAttachType, string Target)
 {
     private static readonly (string Prefix, AttachKind Kind, ProgramType Type, AttachType Attach)[] s_known =
     [
@@ -68,6 +74,8 @@ public sealed record ProgramSection(string Name, AttachKind Kind, ProgramType Ty
     /// <summary>Interprets an executable section's name; unknown names are <see cref="AttachKind.Unsupported"/>.</summary>
     public static ProgramSection Parse(string sectionName)
     {
+        if (ParseNetwork(sectionName) is { } network)
+            return network;
         int slash = sectionName.IndexOf('/');
         string prefix = slash < 0 ? sectionName : sectionName[..slash];
         string target = slash < 0 ? "" : sectionName[(slash + 1)..];
@@ -81,5 +89,5 @@ public sealed record ProgramSection(string Name, AttachKind Kind, ProgramType Ty
 
     /// <summary>Why a program of this section cannot be loaded by Nectar, in words.</summary>
     public string UnsupportedReason =>
-        $"section '{Name}' is not yet supported by Nectar (it loads tp_btf/, raw_tp/, raw_tracepoint/, tracepoint/, tp/, kprobe/, kretprobe/, fentry/, fexit/, uprobe/, uretprobe/, iter/ and perf_event programs)";
+        $"section '{Name}' is not yet supported by Nectar (it loads tp_btf/, raw_tp/, raw_tracepoint/, tracepoint/, tp/, kprobe/, kretprobe/, fentry/, fexit/, uprobe/, uretprobe/, iter/, perf_event, xdp, xdp.frags, tcx/, tc, classifier and socket programs)";
 }

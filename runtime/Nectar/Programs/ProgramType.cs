@@ -46,5 +46,11 @@ public enum AttachType : uint
     TraceFentry = 24,
     TraceFexit = 25,
     TraceIter = 28,
+    /// <summary>BPF_XDP: an XDP program on a network device.</summary>
+    Xdp = 37,
     PerfEvent = 41,
+    /// <summary>BPF_TCX_INGRESS: a tc program on a device's ingress (tcx, Linux 6.6+).</summary>
+    TcxIngress = 46,
+    /// <summary>BPF_TCX_EGRESS: a tc program on a device's egress (tcx, Linux 6.6+).</summary>
+    TcxEgress = 47,
 }

@@ -17,7 +17,18 @@ public class BpfObjectSpecTests
     [InlineData("fentry/vfs_read", AttachKind.Fentry, ProgramType.Tracing, AttachType.TraceFentry, "vfs_read")]
     [InlineData("fexit/vfs_read", AttachKind.Fexit, ProgramType.Tracing, AttachType.TraceFexit, "vfs_read")]
     [InlineData("kprobe", AttachKind.Kprobe, ProgramType.Kprobe, AttachType.None, "")]
-    [InlineData("xdp", AttachKind.Unsupported, ProgramType.Unspecified, AttachType.None, "")]
+    [InlineData("xdp", AttachKind.Xdp, ProgramType.Xdp, AttachType.Xdp, "")]
+    [InlineData("xdp.frags", AttachKind.Xdp, ProgramType.Xdp, AttachType.Xdp, "")]
+    [InlineData("tcx/ingress", AttachKind.Tcx, ProgramType.SchedCls, AttachType.TcxIngress, "ingress")]
+    [InlineData("tcx/egress", AttachKind.Tcx, ProgramType.SchedCls, AttachType.TcxEgress, "egress")]
+    [InlineData("tc/ingress", AttachKind.Tcx, ProgramType.SchedCls, AttachType.TcxIngress, "ingress")]
+    [InlineData("tc/egress", AttachKind.Tcx, ProgramType.SchedCls, AttachType.TcxEgress, "egress")]
+    [InlineData("tc", AttachKind.Tcx, ProgramType.SchedCls, AttachType.None, "")]
+    [InlineData("classifier", AttachKind.Tcx, ProgramType.SchedCls, AttachType.None, "")]
+    [InlineData("socket", AttachKind.SocketFilter, ProgramType.SocketFilter, AttachType.None, "")]
+    [InlineData("xdp/devmap", AttachKind.Unsupported, ProgramType.Unspecified, AttachType.None, "devmap")]
+    [InlineData("tcx/sideways", AttachKind.Unsupported, ProgramType.Unspecified, AttachType.None, "sideways")]
+    [InlineData("sk_lookup", AttachKind.Unsupported, ProgramType.Unspecified, AttachType.None, "")]
     [InlineData("kprobe.multi/vfs_*", AttachKind.Unsupported, ProgramType.Unspecified, AttachType.None, "vfs_*")]
     [InlineData("tp_btfx/foo", AttachKind.Unsupported, ProgramType.Unspecified, AttachType.None, "foo")]
     public void Section_names_mean_what_libbpf_says(string name, AttachKind kind, ProgramType type, AttachType attach, string target)
@@ -89,10 +100,10 @@ public class BpfObjectSpecTests
     public void Unsupported_sections_are_recognised_and_not_linked()
     {
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("unsupported_sections"));
-        Assert.Equal(AttachKind.Unsupported, spec.Programs["pass_packets"].Section.Kind);
+        Assert.Equal(AttachKind.Unsupported, spec.Programs["lookup_socket"].Section.Kind);
         Assert.Equal(AttachKind.Unsupported, spec.Programs["probe_true"].Section.Kind);
-        Assert.Empty(spec.Programs["pass_packets"].Instructions);
-        Assert.Contains("not yet supported", spec.Programs["pass_packets"].Section.UnsupportedReason);
+        Assert.Empty(spec.Programs["lookup_socket"].Instructions);
+        Assert.Contains("not yet supported", spec.Programs["lookup_socket"].Section.UnsupportedReason);
         Assert.Equal(AttachKind.RawTracepoint, spec.Programs["supported_one"].Section.Kind);
     }
 }
