@@ -173,8 +173,7 @@ public sealed partial class Btf
     {
         if (offset < _stringBase)
             return Base!.GetString(offset);
-        var name = GetStringBytes(offset);
-        return name.IsEmpty ? string.Empty : BtfBytes.DecodeUtf8(name);
+        return BtfBytes.DecodeUtf8(GetStringBytes(offset));
     }
 
     internal ReadOnlySpan<byte> GetStringBytes(uint offset)

@@ -37,6 +37,8 @@ internal readonly unsafe struct BtfBytes
     /// <summary>UTF-8 to string from a span (netstandard2.0, which the generator targets, has no span overload).</summary>
     internal static string DecodeUtf8(ReadOnlySpan<byte> utf8)
     {
+        if (utf8.IsEmpty)
+            return string.Empty; // fixed gives null for an empty span, which GetString refuses
         fixed (byte* first = utf8)
             return Encoding.UTF8.GetString(first, utf8.Length);
     }
