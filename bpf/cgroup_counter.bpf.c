@@ -1,6 +1,6 @@
 // Cgroup programs for the tests that attach to the test process's own cgroup v2 (the root cgroup
 // on the test VM, where every process runs them): each one counts only what the test itself does,
-// by its process id (target_tgid) and by a port it chose. connect4 counts TCP/UDP connects to
+// by its process id (target_tgid; 0: any process of the cgroup) and by a port it chose. connect4 counts TCP/UDP connects to
 // target_port and refuses connects to deny_port (return 0: connect() fails with EPERM); sock_create
 // counts the sockets one thread (target_tid) creates; cgroup_skb egress/ingress count the UDP/IPv4
 // datagrams to target_port that leave and arrive; sendmsg4 sends UDP datagrams addressed to
@@ -28,7 +28,7 @@ __u64 redirected_sends = 0;
 
 static __always_inline int is_target_process(void)
 {
-    return (bpf_get_current_pid_tgid() >> 32) == target_tgid;
+    return target_tgid == 0 || (bpf_get_current_pid_tgid() >> 32) == target_tgid;
 }
 
 SEC("cgroup/connect4")

@@ -10,10 +10,11 @@ namespace Nectar.Kernel.Tests.Cgroups;
 /// </summary>
 internal static class CgroupCounter
 {
-    public static BpfObject Load(ushort port = 0, ushort denyPort = 0, ushort redirectFrom = 0, ushort redirectTo = 0)
+    /// <param name="anyProcess">Count every process of the cgroup the programs attach to (target_tgid 0), not just this one.</param>
+    public static BpfObject Load(ushort port = 0, ushort denyPort = 0, ushort redirectFrom = 0, ushort redirectTo = 0, bool anyProcess = false)
     {
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("cgroup_counter"));
-        spec.Variables["target_tgid"].Set((uint)Environment.ProcessId);
+        spec.Variables["target_tgid"].Set(anyProcess ? 0u : (uint)Environment.ProcessId);
         spec.Variables["target_tid"].Set(CurrentThread.Id);
         spec.Variables["target_port"].Set(port);
         spec.Variables["deny_port"].Set(denyPort);
