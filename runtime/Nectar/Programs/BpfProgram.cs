@@ -44,6 +44,7 @@ public sealed unsafe partial class BpfProgram : IDisposable
         AttachKind.Iterator => IteratorLink.Attach(this, new IteratorOptions()),
         AttachKind.PerfEvent => throw new NotSupportedException($"Program '{Name}' (section perf_event) runs on perf events: attach it with AttachPerfEvent(new PerfSampling {{ Frequency = ... }}), which opens one per CPU."),
         AttachKind.Xdp or AttachKind.Tcx or AttachKind.SocketFilter => throw new NotSupportedException(NetworkAttachHint),
+        AttachKind.Cgroup => throw new NotSupportedException(CgroupAttachHint),
         _ => throw new NotSupportedException(Section.UnsupportedReason),
     };
 

@@ -3,7 +3,7 @@ namespace Nectar.Programs;
 /// <summary>How a program attaches, as its ELF section name (libbpf's SEC()) says.</summary>
 public enum AttachKind
 {
-    /// <summary>A section Nectar recognises as a program but cannot load yet (uprobe.multi, lsm, cgroup_skb, ...).</summary>
+    /// <summary>A section Nectar recognises as a program but cannot load yet (uprobe.multi, lsm, sk_lookup, ...).</summary>
     Unsupported,
     /// <summary>raw_tp/NAME, raw_tracepoint/NAME: BPF_RAW_TRACEPOINT_OPEN by tracepoint name.</summary>
     RawTracepoint,
@@ -33,6 +33,8 @@ public enum AttachKind
     Tcx,
     /// <summary>socket: a socket filter (SO_ATTACH_BPF on one socket); attach with AttachSocketFilter.</summary>
     SocketFilter,
+    /// <summary>cgroup_skb/, cgroup/, sockops: runs for the sockets or devices of a cgroup v2 (BPF_LINK_CREATE on its directory); attach with AttachCgroup.</summary>
+    Cgroup,
 }
 
 /// <summary>
@@ -74,8 +76,8 @@ public sealed partial record ProgramSection(string Name, AttachKind Kind, Progra
     /// <summary>Interprets an executable section's name; unknown names are <see cref="AttachKind.Unsupported"/>.</summary>
     public static ProgramSection Parse(string sectionName)
     {
-        if (ParseNetwork(sectionName) is { } network)
-            return network;
+        if ((ParseNetwork(sectionName) ?? ParseCgroup(sectionName)) is { } whole)
+            return whole;
         int slash = sectionName.IndexOf('/');
         string prefix = slash < 0 ? sectionName : sectionName[..slash];
         string target = slash < 0 ? "" : sectionName[(slash + 1)..];
@@ -89,5 +91,5 @@ public sealed partial record ProgramSection(string Name, AttachKind Kind, Progra
 
     /// <summary>Why a program of this section cannot be loaded by Nectar, in words.</summary>
     public string UnsupportedReason =>
-        $"section '{Name}' is not yet supported by Nectar (it loads tp_btf/, raw_tp/, raw_tracepoint/, tracepoint/, tp/, kprobe/, kretprobe/, fentry/, fexit/, uprobe/, uretprobe/, iter/, perf_event, xdp, xdp.frags, tcx/, tc, classifier and socket programs)";
+        $"section '{Name}' is not yet supported by Nectar (it loads tp_btf/, raw_tp/, raw_tracepoint/, tracepoint/, tp/, kprobe/, kretprobe/, fentry/, fexit/, uprobe/, uretprobe/, iter/, perf_event, xdp, xdp.frags, tcx/, tc, classifier, socket, cgroup_skb/, cgroup/ and sockops programs)";
 }

@@ -42,10 +42,35 @@ public enum ProgramType : uint
 public enum AttachType : uint
 {
     None = 0,
+    // The cgroup attach types (cgroup_skb/, cgroup/, sockops): numbers from the running kernel's
+    // enum bpf_attach_type (Linux 6.18 vmlinux BTF). BPF_CGROUP_INET_INGRESS is 0, the same as None.
+    CgroupInetIngress = 0,
+    CgroupInetEgress = 1,
+    CgroupInetSockCreate = 2,
+    CgroupSockOps = 3,
+    CgroupDevice = 6,
+    CgroupInet4Bind = 8,
+    CgroupInet6Bind = 9,
+    CgroupInet4Connect = 10,
+    CgroupInet6Connect = 11,
+    CgroupInet4PostBind = 12,
+    CgroupInet6PostBind = 13,
+    CgroupUdp4Sendmsg = 14,
+    CgroupUdp6Sendmsg = 15,
+    CgroupSysctl = 18,
+    CgroupUdp4Recvmsg = 19,
+    CgroupUdp6Recvmsg = 20,
+    CgroupGetsockopt = 21,
+    CgroupSetsockopt = 22,
     TraceRawTp = 23,
     TraceFentry = 24,
     TraceFexit = 25,
     TraceIter = 28,
+    CgroupInet4Getpeername = 29,
+    CgroupInet6Getpeername = 30,
+    CgroupInet4Getsockname = 31,
+    CgroupInet6Getsockname = 32,
+    CgroupInetSockRelease = 34,
     /// <summary>BPF_XDP: an XDP program on a network device.</summary>
     Xdp = 37,
     PerfEvent = 41,
@@ -53,4 +78,9 @@ public enum AttachType : uint
     TcxIngress = 46,
     /// <summary>BPF_TCX_EGRESS: a tc program on a device's egress (tcx, Linux 6.6+).</summary>
     TcxEgress = 47,
+    CgroupUnixConnect = 49,
+    CgroupUnixSendmsg = 50,
+    CgroupUnixRecvmsg = 51,
+    CgroupUnixGetpeername = 52,
+    CgroupUnixGetsockname = 53,
 }
