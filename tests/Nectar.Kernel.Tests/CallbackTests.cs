@@ -74,25 +74,16 @@ public class CallbackTests
         KernelRequirement.Ensure();
         Assert.True(Bpftool.IsInstalled, "bpftool is needed as the oracle");
         string path = BpfObjects.PathOf("callbacks");
-        string pins = "/sys/fs/bpf/nectar_callbacks_" + Environment.ProcessId;
         using var obj = BpfObjectSpec.Read(path).Load();
-        try
+        using var load = BpftoolLoad.LoadAll(path);
+        foreach (string name in new[] { "run_callbacks", "sum_squares" })
         {
-            Bpftool.Run("prog", "loadall", path, pins);
-            foreach (string name in new[] { "run_callbacks", "sum_squares" })
-            {
-                var nectar = Functions(Bpftool.Run("-j", "prog", "dump", "xlated", "id", obj.Programs[name].Id.ToString()));
-                var libbpf = Functions(Bpftool.Run("-j", "prog", "dump", "xlated", "pinned", Path.Combine(pins, name)));
-                Assert.Equal(libbpf.Values.Sum(f => f.Count), nectar.Values.Sum(f => f.Count));
-                Assert.Equal(libbpf.Keys.Order(), nectar.Keys.Order());
-                foreach (var (function, instructions) in libbpf)
-                    Assert.Equal(instructions, nectar[function]);
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(pins))
-                Directory.Delete(pins, recursive: true);
+            var nectar = Functions(Bpftool.Run("-j", "prog", "dump", "xlated", "id", obj.Programs[name].Id.ToString()));
+            var libbpf = Functions(Bpftool.Run("-j", "prog", "dump", "xlated", "pinned", load.Program(name)));
+            Assert.Equal(libbpf.Values.Sum(f => f.Count), nectar.Values.Sum(f => f.Count));
+            Assert.Equal(libbpf.Keys.Order(), nectar.Keys.Order());
+            foreach (var (function, instructions) in libbpf)
+                Assert.Equal(instructions, nectar[function]);
         }
     }
 

@@ -114,23 +114,14 @@ public partial class ExternTests
         using var obj = BpfObject.Load(path);
         var ours = Normalized(Bpftool.Run("prog", "dump", "xlated", "id", obj.Programs["read_externs"].Id.ToString()));
 
-        string pins = Path.Combine("/sys/fs/bpf", $"nectar-externs-{Environment.ProcessId}");
-        try
-        {
-            Bpftool.Run("prog", "loadall", path, pins);
-            var libbpf = Normalized(Bpftool.Run("prog", "dump", "xlated", "pinned", Path.Combine(pins, "read_externs")));
-            Assert.Contains(libbpf, c => c.Contains("call bpf_task_from_pid#", StringComparison.Ordinal));
-            Assert.Contains(libbpf, c => c.Contains("call bpf_task_release#", StringComparison.Ordinal));
-            Assert.Contains(libbpf, c => c.Contains("call bpf_rcu_read_lock#", StringComparison.Ordinal));
-            // Every instruction the same: kfunc calls by BTF id, the kfunc address bpf_ksym_exists
-            // tests, the dead call to the missing weak kfunc (removed by the verifier in both).
-            Assert.Equal(libbpf, ours);
-        }
-        finally
-        {
-            if (Directory.Exists(pins))
-                Directory.Delete(pins, recursive: true);
-        }
+        using var load = BpftoolLoad.LoadAll(path);
+        var libbpf = Normalized(Bpftool.Run("prog", "dump", "xlated", "pinned", load.Program("read_externs")));
+        Assert.Contains(libbpf, c => c.Contains("call bpf_task_from_pid#", StringComparison.Ordinal));
+        Assert.Contains(libbpf, c => c.Contains("call bpf_task_release#", StringComparison.Ordinal));
+        Assert.Contains(libbpf, c => c.Contains("call bpf_rcu_read_lock#", StringComparison.Ordinal));
+        // Every instruction the same: kfunc calls by BTF id, the kfunc address bpf_ksym_exists
+        // tests, the dead call to the missing weak kfunc (removed by the verifier in both).
+        Assert.Equal(libbpf, ours);
     }
 
     [BpftoolFact]
@@ -142,25 +133,16 @@ public partial class ExternTests
         Assert.Null(obj.BtfLoadError); // the .kconfig map is typed by its DATASEC, so bpftool prints it by name
         var ours = KconfigByName(Bpftool.Run("-j", "map", "dump", "id", KernelObjects.Describe(obj.Maps[".kconfig"].Fd).Id.ToString()));
 
-        string pins = Path.Combine("/sys/fs/bpf", $"nectar-kconfig-{Environment.ProcessId}");
-        try
-        {
-            Bpftool.Run("prog", "loadall", path, pins, "pinmaps", Path.Combine(pins, "maps"));
-            var libbpf = KconfigByName(Bpftool.Run("-j", "map", "dump", "pinned", Path.Combine(pins, "maps", "externs_kconfig")));
-            Assert.Equal(libbpf.Keys.Order(), ours.Keys.Order());
-            Assert.Equal("\"(none)\"", libbpf["CONFIG_DEFAULT_HOSTNAME"]);
-            // libbpf decides LINUX_HAS_SYSCALL_WRAPPER by creating a kprobe on __<arch>_sys_bpf, so
-            // on a kernel without kprobes it says false; Nectar reads the function from BTF.
-            bool kprobes = Directory.Exists("/sys/bus/event_source/devices/kprobe");
-            Assert.Equal(libbpf["LINUX_HAS_SYSCALL_WRAPPER"], kprobes ? ours["LINUX_HAS_SYSCALL_WRAPPER"] : "false");
-            foreach (var name in libbpf.Keys.Where(n => n != "LINUX_HAS_SYSCALL_WRAPPER"))
-                Assert.True(libbpf[name] == ours[name], $"{name}: libbpf stored {libbpf[name]}, Nectar {ours[name]}");
-        }
-        finally
-        {
-            if (Directory.Exists(pins))
-                Directory.Delete(pins, recursive: true);
-        }
+        using var load = BpftoolLoad.LoadAll(path, pinMaps: true);
+        var libbpf = KconfigByName(Bpftool.Run("-j", "map", "dump", "pinned", load.Map("externs_kconfig")));
+        Assert.Equal(libbpf.Keys.Order(), ours.Keys.Order());
+        Assert.Equal("\"(none)\"", libbpf["CONFIG_DEFAULT_HOSTNAME"]);
+        // libbpf decides LINUX_HAS_SYSCALL_WRAPPER by creating a kprobe on __<arch>_sys_bpf, so
+        // on a kernel without kprobes it says false; Nectar reads the function from BTF.
+        bool kprobes = Directory.Exists("/sys/bus/event_source/devices/kprobe");
+        Assert.Equal(libbpf["LINUX_HAS_SYSCALL_WRAPPER"], kprobes ? ours["LINUX_HAS_SYSCALL_WRAPPER"] : "false");
+        foreach (var name in libbpf.Keys.Where(n => n != "LINUX_HAS_SYSCALL_WRAPPER"))
+            Assert.True(libbpf[name] == ours[name], $"{name}: libbpf stored {libbpf[name]}, Nectar {ours[name]}");
     }
 
     /// <summary>bpftool's formatted dump of a .kconfig map: each value by name, as JSON text.</summary>

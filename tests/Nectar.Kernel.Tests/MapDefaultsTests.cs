@@ -33,21 +33,12 @@ public class MapDefaultsTests
     {
         KernelRequirement.Ensure();
         using var obj = BpfObjectSpec.Read(ObjectPath).Load();
-        string pins = Path.Combine("/sys/fs/bpf", $"nectar-map-defaults-{Environment.ProcessId}");
-        Bpftool.Run("prog", "loadall", ObjectPath, pins);
-        try
-        {
-            uint programId = uint.Parse(Bpftool.Run("-j", "prog", "show", "pinned", Path.Combine(pins, "output_both")).Split("\"id\":")[1].Split(',')[0]);
-            using var shown = JsonDocument.Parse(Bpftool.Run("-j", "prog", "show", "id", programId.ToString()));
-            var bpftoolMaps = shown.RootElement.GetProperty("map_ids").EnumerateArray()
-                .Select(id => JsonDocument.Parse(Bpftool.Run("-j", "map", "show", "id", id.GetUInt32().ToString())).RootElement)
-                .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("max_entries").GetUInt32());
-            Assert.Equal(bpftoolMaps["samples"], obj.Maps["samples"].MaxEntries);
-            Assert.Equal(bpftoolMaps["records"], obj.Maps["records"].MaxEntries);
-        }
-        finally
-        {
-            Directory.Delete(pins, recursive: true);
-        }
+        using var libbpf = BpftoolLoad.LoadAll(ObjectPath);
+        using var shown = JsonDocument.Parse(Bpftool.Run("-j", "prog", "show", "pinned", libbpf.Program("output_both")));
+        var bpftoolMaps = shown.RootElement.GetProperty("map_ids").EnumerateArray()
+            .Select(id => JsonDocument.Parse(Bpftool.Run("-j", "map", "show", "id", id.GetUInt32().ToString())).RootElement)
+            .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("max_entries").GetUInt32());
+        Assert.Equal(bpftoolMaps["samples"], obj.Maps["samples"].MaxEntries);
+        Assert.Equal(bpftoolMaps["records"], obj.Maps["records"].MaxEntries);
     }
 }

@@ -123,25 +123,17 @@ public class MapOfMapsTests
     {
         KernelRequirement.Ensure();
         using var obj = Load(slot: 0);
-        string pins = Path.Combine("/sys/fs/bpf", $"nectar-map-in-map-{Environment.ProcessId}");
-        Bpftool.Run("prog", "loadall", ObjectPath, pins, "pinmaps", Path.Combine(pins, "maps"));
-        try
+        using var libbpf = BpftoolLoad.LoadAll(ObjectPath, pinMaps: true);
+        foreach (string name in new[] { "outer_array", "outer_hash" })
         {
-            foreach (string name in new[] { "outer_array", "outer_hash" })
-            {
-                var ours = obj.Maps[name].Entries<uint, uint>()
-                    .ToDictionary(e => e.Key, e => obj.Maps.Values.Single(m => Id(m) == e.Value).Name);
-                using var dump = JsonDocument.Parse(Bpftool.Run("-j", "map", "dump", "pinned", Path.Combine(pins, "maps", name)));
-                var theirs = dump.RootElement.EnumerateArray().ToDictionary(
-                    e => BpftoolJson.UInt32(e.GetProperty("key")),
-                    e => BpftoolJson.MapName(BpftoolJson.UInt32(e.GetProperty("value"))));
-                Assert.NotEmpty(theirs);
-                Assert.Equal(theirs, ours);
-            }
-        }
-        finally
-        {
-            Directory.Delete(pins, recursive: true);
+            var ours = obj.Maps[name].Entries<uint, uint>()
+                .ToDictionary(e => e.Key, e => obj.Maps.Values.Single(m => Id(m) == e.Value).Name);
+            using var dump = JsonDocument.Parse(Bpftool.Run("-j", "map", "dump", "pinned", libbpf.Map(name)));
+            var theirs = dump.RootElement.EnumerateArray().ToDictionary(
+                e => BpftoolJson.UInt32(e.GetProperty("key")),
+                e => BpftoolJson.MapName(BpftoolJson.UInt32(e.GetProperty("value"))));
+            Assert.NotEmpty(theirs);
+            Assert.Equal(theirs, ours);
         }
     }
 

@@ -153,20 +153,12 @@ public class TailCallTests
         var ours = obj.Maps["jump_table"].Entries<uint, uint>()
             .ToDictionary(e => e.Key, e => obj.Programs.Values.Single(p => p.Id == e.Value).Name);
 
-        string pins = Path.Combine("/sys/fs/bpf", $"nectar-tail-calls-{Environment.ProcessId}");
-        Bpftool.Run("prog", "loadall", ObjectPath, pins, "pinmaps", Path.Combine(pins, "maps"));
-        try
-        {
-            using var dump = JsonDocument.Parse(Bpftool.Run("-j", "map", "dump", "pinned", Path.Combine(pins, "maps", "jump_table")));
-            var theirs = dump.RootElement.EnumerateArray().ToDictionary(
-                e => BpftoolJson.UInt32(e.GetProperty("key")),
-                e => BpftoolJson.ProgramName(BpftoolJson.UInt32(e.GetProperty("value"))));
-            Assert.Equal(2, theirs.Count);
-            Assert.Equal(theirs, ours);
-        }
-        finally
-        {
-            Directory.Delete(pins, recursive: true);
-        }
+        using var libbpf = BpftoolLoad.LoadAll(ObjectPath, pinMaps: true);
+        using var dump = JsonDocument.Parse(Bpftool.Run("-j", "map", "dump", "pinned", libbpf.Map("jump_table")));
+        var theirs = dump.RootElement.EnumerateArray().ToDictionary(
+            e => BpftoolJson.UInt32(e.GetProperty("key")),
+            e => BpftoolJson.ProgramName(BpftoolJson.UInt32(e.GetProperty("value"))));
+        Assert.Equal(2, theirs.Count);
+        Assert.Equal(theirs, ours);
     }
 }
