@@ -19,14 +19,11 @@ catch (BpfException e)
 {
     return ExitWith(2, e.Message);
 }
-catch (Exception e) when (e is IOException or UnauthorizedAccessException or Nectar.Elf.ElfException or Nectar.Btf.BtfException or ArgumentException or KeyNotFoundException)
+// Bad input includes an object whose externs no config value can fill (or this kernel lacks
+// without __weak) and CO-RE relocations that cannot be applied: the fix is in the object.
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or Nectar.Elf.ElfException or Nectar.Btf.BtfException
+    or Nectar.Programs.BpfExternException or Nectar.Relocation.CoreRelocationException or ArgumentException or KeyNotFoundException)
 {
-    return ExitWith(1, e.Message);
-}
-catch (Nectar.Programs.BpfExternException e)
-{
-    // An extern the object declares that no config value can fill, or that this kernel lacks and
-    // the object does not mark __weak: the fix is in the object, as for other bad input.
     return ExitWith(1, e.Message);
 }
 catch (Exception e)
