@@ -29,8 +29,14 @@ public class EveryObjectSkeletonTests
         Assert.DoesNotContain(diagnostics, d => d.Severity >= DiagnosticSeverity.Warning);
         Assert.Empty(GeneratorHarness.Problems(output));
         string skeleton = GeneratorHarness.Generated(driver, "App.Skeleton.g.cs");
+        AssertSameProgramsAsTheLoader(skeleton, name);
+    }
+
+    /// <summary>The skeleton's program properties name exactly the programs the runtime's loader finds in bpf/NAME.bpf.o.</summary>
+    internal static void AssertSameProgramsAsTheLoader(string skeleton, string objectName)
+    {
         var inSkeleton = System.Text.RegularExpressions.Regex.Matches(skeleton, @"Object\.Programs\[""(\w+)""\]").Select(m => m.Groups[1].Value).Order();
-        var loaded = Nectar.Programs.BpfObjectSpec.Read(BpfObjects.PathOf(name)).Programs.Select(p => p.Key).Order();
+        var loaded = Nectar.Programs.BpfObjectSpec.Read(BpfObjects.PathOf(objectName)).Programs.Select(p => p.Key).Order();
         Assert.Equal(loaded, inSkeleton);
     }
 }

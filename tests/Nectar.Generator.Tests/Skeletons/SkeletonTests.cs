@@ -108,10 +108,7 @@ public class SkeletonTests
         string skeleton = GeneratorHarness.Generated(driver, "App.CallbackSections.g.cs");
         Assert.Contains("BpfProgram LoopElsewhere =>", skeleton);
         Assert.DoesNotContain("AddIndexElsewhere", skeleton);
-        // The same programs the loader finds in the object.
-        var inSkeleton = System.Text.RegularExpressions.Regex.Matches(skeleton, @"Object\.Programs\[""(\w+)""\]").Select(m => m.Groups[1].Value).Order();
-        var loaded = BpfObjectSpec.Read(BpfObjects.PathOf("callback_sections")).Programs.Select(p => p.Key).Order();
-        Assert.Equal(loaded, inSkeleton);
+        EveryObjectSkeletonTests.AssertSameProgramsAsTheLoader(skeleton, "callback_sections");
     }
 
     [Theory]
