@@ -57,22 +57,24 @@ internal static class MapCreator
     }
 
     /// <summary>
-    /// Creates the map with its BTF key and value types where it has them. The kernel only takes
-    /// BTF types for some map types and key/value shapes; where it refuses them (EINVAL), the map
-    /// is created without, as libbpf does.
+    /// Creates the map with its BTF key and value types where it has them, as libbpf does: never
+    /// for map types the kernel cannot type (<see cref="MapBtfTyping"/>), and where the kernel
+    /// refuses them anyway (for any reason but a lack of privilege, which a retry cannot cure), the
+    /// map is created again without BTF.
     /// </summary>
     private static BpfMap CreateWithBtf(MapSpec spec, BpfFileDescriptor? btf, uint dataSectionTypeId)
     {
+        var untyped = spec with { BtfKeyTypeId = 0, BtfValueTypeId = 0 };
         var typed = dataSectionTypeId != 0 ? spec with { BtfKeyTypeId = 0, BtfValueTypeId = dataSectionTypeId } : spec;
-        if (btf is null || typed.BtfValueTypeId == 0)
-            return BpfMap.Create(spec);
+        if (btf is null || typed.BtfValueTypeId == 0 || !MapBtfTyping.AcceptsKeyValueTypes(spec.Type))
+            return BpfMap.Create(untyped);
         try
         {
             return BpfMap.Create(typed, btf);
         }
-        catch (BpfException e) when (e.ErrorNumber == Errno.EINVAL)
+        catch (BpfException e) when (e is not BpfPermissionException)
         {
-            return BpfMap.Create(spec with { BtfKeyTypeId = 0, BtfValueTypeId = 0 });
+            return BpfMap.Create(untyped);
         }
     }
 
