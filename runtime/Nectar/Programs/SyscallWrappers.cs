@@ -10,8 +10,6 @@ namespace Nectar.Programs;
 /// </summary>
 public static class SyscallWrappers
 {
-    private const string Kallsyms = "/proc/kallsyms";
-
     /// <summary>The prefix of syscall wrappers on this architecture.</summary>
     public static string WrapperPrefix => RuntimeInformation.ProcessArchitecture switch
     {
@@ -29,28 +27,11 @@ public static class SyscallWrappers
         string legacy = "sys_" + syscall;
         if (VmlinuxBtf.Instance.FindByName(wrapper, BtfKind.Func) is not null)
             return wrapper;
-        var symbols = KernelSymbols();
-        if (symbols.Contains(wrapper))
+        var symbols = Kallsyms.Find(new HashSet<string>(StringComparer.Ordinal) { wrapper, legacy });
+        if (symbols.ContainsKey(wrapper))
             return wrapper;
-        if (symbols.Contains(legacy))
+        if (symbols.ContainsKey(legacy))
             return legacy;
-        throw new ArgumentException($"ksyscall/{syscall}: this kernel has no syscall '{syscall}' (neither {wrapper} nor {legacy} is in its BTF or {Kallsyms}); check the name (man 2 syscalls).");
-    }
-
-    private static HashSet<string> KernelSymbols()
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        if (!File.Exists(Kallsyms))
-            return names;
-        foreach (string line in File.ReadLines(Kallsyms))
-        {
-            // "ffffffff81234560 T __x64_sys_openat" (a module's symbols end in "\t[module]")
-            int second = line.IndexOf(' ', line.IndexOf(' ') + 1);
-            if (second < 0)
-                continue;
-            int end = line.IndexOfAny([' ', '\t'], second + 1);
-            names.Add(end < 0 ? line[(second + 1)..] : line[(second + 1)..end]);
-        }
-        return names;
+        throw new ArgumentException($"ksyscall/{syscall}: this kernel has no syscall '{syscall}' (neither {wrapper} nor {legacy} is in its BTF or {Kallsyms.Path}); check the name (man 2 syscalls).");
     }
 }
