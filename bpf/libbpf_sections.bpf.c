@@ -1,5 +1,5 @@
 // One program per libbpf 1.x section name that this kernel can load (Linux 6.18, no kprobes,
-// trampolines and iterators refused): the object loads in libbpf (bpftool prog loadall) and must
+// trampolines refused; iterators load but cannot be created): the object loads in libbpf (bpftool prog loadall) and must
 // load the same in Nectar, each program with the program type and expected attach type libbpf
 // gives it.
 // The sections refused here are in libbpf_sections_refused.bpf.c.
@@ -15,6 +15,7 @@ PROGRAM("raw_tp.w/sys_enter", raw_tp_writable, 0)
 PROGRAM("raw_tracepoint.w/sys_exit", raw_tracepoint_writable, 0)
 PROGRAM("ksyscall/getpid", ksyscall_getpid, 0)
 PROGRAM("kretsyscall/getpid", kretsyscall_getpid, 0)
+PROGRAM("iter.s/task", iter_sleepable, 0)
 PROGRAM("kprobe.multi/vfs_read", kprobe_multi, 0)
 PROGRAM("kretprobe.multi/vfs_*", kretprobe_multi, 0)
 PROGRAM("usdt", usdt_unnamed, 0)

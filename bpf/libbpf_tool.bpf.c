@@ -35,6 +35,15 @@ struct {
     __type(value, __u8[1024]);
 } scratch SEC(".maps");
 
+/* The last event per CPU: like real tools' maps of events, it also puts struct event in the BTF
+   (clang emits no BTF for the type of a local variable alone). */
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct event);
+} last_event SEC(".maps");
+
 const volatile __u32 target_tgid = 0;
 const volatile __s32 delta = 0;
 const volatile _Bool send_raw = 0;
@@ -52,8 +61,9 @@ static int report(void *ctx, long id, __u32 source)
     event.delta = delta;
     bpf_get_current_comm(event.comm, sizeof(event.comm));
     bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &event, sizeof(event));
+    __u32 zero = 0;
+    bpf_map_update_elem(&last_event, &zero, &event, BPF_ANY);
     if (send_raw) {
-        __u32 zero = 0;
         __u8 *buffer = bpf_map_lookup_elem(&scratch, &zero);
         if (buffer) {
             buffer[0] = 0xab;

@@ -82,6 +82,9 @@ public sealed partial record ProgramSection
     /// <summary>ksyscall/NAME, kretsyscall/NAME: a kprobe on the architecture's wrapper of syscall NAME (__x64_sys_NAME).</summary>
     public bool IsSyscallProbe => Prefix is "ksyscall" or "kretsyscall";
 
+    /// <summary>"devmap" or "cpumap" for xdp/devmap, xdp.frags/cpumap, ...: the part after the '/'.</summary>
+    private string MapKind => Name[(Name.IndexOf('/') + 1)..];
+
     /// <summary>The part of the name before the first '/' ("fentry.s" of "fentry.s/vfs_read").</summary>
     private string Prefix => Name.IndexOf('/') is var slash and >= 0 ? Name[..slash] : Name;
 
@@ -111,7 +114,7 @@ public sealed partial record ProgramSection
     /// <summary>For LoadOnly programs: what attaches them, since Attach() cannot.</summary>
     public string LoadOnlyHint => Prefix switch
     {
-        "xdp" or "xdp.frags" => $"section '{Name}' is an XDP program run from a {Target} entry: store its fd in a BPF_MAP_TYPE_{Target.ToUpperInvariant()} map value (bpf_devmap_val/bpf_cpumap_val .bpf_prog.fd)",
+        "xdp" or "xdp.frags" => $"section '{Name}' is an XDP program run from a {MapKind} entry: store its fd in a BPF_MAP_TYPE_{MapKind.ToUpperInvariant()} map value (bpf_{MapKind}_val.bpf_prog.fd)",
         "flow_dissector" => $"section '{Name}' is a flow dissector: attach it to a network namespace (BPF_LINK_CREATE with the netns fd, or bpftool net attach flow_dissector)",
         "lwt_in" or "lwt_out" or "lwt_xmit" or "lwt_seg6local" => $"section '{Name}' runs on a route: attach it with ip route ... encap bpf {Name[4..]} obj OBJECT section {Name}",
         "sk_reuseport" => $"section '{Name}' selects a socket of a SO_REUSEPORT group: attach it with setsockopt(SO_ATTACH_REUSEPORT_EBPF) on a socket of the group",
