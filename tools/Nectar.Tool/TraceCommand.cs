@@ -92,6 +92,12 @@ internal static class TraceCommand
 
             foreach (var program in obj.Programs.Values.OrderBy(p => p.Name, StringComparer.Ordinal))
             {
+                if (program.Section.Kind == AttachKind.LoadOnly)
+                {
+                    // Loaded (it may be a tail call or a map entry of the others) but not attachable by trace.
+                    Console.Error.WriteLine($"nectar trace: not attaching '{program.Name}': {program.Section.LoadOnlyHint}.");
+                    continue;
+                }
                 try
                 {
                     links.Add(program.Attach());

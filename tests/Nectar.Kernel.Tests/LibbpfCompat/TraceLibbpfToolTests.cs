@@ -43,6 +43,16 @@ public partial class TraceLibbpfToolTests
         Assert.DoesNotContain(result.Output.Split('\n'), line => line.Length > 300);
     }
 
+    [KernelFact]
+    public void Trace_loads_but_does_not_attach_programs_something_else_attaches_and_says_so()
+    {
+        KernelRequirement.Ensure();
+        var result = NectarCli.Run("trace", BpfObjects.PathOf("libbpf_sections"), "--program", "xdp_devmap_prog", "--program", "tp_alias_prog", "--duration", "1");
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Contains("not attaching 'xdp_devmap_prog': section 'xdp/devmap' is an XDP program run from a devmap entry", result.Error);
+        Assert.Contains("1 program(s) of libbpf_sections.bpf.o attached", result.Error);
+    }
+
     [Theory]
     [InlineData("--set", "target_tgid=abc", "'abc' is not an unsigned 32-bit integer")]
     [InlineData("--set", "target_tgid=4294967296", "from 0 to 4294967295")]
