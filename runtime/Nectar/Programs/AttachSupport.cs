@@ -21,7 +21,7 @@ public static class AttachSupport
         AttachKind.Kprobe or AttachKind.Kretprobe => s_kprobes.Value,
         AttachKind.Fentry or AttachKind.Fexit or AttachKind.ModifyReturn or AttachKind.Lsm => s_trampolines.Value,
         AttachKind.LoadOnly => "Nectar loads this kind of program but does not attach it itself",
-        AttachKind.Uprobe or AttachKind.Uretprobe => Directory.Exists(Links.UprobeLink.PmuDirectory) ? null : $"this kernel has no perf uprobe PMU ({Links.UprobeLink.PmuDirectory} is missing; it is built without CONFIG_UPROBE_EVENTS)",
+        AttachKind.Uprobe or AttachKind.Uretprobe or AttachKind.UprobeMulti => Directory.Exists(Links.UprobeLink.PmuDirectory) ? null : $"this kernel has no perf uprobe PMU ({Links.UprobeLink.PmuDirectory} is missing; it is built without CONFIG_UPROBE_EVENTS)",
         AttachKind.Unsupported => "Nectar does not support this kind of program yet",
         _ => null,
     };

@@ -46,6 +46,7 @@ public sealed unsafe partial class BpfProgram : IDisposable
         AttachKind.PerfEvent => throw new NotSupportedException($"Program '{Name}' (section perf_event) runs on perf events: attach it with AttachPerfEvent(new PerfSampling {{ Frequency = ... }}), which opens one per CPU."),
         AttachKind.Xdp or AttachKind.Tcx or AttachKind.SocketFilter => throw new NotSupportedException(NetworkAttachHint),
         AttachKind.Cgroup => throw new NotSupportedException(CgroupAttachHint),
+        AttachKind.UprobeMulti => UprobeMultiLink.Attach(this, RequireTarget(target), Section.Name.StartsWith("uretprobe", StringComparison.Ordinal)),
         AttachKind.LoadOnly => throw new NotSupportedException($"Program '{Name}': {Section.LoadOnlyHint}."),
         _ => throw new NotSupportedException(Section.UnsupportedReason),
     };

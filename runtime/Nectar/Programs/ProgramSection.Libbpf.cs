@@ -35,10 +35,10 @@ public sealed partial record ProgramSection
         ("kprobe.multi", Match.Prefix, AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.TraceKprobeMulti),
         ("kretprobe.multi", Match.Prefix, AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.TraceKprobeMulti),
         ("kprobe.session", Match.Prefix, AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.TraceKprobeSession),
-        ("uprobe.multi", Match.Prefix, AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.TraceUprobeMulti),
-        ("uretprobe.multi", Match.Prefix, AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.TraceUprobeMulti),
-        ("uprobe.multi.s", Match.Prefix, AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.TraceUprobeMulti),
-        ("uretprobe.multi.s", Match.Prefix, AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.TraceUprobeMulti),
+        ("uprobe.multi", Match.Prefix, AttachKind.UprobeMulti, ProgramType.Kprobe, AttachType.TraceUprobeMulti),
+        ("uretprobe.multi", Match.Prefix, AttachKind.UprobeMulti, ProgramType.Kprobe, AttachType.TraceUprobeMulti),
+        ("uprobe.multi.s", Match.Prefix, AttachKind.UprobeMulti, ProgramType.Kprobe, AttachType.TraceUprobeMulti),
+        ("uretprobe.multi.s", Match.Prefix, AttachKind.UprobeMulti, ProgramType.Kprobe, AttachType.TraceUprobeMulti),
         ("uprobe.session", Match.Prefix, AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.TraceUprobeSession),
         ("usdt", Match.Prefix, AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.None),
         ("usdt.s", Match.Prefix, AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.None),
@@ -126,6 +126,6 @@ public sealed partial record ProgramSection
         "action" => $"section '{Name}' is a tc action: attach it with tc filter ... action bpf obj OBJECT sec action",
         "netkit" => $"section '{Name}' runs on a netkit device: attach it with BPF_LINK_CREATE on the device",
         "usdt" or "usdt.s" => $"section '{Name}' is a USDT probe: Nectar loads it but does not attach USDT probes yet",
-        _ => $"section '{Name}' (expected attach type {ExpectedAttachType}) is loaded but Nectar does not attach it yet (kprobe.multi, uprobe.multi and session probes attach with BPF_LINK_CREATE)",
+        _ => $"section '{Name}' (expected attach type {ExpectedAttachType}) is loaded but Nectar does not attach it yet (kprobe.multi and session probes attach with BPF_LINK_CREATE)",
     };
 }

@@ -46,6 +46,8 @@ public enum AttachKind
     /// <see cref="ProgramSection.LoadOnlyHint"/>.
     /// </summary>
     LoadOnly,
+    /// <summary>uprobe.multi/BINARY:PATTERN, uretprobe.multi/ (and .s): one link on every matching function (BPF_TRACE_UPROBE_MULTI).</summary>
+    UprobeMulti,
 }
 
 /// <summary>

@@ -18,7 +18,7 @@ public class LibbpfSectionTests
     [InlineData("iter.s/task", AttachKind.Iterator, ProgramType.Tracing, AttachType.TraceIter, "task")]
     [InlineData("kprobe.multi/vfs_*", AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.TraceKprobeMulti, "vfs_*")]
     [InlineData("kretprobe.multi/vfs_*", AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.TraceKprobeMulti, "vfs_*")]
-    [InlineData("uprobe.multi//bin/true:main", AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.TraceUprobeMulti, "/bin/true:main")]
+    [InlineData("uprobe.multi//bin/true:main", AttachKind.UprobeMulti, ProgramType.Kprobe, AttachType.TraceUprobeMulti, "/bin/true:main")]
     [InlineData("usdt", AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.None, "")]
     [InlineData("usdt/./app:provider:probe", AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.None, "./app:provider:probe")]
     [InlineData("xdp/devmap", AttachKind.LoadOnly, ProgramType.Xdp, AttachType.XdpDevmap, "")]
