@@ -80,7 +80,18 @@ internal static class MapCreator
 
     private static BpfMap CreateAndFill(MapDefinition definition, MapSpec spec, BpfFileDescriptor? btf, uint dataSectionTypeId)
     {
-        var map = CreateWithBtf(spec, btf, dataSectionTypeId);
+        BpfMap map;
+        try
+        {
+            map = CreateWithBtf(spec, btf, dataSectionTypeId);
+        }
+        catch (BpfException e) when (e.ErrorNumber == Errno.EINVAL && spec.MaxEntries == 0)
+        {
+            // Tools written for libbpf often leave max_entries out and set it before load
+            // (bpf_map__set_max_entries: a stack map sized by an option, an array per CPU).
+            throw new BpfException($"{e.Message} Map '{definition.Name}' declares no max_entries (0), which the kernel refuses for a {KernelNames.MapType((uint)spec.Type)} map: " +
+                $"set it before load, as the tool's user space does with bpf_map__set_max_entries (with Nectar: spec.Maps[\"{definition.Name}\"].Spec = spec.Maps[\"{definition.Name}\"].Spec with {{ MaxEntries = N }}).", e.ErrorNumber, e);
+        }
         try
         {
             if (definition.InitialValue is { } value)

@@ -34,6 +34,17 @@ public class MapBtfTypingTests
         Assert.Equal(theirs.OrderBy(p => p.Key), ours.OrderBy(p => p.Key));
     }
 
+    [KernelFact]
+    public void A_map_left_without_max_entries_for_user_space_to_set_says_so()
+    {
+        KernelRequirement.Ensure();
+        var spec = BpfObjectSpec.Read(BpfObjects.PathOf("libbpf_map_types"));
+        spec.Maps["counts"].Spec = spec.Maps["counts"].Spec with { MaxEntries = 0 };
+        var error = Assert.ThrowsAny<Nectar.Interop.BpfException>(() => spec.Load().Dispose());
+        Assert.Contains("Map 'counts' declares no max_entries (0)", error.Message);
+        Assert.Contains("bpf_map__set_max_entries", error.Message);
+    }
+
     [Fact]
     public void Only_data_keyed_map_types_accept_BTF_key_and_value_types()
     {
