@@ -17,18 +17,32 @@ public class LibbpfSectionLoadTests
     {
         KernelRequirement.Ensure();
         string path = BpfObjects.PathOf("libbpf_sections");
-        using var obj = BpfObject.Load(path);
-        var kernelTypes = KernelObjects.Programs().ToDictionary(p => p.Id, p => p.TypeName);
-        var ours = obj.Programs.Values.ToDictionary(p => p.Name, p => kernelTypes[p.Id]);
-
-        using var bpftool = BpftoolLoad.LoadAll(path);
-        var theirs = Directory.GetFiles(bpftool.Directory).ToDictionary(p => Path.GetFileName(p)!, p =>
+        string pins = Path.Combine(Nectar.Interop.Pinning.BpffsRoot, $"nectar-sections-{Guid.NewGuid():N}");
+        try
         {
-            using var shown = JsonDocument.Parse(Bpftool.Run("-j", "prog", "show", "pinned", p));
-            return shown.RootElement.GetProperty("type").GetString()!;
-        });
-        Assert.Equal(26, theirs.Count);
-        Assert.Equal(theirs.OrderBy(p => p.Key), ours.OrderBy(p => p.Key));
+            var bpftool = Processes.Run(Bpftool.Command, ["prog", "loadall", path, pins]);
+            if (bpftool.ExitCode != 0)
+            {
+                // An older kernel (the QEMU matrix) lacks some of these program types: libbpf refuses the object, so must Nectar.
+                Assert.ThrowsAny<Exception>(() => BpfObject.Load(path).Dispose());
+                return;
+            }
+            var theirs = Directory.GetFiles(pins).ToDictionary(p => Path.GetFileName(p)!, p =>
+            {
+                using var shown = JsonDocument.Parse(Bpftool.Run("-j", "prog", "show", "pinned", p));
+                return shown.RootElement.GetProperty("type").GetString()!;
+            });
+            using var obj = BpfObject.Load(path);
+            var kernelTypes = KernelObjects.Programs().ToDictionary(p => p.Id, p => p.TypeName);
+            var ours = obj.Programs.Values.ToDictionary(p => p.Name, p => kernelTypes[p.Id]);
+            Assert.Equal(26, theirs.Count);
+            Assert.Equal(theirs.OrderBy(p => p.Key), ours.OrderBy(p => p.Key));
+        }
+        finally
+        {
+            if (Directory.Exists(pins))
+                Directory.Delete(pins, recursive: true);
+        }
     }
 
     [KernelFact]
