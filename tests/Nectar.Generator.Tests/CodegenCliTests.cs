@@ -39,26 +39,38 @@ public class CodegenCliTests
     }
 
     [Fact]
-    public void Tracepoints_lists_sched_process_exec_with_header_names_and_btf_types()
+    public void Tracepoints_lists_sched_process_exec_with_btf_names_and_says_where_they_came_from()
     {
-        var run = NectarCli.Run("tracepoints", "--headers", SchedHeader, "--btf", Fixtures.VmlinuxBtfPath, "sched_process_exec");
+        var run = NectarCli.Run("tracepoints", "--btf", Fixtures.VmlinuxBtfPath, "sched_process_exec");
         Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Error}");
         string[] lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Contains("sched_process_exec(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)", lines);
+        Assert.Equal(["sched_process_exec(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)  // names: __traceiter_sched_process_exec"], lines);
     }
 
     [Fact]
-    public void Tracepoints_json_parses_and_names_the_arguments()
+    public void Tracepoints_json_parses_and_names_the_arguments_from_btf_even_with_headers_given()
     {
         var run = NectarCli.Run("tracepoints", "--headers", SchedHeader, "--btf", Fixtures.VmlinuxBtfPath, "--json", "sched_process_*");
         Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Error}");
         using JsonDocument json = JsonDocument.Parse(run.Output);
         JsonElement exec = json.RootElement.EnumerateArray().Single(t => t.GetProperty("name").GetString() == "sched_process_exec");
-        Assert.True(exec.GetProperty("namesFromHeader").GetBoolean());
+        Assert.Equal("traceiter", exec.GetProperty("namesFrom").GetString());
+        Assert.Equal("__traceiter_sched_process_exec", exec.GetProperty("namesOrigin").GetString());
         var arguments = exec.GetProperty("arguments").EnumerateArray()
             .Select(a => (a.GetProperty("type").GetString(), a.GetProperty("name").GetString())).ToArray();
         Assert.Equal([("struct task_struct *", "p"), ("pid_t", "old_pid"), ("struct linux_binprm *", "bprm")], arguments);
         Assert.All(json.RootElement.EnumerateArray(), t => Assert.StartsWith("sched_process_", t.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public void Tracepoints_without_a_pattern_names_every_raw_tracepoint_of_the_fixture()
+    {
+        var run = NectarCli.Run("tracepoints", "--btf", Fixtures.VmlinuxBtfPath);
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Error}");
+        string[] lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        int typedefs = Fixtures.VmlinuxBtf.Types.Count(t => t.Kind == Nectar.Btf.BtfKind.Typedef && t.Name.StartsWith("btf_trace_", StringComparison.Ordinal));
+        Assert.Equal(typedefs, lines.Length);
+        Assert.All(lines, l => Assert.Contains("  // names: __traceiter_", l));
     }
 
     [Fact]

@@ -92,7 +92,7 @@ namespace Nectar.Generator.Emit
                     string tracepoint = r.Tracepoint;
                     units.Add(new Unit(r.Target.FullName + ".g.cs", r.Target.Namespace, r.Target.ContainingTypes, w =>
                     {
-                        w.SummaryCode(byName.TryGetValue(tracepoint, out var p) ? p.Signature : tracepoint,
+                        w.SummaryCode(RawTracepointEmitter.Signature(tracepoint, arguments),
                             ": the arguments of this raw tracepoint, laid out as its u64 args[" + arguments.Count + "].");
                         w.Open(r.Target.Keywords + " " + r.Target.Name);
                         RawTracepointEmitter.EmitMembers(w, tracepoint, arguments);
