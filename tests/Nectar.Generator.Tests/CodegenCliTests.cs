@@ -73,6 +73,41 @@ public class CodegenCliTests
         Assert.All(lines, l => Assert.Contains("  // names: __traceiter_", l));
     }
 
+    [ClangFact]
+    public void Bpf_handler_prototypes_of_every_raw_tracepoint_compile_against_the_fixtures_vmlinux_h()
+    {
+        // bpf/include/vmlinux.h is the C dump of the fixture BTF, so the prototypes name its types.
+        var run = NectarCli.Run("tracepoints", "--btf", Fixtures.VmlinuxBtfPath, "--format", "bpf");
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Error}");
+        int typedefs = Fixtures.VmlinuxBtf.Types.Count(t => t.Kind == Nectar.Btf.BtfKind.Typedef && t.Name.StartsWith("btf_trace_", StringComparison.Ordinal));
+        Assert.Equal(typedefs, CountOf(run.Output, "SEC(\"tp_btf/"));
+        Assert.Equal(typedefs, CountOf(run.Output, "SEC(\"raw_tp/"));
+        Assert.Contains("SEC(\"tp_btf/sched_process_exec\")\nint BPF_PROG(handle_sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)\n", run.Output);
+        Assert.Contains("SEC(\"raw_tp/sched_process_exec\")\nint BPF_PROG(handle_raw_sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)\n", run.Output);
+
+        var dir = Directory.CreateTempSubdirectory("nectar-bpf-prototypes-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "handlers.bpf.c"), run.Output + "char LICENSE[] SEC(\"license\") = \"GPL\";\n");
+            string include = Path.Combine(Fixtures.Directory, "..", "..", "bpf", "include");
+            var compile = Processes.Run(Clang.Command, ["-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_x86", "-I", include, "-Werror",
+                "-Wno-unused-command-line-argument", "-c", "handlers.bpf.c", "-o", "handlers.bpf.o"], dir.FullName, TimeSpan.FromMinutes(5));
+            Assert.True(compile.ExitCode == 0, $"clang-16 exit {compile.ExitCode}: {compile.Error[..Math.Min(compile.Error.Length, 4000)]}");
+            Assert.True(new FileInfo(Path.Combine(dir.FullName, "handlers.bpf.o")).Length > 0);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static int CountOf(string text, string what)
+    {
+        int count = 0;
+        for (int i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + what.Length, StringComparison.Ordinal)) count++;
+        return count;
+    }
+
     [Fact]
     public void Codegen_of_an_unknown_type_fails_with_one_did_you_mean_line()
     {

@@ -26,9 +26,10 @@ internal static class BpfHandlerPrototypes
     {
         var text = new StringBuilder();
         text.Append("/* ").Append(tracepoint.Name).Append(": names from ").Append(TracepointsCommand.Describe(tracepoint)).Append(" */\n");
-        if (tracepoint.Arguments.Count > MaxBpfProgArguments)
+        if (tracepoint.Arguments.Count > MaxBpfProgArguments || tracepoint.Arguments.Any(a => btf.SkipModifiersAndTypedefs(a.TypeId).IsComposite))
         {
-            // Too many for BPF_PROG: the context itself, with the arguments listed for reading ctx[i] by hand.
+            // Too many for BPF_PROG, or a struct or union by value (BPF_PROG passes each slot as a void *,
+            // which C cannot convert to one): the context itself, with the arguments listed for reading ctx[i] by hand.
             for (int i = 0; i < tracepoint.Arguments.Count; i++)
                 text.Append("/*   ctx[").Append(i).Append("]: ").Append(CDeclarations.Declaration(btf, tracepoint.Arguments[i].TypeId, ParameterName(tracepoint, i))).Append(" */\n");
             Append(text, "tp_btf", tracepoint.Name, "handle_" + tracepoint.Name, null);

@@ -110,6 +110,20 @@ namespace Nectar.Generator.Tracepoints
             return new NamedTracepoint(tracepoint, arguments, null, TracepointNameSource.None, null);
         }
 
+        /// <summary>
+        /// The event classes whose <c>__bpf_trace_&lt;class&gt;</c> FUNC takes this tracepoint's argument
+        /// types: a DEFINE_EVENT's class is among them (often alone). Empty when BTF has no typedef for it.
+        /// </summary>
+        public IReadOnlyList<string> ClassesWithPrototypeOf(string tracepoint)
+        {
+            if (_btf.FindRawTracepointArguments(tracepoint) is not { } arguments
+                || !ClassesByTypes().TryGetValue(Key(arguments, 0), out List<BtfType>? classes))
+                return Array.Empty<string>();
+            var names = new List<string>(classes.Count);
+            foreach (BtfType func in classes) names.Add(func.Name.Substring(ClassPrefix.Length));
+            return names;
+        }
+
         // The names of FUNC `symbol`'s parameters after __data, when its types are the tracepoint's.
         private string[]? NamesOf(string symbol, IReadOnlyList<BtfParam> arguments)
             => _btf.FindByName(symbol, BtfKind.Func) is { } func ? NamesIfSameTypes(func, arguments) : null;
