@@ -20,7 +20,12 @@ namespace Nectar.Generator.Emit
         public KernelTypeEmitter(KernelTypes types, InlineArrays arrays)
             : this(types, new TypeMapper(types, arrays, qualified: false))
         {
+            _emitLayout = true;
         }
+
+        // Kernel types carry the layout they were generated from (BtfLayout), for the runtime to check
+        // against the running kernel; a skeleton's types come from the object's own BTF and do not.
+        private readonly bool _emitLayout;
 
         /// <summary>An emitter whose types reach each other and KernelPtr as <paramref name="map"/> spells them (skeletons nest them in a class).</summary>
         /// <param name="textHelper">
@@ -97,6 +102,12 @@ namespace Nectar.Generator.Emit
             w.Open("public partial struct " + name);
             var storage = new HashSet<(uint, uint)>();
             bool first = true;
+            if (topLevel && _emitLayout)
+            {
+                w.Line("/// <summary>The BTF layout this type was generated from (size, then each member C can name: bit offset and bits), which <c>Nectar.KernelStruct&lt;T&gt;</c> compares with the running kernel's.</summary>");
+                w.Line("public const string BtfLayout = \"" + global::Nectar.Btf.BtfLayout.Format(t.Size, global::Nectar.Btf.BtfLayout.Flatten(Btf, t.Id)) + "\";");
+                first = false;
+            }
             foreach (Member m in members)
             {
                 if (!first) w.Line();
