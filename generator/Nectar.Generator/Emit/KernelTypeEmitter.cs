@@ -105,7 +105,7 @@ namespace Nectar.Generator.Emit
             if (topLevel && _emitLayout)
             {
                 w.Line("/// <summary>The BTF layout this type was generated from (size, then each member C can name: bit offset and bits), which <c>Nectar.KernelStruct&lt;T&gt;</c> compares with the running kernel's.</summary>");
-                w.Line("public const string BtfLayout = \"" + global::Nectar.Btf.BtfLayout.Format(t.Size, global::Nectar.Btf.BtfLayout.Flatten(Btf, t.Id)) + "\";");
+                EmitLayout(w, global::Nectar.Btf.BtfLayout.Format(t.Size, global::Nectar.Btf.BtfLayout.Flatten(Btf, t.Id)));
                 first = false;
             }
             foreach (Member m in members)
@@ -166,6 +166,24 @@ namespace Nectar.Generator.Emit
                 EmitComposite(w, m.Nested, m.NestedTypeName, description, topLevel: false);
             }
             w.Close();
+        }
+
+        // The layout text, eight members a line so a large type stays readable.
+        private static void EmitLayout(CodeWriter w, string layout)
+        {
+            string[] parts = layout.Split(';');
+            if (parts.Length <= 9)
+            {
+                w.Line("public const string BtfLayout = \"" + layout + "\";");
+                return;
+            }
+            w.Line("public const string BtfLayout =");
+            for (int i = 0; i < parts.Length; i += 8)
+            {
+                int count = Math.Min(8, parts.Length - i);
+                bool last = i + count >= parts.Length;
+                w.Line("    \"" + string.Join(";", parts, i, count) + (last ? "\";" : ";\" +"));
+            }
         }
 
         private List<Member> Members(BtfType t, string ownerName, bool nested)
