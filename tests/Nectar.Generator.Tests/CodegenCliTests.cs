@@ -109,6 +109,16 @@ public class CodegenCliTests
     }
 
     [Fact]
+    public void Bench_layout_prints_the_three_read_costs()
+    {
+        var run = NectarCli.Run("bench", "layout", "--iterations", "1000");
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Error}");
+        foreach (string line in new[] { "MemoryMarshal.Read", "layouts match", "layouts differ" })
+            Assert.Matches(line + @"\s+\d+\.\d ns/read", run.Output);
+        Assert.Contains("member 'vma' is at byte 8 (8 bytes) on the running kernel, at byte 0 (8 bytes) in the generated layout", run.Output);
+    }
+
+    [Fact]
     public void Codegen_of_an_unknown_type_fails_with_one_did_you_mean_line()
     {
         var run = NectarCli.Run("codegen", "--type", "task_strct", "--btf", Fixtures.VmlinuxBtfPath);

@@ -106,10 +106,12 @@ public sealed class KernelLayoutMap
     /// out) into a <typeparamref name="T"/>: a plain read where the layouts match, else each member moved
     /// to its generated offset. Bytes past the end of a short snapshot read as zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T Read<T>(ReadOnlySpan<byte> snapshot) where T : unmanaged
+        => Matches && snapshot.Length >= Unsafe.SizeOf<T>() ? MemoryMarshal.Read<T>(snapshot) : ReadRemapped<T>(snapshot);
+
+    private T ReadRemapped<T>(ReadOnlySpan<byte> snapshot) where T : unmanaged
     {
-        if (Matches && snapshot.Length >= Unsafe.SizeOf<T>())
-            return MemoryMarshal.Read<T>(snapshot);
         T value = default;
         Remap(snapshot, MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref value, 1)));
         return value;
