@@ -73,7 +73,7 @@ public class CodegenCliTests
         Assert.All(lines, l => Assert.Contains("  // names: __traceiter_", l));
     }
 
-    [ClangFact]
+    [OracleFact(Oracle.Clang)]
     public void Bpf_handler_prototypes_of_every_raw_tracepoint_compile_against_the_fixtures_vmlinux_h()
     {
         // bpf/include/vmlinux.h is the C dump of the fixture BTF, so the prototypes name its types.

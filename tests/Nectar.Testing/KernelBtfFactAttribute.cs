@@ -11,7 +11,7 @@ public sealed class KernelBtfFactAttribute : FactAttribute
 
     public KernelBtfFactAttribute()
     {
-        if (!KernelRequirement.Required && !File.Exists(Path))
+        if (!MachineEnvironment.Instance.KernelRequired && !File.Exists(Path))
             Skip = $"{Path} is missing: this kernel was built without CONFIG_DEBUG_INFO_BTF.";
     }
 }

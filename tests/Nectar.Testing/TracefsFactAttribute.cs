@@ -12,7 +12,7 @@ public sealed class TracefsFactAttribute : FactAttribute
 
     public TracefsFactAttribute()
     {
-        if (KernelRequirement.Required) return;
+        if (MachineEnvironment.Instance.KernelRequired) return;
         if (!File.Exists(KernelBtfFactAttribute.Path))
             Skip = $"{KernelBtfFactAttribute.Path} is missing: this kernel was built without CONFIG_DEBUG_INFO_BTF.";
         else if (!File.Exists(Path.Combine(Events, "sched", "sched_process_exec", "format")))

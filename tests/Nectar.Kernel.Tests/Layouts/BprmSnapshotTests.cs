@@ -21,7 +21,6 @@ public class BprmSnapshotTests(ITestOutputHelper output)
     [KernelFact]
     public void An_exec_of_bin_true_with_three_arguments_decodes_argc_envc_p_and_the_elf_header()
     {
-        KernelRequirement.Ensure();
         var map = KernelStruct<linux_binprm>.Layout;
         output.WriteLine($"linux_binprm: generated {map.GeneratedSize} bytes, running kernel {map.RunningSize}; " +
             (map.Matches ? "layouts match: plain reads" : "layouts differ (" + map.FirstDifference + "): members read from the running kernel's offsets"));
