@@ -6,9 +6,10 @@ namespace Nectar.Tool;
 /// <summary>
 /// The libbpf programs of bench/libbpf (built by bench/libbpf/build.sh), which run the same BPF
 /// objects as a `nectar bench` so that its figures stand next to libbpf's. Benchmarks only:
-/// Nectar never needs libbpf. Each prints `libbpf NAME: key=value ...` lines.
+/// Nectar never needs libbpf. Each prints `libbpf NAME: key=value ...` lines. Also runs the tool
+/// itself in a fresh process (cold runs), whose lines have the same form.
 /// </summary>
-internal sealed class LibbpfOracle(string executable)
+internal sealed class LibbpfOracle(string executable, params string[] leadingArguments)
 {
     /// <summary>The oracle <paramref name="name"/> in <paramref name="directory"/>, or null (with the reason on stderr) when absent.</summary>
     internal static LibbpfOracle? Find(string? directory, string name)
@@ -26,7 +27,7 @@ internal sealed class LibbpfOracle(string executable)
     internal List<Dictionary<string, string>> Run(string linePrefix, params string[] arguments)
     {
         var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
+        foreach (var argument in leadingArguments.Concat(arguments))
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start) ?? throw new IOException($"Could not start {executable}.");
         var errors = process.StandardError.ReadToEndAsync();

@@ -156,9 +156,11 @@ public sealed unsafe class EventPoller : IDisposable
     /// soon as it is woken catches up with the producer after a few records and sleeps again,
     /// so the kernel wakes it over and over: each wake-up costs the producer's CPU an
     /// interrupt and a cross-CPU wake. Pausing turns that into one drain per pause. The pause
-    /// adapts to the producer: it halves whenever a ring was more than a quarter full after
-    /// one (a ring is never left to fill), and grows back while the rings stay under a
-    /// sixteenth. An idle poller never pauses: the first empty drain sends it to epoll_wait.
+    /// adapts to the producer: it shrinks whenever a ring was more than a quarter full after
+    /// one (to what would fill an eighth of the ring at the rate just seen), doubles while the
+    /// rings stay under a sixteenth full, and starts again from 10 µs after every idle spell,
+    /// so a small ring is not overrun by the first pause of a fast burst. An idle poller never
+    /// pauses: the first drain that finds at most one record sends it to epoll_wait.
     /// Records wait up to the pause before their handler sees them. Pollers holding a perf
     /// buffer never pause (their per-CPU buffers are small; they wake on their own watermark).
     /// </summary>
@@ -170,22 +172,26 @@ public sealed unsafe class EventPoller : IDisposable
             if (value < TimeSpan.Zero)
                 throw new ArgumentOutOfRangeException(nameof(value), value, "A pause is zero or more.");
             _maxPauseNs = (long)Math.Min(value.TotalMicroseconds * 1000, int.MaxValue);
-            _pause = Math.Min(_pause, _maxPauseNs);
-            if (_pause == 0 && _maxPauseNs > 0)
-                _pause = _maxPauseNs;
+            _pause = Math.Min(MinPauseNs, _maxPauseNs);
         }
     }
 
     private const long DefaultPauseNs = 200_000;
     private const long MinPauseNs = 10_000;
     private long _maxPauseNs = DefaultPauseNs;
-    private long _pause = DefaultPauseNs;
+    private long _pause = MinPauseNs;
     private bool _busy;
 
     /// <summary>Notes whether the drain that delivered <paramref name="delivered"/> records found the rings busy.</summary>
     private int Drained(int delivered)
     {
         _busy = delivered > 1;
+        if (!_busy)
+        {
+            // Idle again: the next burst starts with the shortest pause and doubles it while
+            // the rings stay nearly empty, so a burst faster than the last cannot overflow them.
+            _pause = Math.Min(MinPauseNs, _maxPauseNs);
+        }
         return delivered;
     }
 
@@ -200,14 +206,21 @@ public sealed unsafe class EventPoller : IDisposable
         if (Fullest(sources) is var before && (before < 0 || before > 0.25))
             return false; // a perf buffer (no pauses), or a ring that should be drained now
         long pause = timeoutMs > 0 ? Math.Min(_pause, timeoutMs * 1_000_000L) : _pause;
+        long start = Stopwatch.GetTimestamp();
         bool woken = Libc.WaitReadable(_wake, pause);
         if (woken)
             Libc.DrainEventFd(_wake);
+        double paused = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
         double after = Fullest(sources);
         if (after > 0.25)
-            _pause = Math.Max(Math.Min(MinPauseNs, _maxPauseNs), _pause / 2);
+        {
+            // Filling fast: the pause that would fill an eighth of the ring at this rate.
+            _pause = (long)Math.Clamp(paused * (0.125 / after), Math.Min(MinPauseNs, _maxPauseNs), _maxPauseNs);
+        }
         else if (after < 1.0 / 16)
+        {
             _pause = Math.Min(_maxPauseNs, _pause * 2);
+        }
         return woken;
     }
 
