@@ -12,7 +12,7 @@ namespace Nectar.Benchmarks;
 [MemoryDiagnoser]
 public unsafe class RingDecodeBenchmarks
 {
-    private const uint RingSize = 1 << 20;
+    private const uint RingSize = 1 << 23; // three quarters hold 10,000 records of 512 bytes
     private ulong* _consumer;
     private ulong* _producer;
     private byte* _data;
