@@ -12,7 +12,6 @@ public class BenchAttachLoadCommandTests
     [KernelFact]
     public void Attach_measures_the_bare_syscall_and_every_tracepoint_style_and_says_which_the_kernel_refused()
     {
-        KernelRequirement.Ensure();
         var result = Nectar("bench", "attach", "--calls", "2000", "--runs", "2");
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.Matches(@"machine: .+; kernel \S+; load average", result.Output);
@@ -31,7 +30,6 @@ public class BenchAttachLoadCommandTests
     [KernelFact]
     public void Load_prints_cold_and_warm_phases_of_the_exec_observer()
     {
-        KernelRequirement.Ensure();
         var result = Nectar("bench", "load", "--runs", "2");
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.Contains("exec_observer.bpf.o", result.Output);
@@ -44,7 +42,6 @@ public class BenchAttachLoadCommandTests
     [KernelFact]
     public void Bad_counts_are_refused_with_a_message()
     {
-        KernelRequirement.Ensure();
         var attach = Nectar("bench", "attach", "--calls", "10");
         Assert.Equal(1, attach.ExitCode);
         Assert.Contains("--calls must be at least 1000", attach.Error);

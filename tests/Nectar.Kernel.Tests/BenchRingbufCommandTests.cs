@@ -27,7 +27,6 @@ public class BenchRingbufCommandTests
     [KernelFact]
     public void Small_records_two_producers_and_an_idle_consumer_are_measured_too()
     {
-        KernelRequirement.Ensure();
         var result = Nectar("bench", "ringbuf", "--events", "32000", "--record-size", "8", "--producers", "2", "--runs", "1", "--idle-seconds", "1");
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.Contains("8-byte records", result.Output);
@@ -49,7 +48,6 @@ public class BenchRingbufCommandTests
     [KernelFact]
     public void A_record_size_that_is_not_a_multiple_of_eight_is_refused()
     {
-        KernelRequirement.Ensure();
         var result = Nectar("bench", "ringbuf", "--record-size", "12");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--record-size is 8 to 4096 and a multiple of 8", result.Error);

@@ -12,7 +12,7 @@ public sealed class NativeAotFactAttribute : FactAttribute
     {
         if (Environment.GetEnvironmentVariable("NECTAR_TEST_AOT") != "1")
             Skip = "Native AOT publishing takes minutes: set NECTAR_TEST_AOT=1 to run it (needs gcc or clang, and objcopy).";
-        else if (KernelRequirement.SkipReason is { } reason)
+        else if (MachineEnvironment.Instance.WhyBpfUnusable is { } reason && !MachineEnvironment.Instance.KernelRequired)
             Skip = reason;
     }
 }
@@ -27,9 +27,9 @@ public sealed class LibbpfFactAttribute : FactAttribute
 {
     public LibbpfFactAttribute()
     {
-        if (KernelRequirement.SkipReason is { } reason)
+        if (MachineEnvironment.Instance.WhyBpfUnusable is { } reason && !MachineEnvironment.Instance.KernelRequired)
             Skip = reason;
-        else if (!KernelRequirement.Required && !(File.Exists("/usr/include/bpf/libbpf.h") && OnPath("cc")))
+        else if (!MachineEnvironment.Instance.KernelRequired && !(File.Exists("/usr/include/bpf/libbpf.h") && OnPath("cc")))
             Skip = "the libbpf oracles need a C compiler and libbpf-dev (apt-get install gcc libbpf-dev); CI installs them.";
     }
 
