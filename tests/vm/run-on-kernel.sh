@@ -143,7 +143,7 @@ printf '%s\0' "$@" >"$run/command"
 pwd >"$run/cwd"
 for name in $(compgen -e); do
     case $name in
-        NECTAR_VM_*) ;;
+        NECTAR_VM_TIMEOUT | NECTAR_VM_MEMORY | NECTAR_VM_CPUS | NECTAR_VM_CACHE | NECTAR_VM_SHARE | NECTAR_VM_KEEP) ;;
         NECTAR_* | DOTNET_* | NUGET_* | PATH | HOME | CI | LANG | LC_* | TZ | TERM) declare -p "$name" >>"$run/environment" ;;
     esac
 done
