@@ -8,32 +8,15 @@ namespace Nectar.Kernel.Tests;
 /// A kernel test of programs that call kfuncs: skipped, with the reason, on kernels whose BTF does
 /// not have one of them (bpf_task_from_pid and bpf_rcu_read_lock arrived in Linux 6.2; Debian's
 /// 6.1 has neither), even under NECTAR_REQUIRE_KERNEL=1, since that is the kernel's version, not
-/// a missing privilege. <see cref="Bpftool"/> marks a test that also runs bpftool.
+/// a missing privilege.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class KfuncFactAttribute : FactAttribute
+public sealed class KfuncFactAttribute(params string[] kfuncs) : KernelFactAttribute
 {
-    public KfuncFactAttribute(params string[] kfuncs)
+    public override TestRequirements Requirements => base.Requirements with
     {
-        if (KernelRequirement.SkipReason is { } reason)
-            Skip = reason;
-        else if (KernelSupport.IsAvailable && Kfuncs.WhyMissing(kfuncs) is { } missing)
-            Skip = missing;
-    }
-
-    /// <summary>The test runs bpftool too: skipped where it is not installed, as with [BpftoolFact].</summary>
-    public bool Bpftool
-    {
-        get => _bpftool;
-        set
-        {
-            _bpftool = value;
-            if (value && Skip is null && !KernelRequirement.Required && !Testing.Bpftool.IsInstalled)
-                Skip = "bpftool is not installed (apt-get install bpftool); CI installs it.";
-        }
-    }
-
-    private bool _bpftool;
+        KernelRefusal = () => Kfuncs.WhyMissing(kfuncs),
+    };
 }
 
 /// <summary>Whether the running kernel's BTF declares kfuncs (as the loader looks them up: FUNC by name).</summary>
