@@ -11,8 +11,8 @@ namespace Nectar.Package.Tests;
 /// </summary>
 public sealed class PackageTests : IDisposable
 {
-    private static readonly string Root = Path.GetFullPath(Path.Combine(Fixtures.Directory, "..", ".."));
-    private static readonly string Configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+    private static readonly string Root = DotnetCli.Root;
+    private static readonly string Configuration = DotnetCli.Configuration;
     private readonly string _scratch = Directory.CreateTempSubdirectory("nectar-package-").FullName;
 
     [Fact]
@@ -122,14 +122,7 @@ public sealed class PackageTests : IDisposable
         return zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
     }
 
-    private static Processes.Result Dotnet(string directory, params string[] arguments)
-    {
-        string host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-        string[] quiet = arguments[0] is "pack" or "build" ? ["-nodeReuse:false", "--disable-build-servers", "-p:NuGetAudit=false"] : [];
-        var result = Processes.Run(host, [.. arguments, .. quiet], directory, TimeSpan.FromMinutes(3));
-        Assert.True(result.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} failed ({result.ExitCode}):\n{result.Output}\n{result.Error}");
-        return result;
-    }
+    private static Processes.Result Dotnet(string directory, params string[] arguments) => DotnetCli.Run(directory, arguments);
 
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 }
