@@ -140,7 +140,7 @@ namespace Nectar.Generator.Skeletons
         public void Emit(CodeWriter w)
         {
             string name = _request.Target.Name;
-            foreach (string reserved in new[] { name, "ObjectFileName", "Open", "Expected", "CString", "Spec", "Object", "IsLoaded", "Load", "Dispose", "ReadVariable", "WriteVariable" })
+            foreach (string reserved in new[] { name, "ObjectFileName", "Open", "Expected", "CString", "Spec", "Object", "IsLoaded", "Load", "AttachAll", "Dispose", "ReadVariable", "WriteVariable" })
                 _used.Add(reserved);
             foreach (string typeName in _types.CSharpNames.Values) _used.Add(typeName);
 
@@ -241,6 +241,9 @@ namespace Nectar.Generator.Skeletons
             w.Line("    if (_object != null) throw new global::System.InvalidOperationException(ObjectFileName + \" is already loaded.\");");
             w.Line("    _object = " + ProgramsNs + "BpfObject.Load(Spec, options);");
             w.Line("}");
+            w.Line();
+            w.Line("/// <summary>Attaches every program whose section says where (the others are listed in its Skipped); dispose the result to detach them all.</summary>");
+            w.Line("public " + ProgramsNs + "BpfLinkSet AttachAll() => Object.AttachAll();");
             w.Line();
             w.Line("// Before Load a variable is its initial value in the spec; after, its live value in the kernel.");
             w.Line("private T ReadVariable<T>(string name) where T : unmanaged => _object != null ? _object.Variables[name].Get<T>() : Spec.Variables[name].Get<T>();");
