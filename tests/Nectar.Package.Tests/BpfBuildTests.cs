@@ -26,6 +26,10 @@ public sealed partial class BpfBuildTests(ITestOutputHelper output) : IDisposabl
         Assert.Equal(["bpf/first.bpf.c", "bpf/second.bpf.c"], Compiled(first));
         Assert.Equal("first 4 second 8", Run());
 
+        // [BpfObject("second.bpf.o", Embed = true)]: Open() reads the object from the assembly, not bpf/.
+        File.Delete(Path.Combine(_app, "bin/Debug/net10.0/bpf/second.bpf.o"));
+        Assert.Equal("embedded second_probe", DotnetCli.Run(_app, "bin/Debug/net10.0/app.dll", "embedded").Output.Trim());
+
         // No change: no BPF step, the objects untouched.
         DateTime firstObject = File.GetLastWriteTimeUtc(Path.Combine(_app, "bpf/first.bpf.o"));
         var again = Timed("no-change rebuild", () => Build());
@@ -142,10 +146,13 @@ public sealed partial class BpfBuildTests(ITestOutputHelper output) : IDisposabl
 
                 """);
         }
-        // Bare file names: each names the object of its <BpfProgram> item.
-        string Skeleton(string p) => $"[Nectar.BpfObject(\"{p}.bpf.o\")] partial class {char.ToUpperInvariant(p[0])}{p[1..]} {{ }}\n";
+        // Bare file names: each names the object of its <BpfProgram> item. The second one is embedded.
+        string Skeleton(string p) => $"[Nectar.BpfObject(\"{p}.bpf.o\"{(p == "second" ? ", Embed = true" : "")})] partial class {char.ToUpperInvariant(p[0])}{p[1..]} {{ }}\n";
+        string embedded = programs.Contains("second")
+            ? "if (args.Length > 0) { using var embedded = Second.Open(); Console.WriteLine(\"embedded \" + string.Join(\",\", embedded.Spec.Programs.Keys)); return; }\n"
+            : "";
         string sizes = string.Join(" ", programs.Select(p => $"{p} {{System.Runtime.CompilerServices.Unsafe.SizeOf<{char.ToUpperInvariant(p[0])}{p[1..]}.{char.ToUpperInvariant(p[0])}{p[1..]}Event>()}}"));
-        File.WriteAllText(Path.Combine(_app, "Program.cs"), $"Console.WriteLine($\"{sizes}\");\n" + string.Concat(programs.Select(Skeleton)));
+        File.WriteAllText(Path.Combine(_app, "Program.cs"), embedded + $"Console.WriteLine($\"{sizes}\");\n" + string.Concat(programs.Select(Skeleton)));
     }
 
     public void Dispose() => Directory.Delete(_app, recursive: true);
