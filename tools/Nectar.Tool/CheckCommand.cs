@@ -13,9 +13,11 @@ internal static class CheckCommand
             if (KernelSupport.WhyUnavailable is { } reason)
             {
                 Console.Error.WriteLine("nectar: " + reason);
+                CheckPrivileges.Print(Console.Error);
                 return 1;
             }
             Console.WriteLine($"BPF is usable: kernel {Environment.OSVersion.Version}, BTF at {KernelSupport.VmlinuxBtfPath}.");
+            CheckPrivileges.Print(Console.Out);
             return 0;
         });
         return command;
