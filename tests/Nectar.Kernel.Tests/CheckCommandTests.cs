@@ -8,7 +8,6 @@ public class CheckCommandTests
     [KernelFact]
     public void As_root_everything_works_and_no_grant_is_suggested()
     {
-        KernelRequirement.Ensure();
         var check = NectarCli.Run("check");
         Assert.True(check.ExitCode == 0, check.Output + check.Error);
         Assert.Contains("yes  tracepoint/ (classic tracepoints)", check.Output);
@@ -18,7 +17,6 @@ public class CheckCommandTests
     [KernelFact]
     public void With_bpf_and_perfmon_only_classic_tracepoints_are_reported_unusable_with_how_to_grant()
     {
-        KernelRequirement.Ensure();
         // A non-root user keeping only CAP_BPF and CAP_PERFMON, as setcap would give a published app.
         var check = Processes.Run("setpriv",
             ["--reuid", "65534", "--regid", "65534", "--clear-groups", "--inh-caps=-all,+bpf,+perfmon", "--ambient-caps=+bpf,+perfmon",

@@ -69,7 +69,6 @@ public class SkeletonTests
     [KernelFact]
     public void AttachAll_attaches_every_program_its_section_places_and_detaches_them_on_dispose()
     {
-        KernelRequirement.Ensure();
         using var skeleton = SkeletonDemoObject.Open();
         skeleton.TargetTgid = (uint)Environment.ProcessId;
         skeleton.WatchedSyscall = Getppid;
