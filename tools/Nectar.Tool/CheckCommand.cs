@@ -17,9 +17,11 @@ internal static class CheckCommand
             if (KernelSupport.WhyUnavailable is { } reason)
             {
                 Console.Error.WriteLine("nectar: " + reason);
+                CheckPrivileges.Print(Console.Error);
                 return 1;
             }
             Console.WriteLine($"BPF is usable: kernel {Environment.OSVersion.Version}, BTF at {KernelSupport.VmlinuxBtfPath}.");
+            CheckPrivileges.Print(Console.Out);
             string? group = null;
             foreach (var feature in KernelFeatures.All)
             {

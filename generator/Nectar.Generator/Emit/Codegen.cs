@@ -53,7 +53,7 @@ namespace Nectar.Generator.Emit
 
             if (btf == null)
             {
-                string why = btfProblem ?? "No BTF input: set the NectarBtf MSBuild property to a raw BTF file (a copy of /sys/kernel/btf/vmlinux, or `nectar btf dump --format raw`) or a BPF object built with -g.";
+                string why = btfProblem ?? "No BTF input: the NectarBtf MSBuild property is not set, and this machine has no /sys/kernel/btf/vmlinux (its default, where the kernel has BTF). Set NectarBtf to a raw BTF file (a copy of /sys/kernel/btf/vmlinux from the target kernel, or `nectar btf dump --format raw`) or a BPF object built with -g.";
                 foreach (KernelTypeRequest k in request.KernelTypes)
                     diagnostics.Add(Missing(why, k.Source, btfProblem));
                 foreach (RawTracepointRequest r in request.RawTracepoints)

@@ -131,7 +131,7 @@ namespace Nectar.Generator.Emit
                     }
                     continue;
                 }
-                w.SummaryCode(f.CDecl + ";", " at offset " + f.Offset + ", " + f.Size + (f.Size == 1 ? " byte." : " bytes."));
+                w.SummaryCode(f.CDecl + ";", " at offset " + f.Offset + ", " + f.Size + (f.Size == 1 ? " byte." : " bytes.") + (IsOverwrittenForBpf(f) ? NotForBpf : ""));
                 w.Line("[FieldOffset(" + f.Offset + ")] public " + f.CsType + " " + name + ";");
                 if (f.CharArray)
                 {
@@ -141,6 +141,16 @@ namespace Nectar.Generator.Emit
                 }
             }
         }
+
+        // Before it runs a BPF program on a classic tracepoint, the kernel stores its pt_regs pointer
+        // over the record's first 8 bytes (perf_trace_run_bpf_submit), so that helpers such as
+        // bpf_get_stackid find the registers: there the common fields hold a kernel address, not
+        // the type and pid (a test printed common_pid -30586 for pid 369). Records read from tracefs
+        // or a perf buffer keep them.
+        private static bool IsOverwrittenForBpf(Field f) => f.CName.StartsWith("common_", StringComparison.Ordinal) && f.Offset < 8;
+
+        private const string NotForBpf = " Not valid in a BPF program: the kernel overwrites the record's first 8 bytes (the common_ fields) " +
+            "with a pointer to its registers before running BPF; use bpf_get_current_pid_tgid() for the pid. Valid in records read from tracefs or perf buffers.";
 
         /// <summary>The size of the fixed part of the record: the end of its last field.</summary>
         public static int Size(IReadOnlyList<Field> fields) => fields.Count == 0 ? 0 : fields.Max(f => f.Offset + f.Size);

@@ -32,5 +32,7 @@ namespace Nectar.Generator.Model
         public const string BadSkeletonDeclaration = "NECTAR012";
         public const string UnknownMap = "NECTAR013";
         public const string UntypedRingBuffer = "NECTAR014";
+        // NECTAR015..019 left for the generator work of other branches in flight.
+        public const string UnknownAttachPoint = "NECTAR020";
     }
 }

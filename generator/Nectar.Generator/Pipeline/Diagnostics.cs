@@ -24,6 +24,7 @@ namespace Nectar.Generator.Pipeline
             [DiagnosticIds.BadSkeletonDeclaration] = "Not a partial class",
             [DiagnosticIds.UnknownMap] = "Unknown map",
             [DiagnosticIds.UntypedRingBuffer] = "Ring buffer without an event type",
+            [DiagnosticIds.UnknownAttachPoint] = "Unknown attach point",
         };
 
         private static readonly Dictionary<(string, CodegenSeverity), DiagnosticDescriptor> Descriptors = new Dictionary<(string, CodegenSeverity), DiagnosticDescriptor>();

@@ -14,7 +14,8 @@ public class BpfException : Exception
 public sealed class BpfPermissionException : BpfException
 {
     public const string Fix = "Nectar needs root, or the capabilities CAP_BPF and CAP_PERFMON " +
-        "(for example: sudo setcap cap_bpf,cap_perfmon+ep $(which dotnet), or run with sudo).";
+        "granted to your application only, never to dotnet itself (`nectar check` says how: setcap on a published native binary, " +
+        "or AmbientCapabilities= in a systemd unit), or run it with sudo.";
 
     public BpfPermissionException(string operation, int errorNumber)
         : base($"{operation} was refused ({Libc.ErrorText(errorNumber)}). {Fix}", errorNumber) { }
