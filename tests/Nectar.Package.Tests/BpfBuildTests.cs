@@ -17,7 +17,7 @@ public sealed partial class BpfBuildTests(ITestOutputHelper output) : IDisposabl
 {
     private readonly string _app = Directory.CreateTempSubdirectory("nectar-bpfbuild-").FullName;
 
-    [ClangFact]
+    [OracleFact(Oracle.Clang)]
     public void Builds_compile_each_program_when_it_or_a_header_it_includes_changed_and_the_skeleton_follows_the_object()
     {
         WriteProject(["first", "second"]);
@@ -47,7 +47,7 @@ public sealed partial class BpfBuildTests(ITestOutputHelper output) : IDisposabl
         Assert.Equal("first 16 second 8", Run());
     }
 
-    [ClangFact]
+    [OracleFact(Oracle.Clang)]
     public void A_C_error_is_an_MSBuild_error_at_the_users_file_and_line_with_clangs_caret()
     {
         WriteProject(["first"]);
@@ -65,7 +65,7 @@ public sealed partial class BpfBuildTests(ITestOutputHelper output) : IDisposabl
         Assert.All(text.Split('\n').Where(l => l.Contains("error clang", StringComparison.Ordinal)), l => Assert.StartsWith(source + "(", l.TrimStart()));
     }
 
-    [ClangFact]
+    [OracleFact(Oracle.Clang)]
     public void A_missing_or_too_old_clang_fails_the_build_naming_NectarClang()
     {
         WriteProject(["first"]);

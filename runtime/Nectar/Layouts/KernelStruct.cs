@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -18,7 +19,8 @@ namespace Nectar;
 /// naming the first differing member and both offsets. Either way, code then reads plain fields:
 /// <c>KernelStruct&lt;linux_binprm&gt;.Read(bytes).argc</c>.
 /// </summary>
-public static class KernelStruct<T> where T : unmanaged
+// PublicFields: the BtfLayout constant is read by reflection, so trimming must keep it.
+public static class KernelStruct<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] T> where T : unmanaged
 {
     private static KernelLayoutMap? s_map;
 
