@@ -32,7 +32,7 @@ public sealed class ElfFile
     public IReadOnlyList<ElfSymbol> Symbols { get; }
 
     /// <summary>Reads an object file from disk.</summary>
-    public static ElfFile Read(string path) => new(File.ReadAllBytes(path), path);
+    public static ElfFile Read(string path) => new(ElfBounds.ReadFile(path, "a BPF object file"), path);
 
     /// <summary>Reads an object from memory; <paramref name="origin"/> names it in errors.</summary>
     public static ElfFile Parse(byte[] image, string origin = "the BPF object") => new(image, origin);
@@ -74,8 +74,7 @@ public sealed class ElfFile
     private IReadOnlyList<ElfSection> ReadSections()
     {
         var image = _image.AsSpan();
-        if (image.Length < HeaderSize || image[0] != 0x7F || image[1] != (byte)'E' || image[2] != (byte)'L' || image[3] != (byte)'F')
-            throw Error("not an ELF file (no \\x7fELF magic at offset 0); compile BPF programs with clang -target bpf -c");
+        ElfBounds.CheckHeader(_image, _origin, HeaderSize, "compile BPF programs with clang -target bpf -c");
         if (image[4] != 2)
             throw Error($"ELF class {image[4]} at offset 4 is not ELFCLASS64");
         if (image[5] != 1)
