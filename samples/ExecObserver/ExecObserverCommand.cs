@@ -23,11 +23,6 @@ internal static class ExecObserverCommand
             Console.Error.WriteLine($"ExecObserver: {reason}");
             return 77; // the conventional "cannot run here" code, as opposed to 1, a failure
         }
-        if (FileDescriptorLimit.WhyTooLow(ExecObserverSession.FileDescriptorsNeeded) is { } limit)
-        {
-            Console.Error.WriteLine($"ExecObserver: {limit}");
-            return 1;
-        }
 
         using var output = LineOutput.StandardOutput();
         using var errors = LineOutput.StandardError();

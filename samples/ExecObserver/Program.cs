@@ -10,6 +10,15 @@ using Nectar.Samples.ExecObserver;
 // (Ctrl-C, SIGTERM, or standard output closed by its reader, as `| head` does); 1 bad arguments, a
 // failed output (full disk...) or an object that does not load; 77 BPF not usable here; 70 a bug
 // (NECTAR_DEBUG=1 prints its stack trace).
+// First, before anything opens a descriptor (Console among them): at a low open-files limit the
+// .NET runtime aborts (exit 134) when it runs out, where this is one line and exit 1.
+if (FileDescriptorLimit.WhyTooLow(ExecObserverSession.FileDescriptorsNeeded) is { } fdLimit)
+{
+    using var stderr = LineOutput.StandardError();
+    stderr.TryWriteLine($"ExecObserver: {fdLimit}");
+    return 1;
+}
+
 var mode = new Option<ExecObserverMode>("--mode")
 {
     Description = "btf: a BTF-typed tracepoint (tp_btf); raw: a raw tracepoint reading ctx->args[0..2].",

@@ -18,14 +18,23 @@ internal static partial class BenchRingbufCommand
 {
     private const string DefaultObject = "ringbuf_bench.bpf.o";
 
+    /// <summary>MAX_BATCH of bpf/ringbuf_bench.bpf.c: the program's loop bound, so no batch is larger.</summary>
+    internal const uint MaxBatch = 4096;
+
+    /// <summary>The globals the benchmark contract sets before load.</summary>
+    private static readonly string[] ContractVariables = ["target_tgid", "batch"];
+
     internal static Command Create()
     {
         var objectOption = new Option<string>("--object") { Description = $"The BPF object to run (default: the shipped {DefaultObject})." };
-        var eventsOption = new Option<long>("--events") { Description = "Events to produce in the measured run.", DefaultValueFactory = _ => 10_000_000 };
-        var batchOption = new Option<uint>("--batch") { Description = "Events the program emits per getppid() call.", DefaultValueFactory = _ => 64 };
+        var eventsOption = new Option<long>("--events") { Description = "Events to produce in the measured run.", DefaultValueFactory = _ => 10_000_000 }
+            .Require(n => n is >= 1 and <= 1_000_000_000_000, "must be a number of events from 1 to 10^12");
+        var batchOption = new Option<uint>("--batch") { Description = "Events the program emits per getppid() call.", DefaultValueFactory = _ => 64 }
+            .Require(n => n is >= 1 and <= MaxBatch, $"must be from 1 to {MaxBatch} (the program's MAX_BATCH), not silently capped");
         // Sleeping at once (as libbpf's ring_buffer__poll does) is the default. Spinning saves the
         // producer the wake-ups, but costs the producer its CPU when the machine is busy.
-        var spinOption = new Option<double>("--spin-us") { Description = "Microseconds the consumer spins on the ring before sleeping in epoll_wait (0, the default: sleep at once, as libbpf's ring_buffer__poll).", DefaultValueFactory = _ => 0 };
+        var spinOption = new Option<double>("--spin-us") { Description = "Microseconds the consumer spins on the ring before sleeping in epoll_wait (0, the default: sleep at once, as libbpf's ring_buffer__poll).", DefaultValueFactory = _ => 0 }
+            .Require(us => double.IsFinite(us) && us is >= 0 and <= 1_000_000, "must be a number of microseconds from 0 to 1,000,000");
         var command = new Command("ringbuf", "Measure ring buffer throughput: events/s consumed, submitted, dropped, bytes allocated per event.")
         {
             objectOption, eventsOption, batchOption, spinOption,
@@ -33,14 +42,7 @@ internal static partial class BenchRingbufCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(objectOption) ?? Path.Combine(AppContext.BaseDirectory, "bpf", DefaultObject);
-            long events = parse.GetValue(eventsOption);
-            uint batch = parse.GetValue(batchOption);
-            if (events <= 0 || batch == 0)
-            {
-                Console.Error.WriteLine("nectar bench ringbuf: --events and --batch must be positive.");
-                return 2;
-            }
-            Run(path, events, batch, TimeSpan.FromMicroseconds(parse.GetValue(spinOption)));
+            Run(path, parse.GetValue(eventsOption), parse.GetValue(batchOption), TimeSpan.FromMicroseconds(parse.GetValue(spinOption)));
             return 0;
         });
         return command;
@@ -49,14 +51,22 @@ internal static partial class BenchRingbufCommand
     private static void Run(string path, long events, uint batch, TimeSpan spin)
     {
         var spec = BpfObjectSpec.Read(path);
+        // Another object has no such globals: say what the contract wants before anything loads.
+        if (ContractVariables.FirstOrDefault(name => !spec.Variables.ContainsKey(name)) is { } missing)
+            throw new ArgumentException($"{path} does not follow the benchmark contract (see bpf/ringbuf_bench.bpf.c): it has no global '{missing}'; it needs {string.Join(" and ", ContractVariables)}, a ring buffer 'events', an array 'stats' and one raw_tp/sys_enter program.");
+        foreach (var map in new[] { "events", "stats" })
+        {
+            if (!spec.Maps.ContainsKey(map))
+                throw new ArgumentException($"{path} does not follow the benchmark contract (see bpf/ringbuf_bench.bpf.c): it has no map '{map}'.");
+        }
         spec.Variables["target_tgid"].Set((uint)Environment.ProcessId);
         spec.Variables["batch"].Set(batch);
-        using var obj = spec.Load();
         // The contract names the program's section, not its function: any raw_tp/sys_enter program.
-        var producers = obj.Programs.Values.Where(p => p.Section.Kind == AttachKind.RawTracepoint && p.Section.Target == "sys_enter").ToList();
+        var producers = spec.Programs.Values.Where(p => p.Section.Kind == AttachKind.RawTracepoint && p.Section.Target == "sys_enter").ToList();
         if (producers.Count != 1)
             throw new ArgumentException($"{path}: the benchmark contract wants exactly one raw_tp/sys_enter program; found {producers.Count}.");
-        using var link = producers[0].Attach();
+        using var obj = spec.Load();
+        using var link = obj.Programs[producers[0].Name].Attach();
         var ring = obj.Maps["events"];
         var stats = obj.Maps["stats"];
         Console.WriteLine($"ring buffer '{ring.Name}': {ring.MaxEntries >> 10} KiB; batch {batch}; {events:N0} events; {Environment.ProcessorCount} CPUs; consumer spins {spin.TotalMicroseconds} us before sleeping");

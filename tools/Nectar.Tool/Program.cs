@@ -7,9 +7,18 @@ Command root = NectarCommand.Create();
 // kind: 1 bad input (arguments, files), 2 the kernel refused (load, attach, map operations),
 // 77 BPF is not usable by this user here (privileges), 70 a bug in Nectar. Verbs return their own
 // codes the same way.
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    // Bad arguments (the rules in OptionRules among them), found before any verb runs: one line
+    // each and exit 1, not the help text after them.
+    foreach (var error in parse.Errors)
+        Console.Error.WriteLine($"nectar: {error.Message.ReplaceLineEndings(" ")}");
+    return 1;
+}
 try
 {
-    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (BpfPermissionException e)
 {
