@@ -2,6 +2,16 @@ using System.CommandLine;
 using Nectar.Interop;
 using Nectar.Tool;
 
+// First, before anything opens a descriptor (Console among them): at a low open-files limit the
+// .NET runtime aborts (exit 134) when it runs out, where this is one line and exit 1. Verbs that
+// load objects check again for what they load (trace).
+if (Nectar.Output.FileDescriptorLimit.WhyTooLow(8) is { } fdLimit)
+{
+    using var stderr = Nectar.Output.LineOutput.StandardError();
+    stderr.TryWriteLine($"nectar: {fdLimit}");
+    return 1;
+}
+
 Command root = NectarCommand.Create();
 // Errors are one line, prefixed with the command, never a stack trace; the exit code says which
 // kind: 1 bad input (arguments, files), 2 the kernel refused (load, attach, map operations),
