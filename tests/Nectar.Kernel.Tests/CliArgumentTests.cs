@@ -27,7 +27,7 @@ public class CliArgumentTests
         { "map dump", ["map", "dump", "-1"], "'-1'" },
         { "map dump", ["map", "dump", "abc"], "'abc'" },
         { "link list", ["link", "list", "extra"], "Unrecognized command or argument 'extra'" },
-        { "codegen", ["codegen", "--btf", "/nonexistent/vmlinux"], "/nonexistent/vmlinux" },
+        { "codegen", ["codegen", "--type", "task_struct", "--btf", "/nonexistent/vmlinux"], "/nonexistent/vmlinux" },
         { "tracepoints", ["tracepoints", "--btf", "/nonexistent/vmlinux"], "/nonexistent/vmlinux" },
         { "bench ringbuf", ["bench", "ringbuf", "--events", "0"], "--events must be a number of events from 1" },
         { "bench ringbuf", ["bench", "ringbuf", "--events", "-5"], "--events must be a number of events from 1" },

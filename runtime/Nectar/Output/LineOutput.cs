@@ -97,7 +97,12 @@ public sealed unsafe partial class LineOutput : IDisposable
     /// </summary>
     public bool CheckReader()
     {
-        lock (_lock)
+        // A write in progress holds the lock, possibly for long (blocked on a reader that does not
+        // read): never wait for it, it will see the failure itself. Waiting here would stall the
+        // caller, a loop that also reports drops.
+        if (!Monitor.TryEnter(_lock))
+            return FailureErrno is null;
+        try
         {
             if (FailureErrno is not null)
                 return false;
@@ -108,6 +113,10 @@ public sealed unsafe partial class LineOutput : IDisposable
                 return false;
             }
             return true;
+        }
+        finally
+        {
+            Monitor.Exit(_lock);
         }
     }
 
