@@ -27,6 +27,17 @@ internal static class ExecObserverCommand
         using var output = LineOutput.StandardOutput();
         using var errors = LineOutput.StandardError();
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddNectarLines(output, errors));
+        // Ctrl-C (SIGINT), SIGTERM or a failed output stops the loop. Registered before anything
+        // loads: a signal that comes as soon as the "attached" line is out must not be lost.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(output.Failed);
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopGracefully);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopGracefully);
+        void StopGracefully(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        }
+
         ExecObserverSession session;
         try
         {
@@ -40,16 +51,6 @@ internal static class ExecObserverCommand
         using (session)
         {
             Console.Error.WriteLine($"ExecObserver: {session.ProgramName} attached to sched_process_exec (program id {session.Program.Id}); Ctrl-C to stop.");
-            // Ctrl-C (SIGINT), SIGTERM or a failed output stops the loop.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(output.Failed);
-            using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopGracefully);
-            using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopGracefully);
-            void StopGracefully(PosixSignalContext signal)
-            {
-                signal.Cancel = true;
-                stop.Cancel();
-            }
-
             var run = session.RunAsync(stop.Token);
             while (!run.IsCompleted && !stop.IsCancellationRequested)
             {

@@ -77,7 +77,7 @@ public class DropTests
         // Unstall, stop: the final line counts the drops too.
         var drain = sample.StandardOutput.ReadToEndAsync();
         producers.Wait();
-        sample.Signal(ObservedProcess.SigInt);
+        sample.Signal(ObservedProcess.SigTerm);
         Assert.Equal(0, sample.WaitForExit(TimeSpan.FromSeconds(60)));
         Assert.Matches(@"ExecObserver: detached after \d+ exec\(s\) observed, \d+ written, [1-9]\d* dropped\.", sample.ErrorText);
         Assert.NotEmpty(drain.Result);

@@ -31,7 +31,7 @@ public class FileDescriptorLimitTests
         KernelRequirement.Ensure();
         using var sample = ObservedProcess.Start(ObservedProcess.SamplePath, [], stdoutRedirect: ">/dev/null", prefix: "prlimit --nofile=160:160");
         sample.WaitUntilAttached();
-        sample.Signal(ObservedProcess.SigInt);
+        sample.Signal(ObservedProcess.SigTerm);
         Assert.Equal(0, sample.WaitForExit(TimeSpan.FromSeconds(20)));
     }
 
