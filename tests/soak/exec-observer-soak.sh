@@ -50,7 +50,7 @@ stormed=$(cat "$work"/count.* | awk '{ s += $1 } END { print s }')
 sleep 1
 cpu_total=$(echo "($(cpu) - $cpu0) / $ticks" | bc -l)
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)
-kill -INT "$pid"
+kill -TERM "$pid"
 wait "$pid" && status=0 || status=$?
 wait "$counter"
 read -r lines seen <"$work/counted"
