@@ -52,7 +52,6 @@ public class CliArgumentTests
     [MemberData(nameof(BadArguments))]
     public void Bad_arguments_are_one_line_each_and_exit_1(string verb, string[] arguments, string expected)
     {
-        KernelRequirement.Ensure();
         var result = NectarCli.Run(arguments);
 
         Assert.True(result.ExitCode == 1, $"nectar {verb}: exit {result.ExitCode}\n{result.Error}");
@@ -74,7 +73,6 @@ public class CliArgumentTests
     [KernelFact]
     public void Without_privileges_check_exits_77_as_every_other_verb()
     {
-        KernelRequirement.Ensure();
         var result = Processes.RunUnprivileged(NectarCli.DotnetHost, Path.Combine(AppContext.BaseDirectory, "Nectar.Tool.dll"), "check");
 
         Assert.Equal(77, result.ExitCode);

@@ -10,7 +10,6 @@ public class DisposeDuringRunTests
     [KernelFact]
     public async Task Disposing_the_poller_from_another_thread_while_it_consumes_events_completes_the_task()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("exec_observer")).Load();
         using var link = obj.Programs["raw_trace_sched_process_exec"].Attach();
         using var storm = new ExecStorm();

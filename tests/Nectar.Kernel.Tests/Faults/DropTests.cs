@@ -14,7 +14,6 @@ public class DropTests
     [KernelFact]
     public void A_stalled_consumer_with_concurrent_producers_counts_every_exec_it_could_not_keep_and_reports_the_drops()
     {
-        KernelRequirement.Ensure();
         var capture = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(logging => logging.AddProvider(capture));
         using var session = new ExecObserverSession(factory, ExecObserverMode.Raw);
@@ -39,7 +38,6 @@ public class DropTests
     [KernelFact]
     public async Task An_exec_storm_with_a_polling_consumer_logs_every_exec_or_counts_it_dropped()
     {
-        KernelRequirement.Ensure();
         var capture = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(logging => logging.AddProvider(capture));
         using var session = new ExecObserverSession(factory, ExecObserverMode.Btf);
@@ -62,7 +60,6 @@ public class DropTests
     [KernelFact]
     public void The_sample_reports_drops_on_stderr_while_it_runs_when_its_output_stalls()
     {
-        KernelRequirement.Ensure();
         using var storm = new ExecStorm();
         // Standard output is a pipe this test does not read: once its 64 KiB are full the
         // consumer blocks in write(), the ring fills, and the BPF side counts drops.

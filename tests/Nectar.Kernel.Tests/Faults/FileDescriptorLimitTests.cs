@@ -18,7 +18,6 @@ public class FileDescriptorLimitTests
     [InlineData(96)]
     public void The_sample_under_a_low_fd_limit_says_so_in_one_line_and_exits_1(int limit)
     {
-        KernelRequirement.Ensure();
         using var sample = ObservedProcess.Start(ObservedProcess.SamplePath, [], stdoutRedirect: ">/dev/null", prefix: $"prlimit --nofile={limit}:{limit}");
 
         Assert.Equal(1, sample.WaitForExit(TimeSpan.FromSeconds(60)));
@@ -28,7 +27,6 @@ public class FileDescriptorLimitTests
     [KernelFact]
     public void The_sample_under_the_limit_it_asks_for_runs()
     {
-        KernelRequirement.Ensure();
         using var sample = ObservedProcess.Start(ObservedProcess.SamplePath, [], stdoutRedirect: ">/dev/null", prefix: "prlimit --nofile=160:160");
         sample.WaitUntilAttached();
         sample.Signal(ObservedProcess.SigTerm);
@@ -40,7 +38,6 @@ public class FileDescriptorLimitTests
     [InlineData(72)]
     public void Trace_under_a_low_fd_limit_says_so_in_one_line_and_exits_1(int limit)
     {
-        KernelRequirement.Ensure();
         using var trace = ObservedProcess.Start(ObservedProcess.ToolPath, ["trace", BpfObjects.PathOf("exec_observer"), "--duration", "1"], stdoutRedirect: ">/dev/null", prefix: $"prlimit --nofile={limit}:{limit}");
 
         Assert.Equal(1, trace.WaitForExit(TimeSpan.FromSeconds(60)));

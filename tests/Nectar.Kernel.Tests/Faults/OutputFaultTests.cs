@@ -14,7 +14,6 @@ public class OutputFaultTests
     [KernelFact]
     public void The_sample_on_a_full_device_names_the_error_detaches_and_exits_1()
     {
-        KernelRequirement.Ensure();
         using var storm = new ExecStorm();
         using var sample = ObservedProcess.Start(ObservedProcess.SamplePath, ["--mode", "raw"], stdoutRedirect: ">/dev/full");
         sample.WaitUntilAttached();
@@ -27,7 +26,6 @@ public class OutputFaultTests
     [KernelFact]
     public void The_sample_on_a_full_file_system_counts_only_the_lines_that_reached_the_file()
     {
-        KernelRequirement.Ensure();
         using var tmpfs = SmallTmpfs.Mount(kib: 16);
         string file = Path.Combine(tmpfs.Directory, "execs.log");
         using var storm = new ExecStorm();
@@ -45,10 +43,9 @@ public class OutputFaultTests
         Assert.True(int.Parse(match.Groups[1].Value) > written, sample.ErrorText);
     }
 
-    [BpftoolFact]
+    [KernelFact(Tools = Oracle.Bpftool)]
     public void The_sample_whose_reader_closed_the_pipe_detaches_and_exits_0()
     {
-        KernelRequirement.Ensure();
         using var storm = new ExecStorm();
         using var sample = ObservedProcess.Start(ObservedProcess.SamplePath, ["--mode", "raw"]);
         uint id = sample.WaitUntilAttached();
@@ -65,7 +62,6 @@ public class OutputFaultTests
     [KernelFact]
     public void Trace_on_a_full_device_names_the_error_and_exits_1()
     {
-        KernelRequirement.Ensure();
         using var storm = new ExecStorm();
         using var trace = ObservedProcess.Start(ObservedProcess.ToolPath, ["trace", BpfObjects.PathOf("exec_observer")], stdoutRedirect: ">/dev/full");
         trace.WaitForError(@"program\(s\) of exec_observer\.bpf\.o attached", TimeSpan.FromSeconds(60));
@@ -78,7 +74,6 @@ public class OutputFaultTests
     [KernelFact]
     public void Trace_whose_reader_closed_the_pipe_exits_0_saying_so()
     {
-        KernelRequirement.Ensure();
         using var storm = new ExecStorm();
         using var trace = ObservedProcess.Start(ObservedProcess.ToolPath, ["trace", BpfObjects.PathOf("exec_observer")]);
         trace.WaitForError(@"program\(s\) of exec_observer\.bpf\.o attached", TimeSpan.FromSeconds(60));

@@ -6,10 +6,9 @@ namespace Nectar.Kernel.Tests.Faults;
 /// <summary>SIGTERM stops the sample cleanly; after SIGKILL the kernel detaches it: either way nothing stays attached (bpftool the oracle).</summary>
 public class SignalTests
 {
-    [BpftoolFact]
+    [KernelFact(Tools = Oracle.Bpftool)]
     public void After_SIGTERM_the_sample_exits_0_and_nothing_stays_attached()
     {
-        KernelRequirement.Ensure();
         using var sample = ObservedProcess.Start(ObservedProcess.SamplePath, ["--mode", "raw"], stdoutRedirect: ">/dev/null");
         uint id = sample.WaitUntilAttached();
         Assert.Contains($"prog_id {id}  raw_tracepoint  sched_process_exec", Bpftool.Run("perf"));
@@ -21,10 +20,9 @@ public class SignalTests
         Assert.DoesNotContain($"prog_id {id} ", Bpftool.Run("perf"));
     }
 
-    [BpftoolFact]
+    [KernelFact(Tools = Oracle.Bpftool)]
     public void After_SIGKILL_nothing_stays_attached()
     {
-        KernelRequirement.Ensure();
         using var sample = ObservedProcess.Start(ObservedProcess.SamplePath, ["--mode", "raw"], stdoutRedirect: ">/dev/null");
         uint id = sample.WaitUntilAttached();
 
