@@ -28,12 +28,13 @@ namespace Nectar.Generator.Emit
         }
 
         /// <summary>One field, whichever source it came from.</summary>
-        internal sealed record Field(string CName, string CDecl, int Offset, int Size, string CsType, bool DataLoc, bool RelLoc, bool CharArray);
+        /// <remarks><paramref name="Flexible"/>: a trailing <c>type name[]</c> of size 0 (ftrace's own events), read as the record's bytes from its offset on.</remarks>
+        internal sealed record Field(string CName, string CDecl, int Offset, int Size, string CsType, bool DataLoc, bool RelLoc, bool CharArray, bool Flexible = false);
 
         /// <summary>The fields of a format file.</summary>
         public IReadOnlyList<Field> FromFormat(TraceFormat format)
-            => format.Fields.Select(f => new Field(f.Name, f.Declaration, f.Offset, f.Size, FormatFieldType(f), f.DataLoc, f.RelLoc,
-                f.ArrayLength != 0 && f.CType == "char")).ToList();
+            => format.Fields.Select(f => new Field(f.Name, f.Declaration, f.Offset, f.Size, f.Size == 0 ? "" : FormatFieldType(f), f.DataLoc, f.RelLoc,
+                f.ArrayLength != 0 && f.CType == "char", Flexible: f.Size == 0 && !f.DataLoc && !f.RelLoc)).ToList();
 
         /// <summary>The fields of <c>trace_event_raw_&lt;name&gt;</c>, with <c>struct trace_entry ent</c> spelt out as the common_ fields.</summary>
         public IReadOnlyList<Field>? FromBtf(string rawName)
@@ -115,6 +116,18 @@ namespace Nectar.Generator.Emit
                         w.Line();
                         w.Line("/// <summary><c>" + f.CName + "</c> as text (UTF-8, up to its NUL).</summary>");
                         w.Line("public readonly string Get" + name + "String(global::System.ReadOnlySpan<byte> record) => global::Nectar.Kernel.KernelStrings.Decode(Get" + name + "(record));");
+                    }
+                    continue;
+                }
+                if (f.Flexible)
+                {
+                    w.SummaryCode(f.CDecl + ";", " at offset " + f.Offset + ": a flexible array, the rest of the record.");
+                    w.Line("public static global::System.ReadOnlySpan<byte> Get" + name + "(global::System.ReadOnlySpan<byte> record) => record.Slice(" + f.Offset + ");");
+                    if (f.CharArray)
+                    {
+                        w.Line();
+                        w.Line("/// <summary><c>" + f.CName + "</c> as text (UTF-8, up to its NUL).</summary>");
+                        w.Line("public static string Get" + name + "String(global::System.ReadOnlySpan<byte> record) => global::Nectar.Kernel.KernelStrings.Decode(Get" + name + "(record));");
                     }
                     continue;
                 }

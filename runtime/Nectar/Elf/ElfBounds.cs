@@ -12,17 +12,6 @@ internal static class ElfBounds
     internal static ElfException Error(string origin, string problem) => new($"{origin}: {problem}.");
 
     /// <summary>
-    /// The file's bytes; a directory is named as one (File.ReadAllBytes would say "Access to the
-    /// path is denied", which sends the user after permissions).
-    /// </summary>
-    internal static byte[] ReadFile(string path, string expected)
-    {
-        if (Directory.Exists(path))
-            throw Error(path, $"is a directory, not {expected}");
-        return File.ReadAllBytes(path);
-    }
-
-    /// <summary>
     /// Checks the ELF magic and that the whole 64-byte ELF header is there, telling the two apart:
     /// a short file that does start with the magic is truncated, not "not ELF".
     /// </summary>

@@ -31,8 +31,8 @@ public sealed class ElfFile
     /// <summary>The symbol table (.symtab); index 0 is the null symbol.</summary>
     public IReadOnlyList<ElfSymbol> Symbols { get; }
 
-    /// <summary>Reads an object file from disk.</summary>
-    public static ElfFile Read(string path) => new(ElfBounds.ReadFile(path, "a BPF object file"), path);
+    /// <summary>Reads an object file from disk; devices, FIFOs and files over 256 MiB are refused.</summary>
+    public static ElfFile Read(string path) => new(BoundedFile.ReadAll(path, BoundedFile.MaxObjectBytes, "a BPF object (clang -target bpf -c x.bpf.c -o x.bpf.o)"), path);
 
     /// <summary>Reads an object from memory; <paramref name="origin"/> names it in errors.</summary>
     public static ElfFile Parse(byte[] image, string origin = "the BPF object") => new(image, origin);
@@ -101,11 +101,15 @@ public sealed class ElfFile
                 BinaryPrimitives.ReadUInt64LittleEndian(h[8..]), BinaryPrimitives.ReadUInt64LittleEndian(h[24..]),
                 BinaryPrimitives.ReadUInt64LittleEndian(h[32..]), BinaryPrimitives.ReadUInt32LittleEndian(h[40..]),
                 BinaryPrimitives.ReadUInt32LittleEndian(h[44..]), BinaryPrimitives.ReadUInt64LittleEndian(h[56..]));
-            if (headers[i].Type != ElfSectionType.NoBits && headers[i].Type != ElfSectionType.Null)
+            // Every section with contents in the file is checked, whatever its type: a SHT_NULL
+            // section named as a string table is read like any other. Only SHT_NOBITS has no bytes.
+            if (headers[i].Type != ElfSectionType.NoBits)
                 CheckRange(headers[i].Offset, headers[i].Size, $"section {i}");
         }
 
         var names = headers[namesIndex];
+        if (names.Type != ElfSectionType.StringTable)
+            throw Error($"the section name table (section {namesIndex}) is of type {names.Type}, not a string table (SHT_STRTAB)");
         var nameTable = image.Slice((int)names.Offset, (int)names.Size);
         var sections = new ElfSection[count];
         for (int i = 0; i < count; i++)
@@ -124,7 +128,10 @@ public sealed class ElfFile
             return [];
         if (table.Link >= Sections.Count)
             throw Error($"symbol table '{table.Name}' links to string table {table.Link}, past the {Sections.Count} sections");
-        var strings = Contents(Sections[(int)table.Link]);
+        var stringSection = Sections[(int)table.Link];
+        if (stringSection.Type != ElfSectionType.StringTable)
+            throw Error($"symbol table '{table.Name}' links to section {table.Link} '{stringSection.Name}', of type {stringSection.Type}, not a string table (SHT_STRTAB)");
+        var strings = Contents(stringSection);
         var data = Contents(table);
         var symbols = new ElfSymbol[data.Length / SymbolSize];
         for (int i = 0; i < symbols.Length; i++)
@@ -134,7 +141,10 @@ public sealed class ElfFile
             byte info = s[4];
             ushort section = BinaryPrimitives.ReadUInt16LittleEndian(s[6..]);
             symbols[i] = new ElfSymbol(i, name, (ElfSymbolType)(info & 0xF), (ElfSymbolBinding)(info >> 4), section,
-                BinaryPrimitives.ReadUInt64LittleEndian(s[8..]), BinaryPrimitives.ReadUInt64LittleEndian(s[16..]));
+                BinaryPrimitives.ReadUInt64LittleEndian(s[8..]), BinaryPrimitives.ReadUInt64LittleEndian(s[16..]))
+            {
+                Visibility = (ElfSymbolVisibility)(s[5] & 0x3),
+            };
         }
         return symbols;
     }

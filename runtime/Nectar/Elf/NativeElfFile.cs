@@ -46,7 +46,7 @@ public sealed class NativeElfFile
     /// <summary>Defined functions of .symtab; empty when the file is stripped.</summary>
     public IReadOnlyList<NativeElfFunction> StaticFunctions { get; }
 
-    public static NativeElfFile Read(string path) => new(ElfBounds.ReadFile(path, "an executable or shared library"), path);
+    public static NativeElfFile Read(string path) => new(BoundedFile.ReadAll(path, int.MaxValue, "an executable or shared library"), path);
 
     public static NativeElfFile Parse(byte[] image, string origin = "the ELF file") => new(image, origin);
 

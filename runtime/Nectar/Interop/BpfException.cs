@@ -24,6 +24,14 @@ public sealed class BpfPermissionException : BpfException
 public sealed class BpfNotSupportedException : BpfException
 {
     public BpfNotSupportedException(string operation, int errorNumber)
-        : base($"{operation} is not supported by this kernel ({Libc.ErrorText(errorNumber)}). " +
-               "Nectar needs Linux 5.8 or newer built with CONFIG_BPF_SYSCALL and BTF.", errorNumber) { }
+        : base(Text(operation, errorNumber), errorNumber) { }
+
+    // Only ENOSYS means bpf(2) itself is missing (an old kernel or one built without
+    // CONFIG_BPF_SYSCALL). EOPNOTSUPP and ENOTSUPP come from a working bpf(2) refusing one feature
+    // or combination, so the message says that and the errno, not a kernel version.
+    private static string Text(string operation, int errno) => errno == Errno.ENOSYS
+        ? $"{operation} failed: this kernel has no bpf(2) system call ({Libc.ErrorText(errno)}, errno {errno}). " +
+          "Nectar needs Linux 5.8 or newer built with CONFIG_BPF_SYSCALL and BTF."
+        : $"{operation} was refused by the kernel as not supported ({Libc.ErrorText(errno)}, errno {errno}): " +
+          "this kernel does not offer this feature or combination of options.";
 }

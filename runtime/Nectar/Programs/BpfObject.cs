@@ -122,7 +122,7 @@ public sealed class BpfObject : IDisposable
 
     private void LoadPrograms(BpfLoadOptions options)
     {
-        foreach (var spec in Spec.Programs.Values.Where(p => p.Section.IsSupported))
+        foreach (var spec in Spec.Programs.Values.Where(p => p.Section.IsSupported && p.AutoLoad))
         {
             try
             {
@@ -218,6 +218,8 @@ public sealed class BpfObject : IDisposable
             return $"Program '{name}' failed to load: {failure.Message}";
         if (Spec.Programs.TryGetValue(name, out var spec) && !spec.Section.IsSupported)
             return $"Program '{name}' was not loaded: {spec.Section.UnsupportedReason}.";
+        if (spec?.NotLoadedReason is { } reason)
+            return $"Program '{name}' was not loaded: {reason}.";
         return null;
     }
 }

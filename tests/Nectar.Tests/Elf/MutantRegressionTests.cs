@@ -44,7 +44,9 @@ public class MutantRegressionTests
         try
         {
             var error = Assert.Throws<ElfException>(() => BpfObjectSpec.Read(directory));
-            Assert.Equal($"{directory}: is a directory, not a BPF object file.", error.Message);
+            Assert.StartsWith($"{directory}: ", error.Message);
+            Assert.Contains("directory", error.Message);
+            Assert.DoesNotContain("denied", error.Message);
         }
         finally
         {
