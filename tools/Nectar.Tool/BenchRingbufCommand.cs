@@ -21,17 +21,33 @@ internal static partial class BenchRingbufCommand
 {
     private const string DefaultObject = "ringbuf_bench.bpf.o";
 
+    /// <summary>MAX_BATCH of bpf/ringbuf_bench.bpf.c: the program's loop bound, so no batch is larger.</summary>
+    internal const uint MaxBatch = 4096;
+
+    /// <summary>The globals the benchmark contract sets before load.</summary>
+    private static readonly string[] ContractVariables = ["target_tgid", "batch", "record_size"];
+
     internal static Command Create()
     {
         var objectOption = new Option<string>("--object") { Description = $"The BPF object to run (default: the shipped {DefaultObject})." };
-        var eventsOption = new Option<long>("--events") { Description = "Events to produce in each measured run.", DefaultValueFactory = _ => 10_000_000 };
-        var batchOption = new Option<uint>("--batch") { Description = "Events the program emits per getppid() call.", DefaultValueFactory = _ => 64 };
-        var sizeOption = new Option<uint>("--record-size") { Description = "Bytes per record: 8 to 4096, a multiple of 8.", DefaultValueFactory = _ => 64 };
-        var producersOption = new Option<int>("--producers") { Description = "Producer threads (each calls getppid() in a loop).", DefaultValueFactory = _ => 1 };
-        var runsOption = new Option<int>("--runs") { Description = "Measured runs (each after its own warm-up run).", DefaultValueFactory = _ => 5 };
-        var spinOption = new Option<double>("--spin-us") { Description = "Microseconds the consumer spins on an empty ring before sleeping in epoll_wait (default 0).", DefaultValueFactory = _ => 0 };
-        var pauseOption = new Option<double?>("--pause-us") { Description = "EventPoller.BusyPause in microseconds (default: the poller's default; 0: drain and sleep at once, as libbpf)." };
-        var idleOption = new Option<double>("--idle-seconds") { Description = "Also measure the CPU a consumer uses waiting this long on an empty ring (0: skip).", DefaultValueFactory = _ => 0 };
+        var eventsOption = new Option<long>("--events") { Description = "Events to produce in each measured run.", DefaultValueFactory = _ => 10_000_000 }
+            .Require(n => n is >= 1 and <= 1_000_000_000_000, "must be a number of events from 1 to 10^12");
+        var batchOption = new Option<uint>("--batch") { Description = "Events the program emits per getppid() call.", DefaultValueFactory = _ => 64 }
+            .Require(n => n is >= 1 and <= MaxBatch, $"must be from 1 to {MaxBatch} (the program's MAX_BATCH), not silently capped");
+        var sizeOption = new Option<uint>("--record-size") { Description = "Bytes per record: 8 to 4096, a multiple of 8.", DefaultValueFactory = _ => 64 }
+            .Require(n => n is >= 8 and <= 4096 && n % 8 == 0, "must be from 8 to 4096 bytes and a multiple of 8");
+        var producersOption = new Option<int>("--producers") { Description = "Producer threads (each calls getppid() in a loop).", DefaultValueFactory = _ => 1 }
+            .Require(n => n is >= 1 and <= 16, "must be from 1 to 16 threads");
+        var runsOption = new Option<int>("--runs") { Description = "Measured runs (each after its own warm-up run).", DefaultValueFactory = _ => 5 }
+            .Require(n => n is >= 1 and <= 1000, "must be from 1 to 1000 runs");
+        // Sleeping at once (as libbpf's ring_buffer__poll does) is the default. Spinning saves the
+        // producer the wake-ups, but costs the producer its CPU when the machine is busy.
+        var spinOption = new Option<double>("--spin-us") { Description = "Microseconds the consumer spins on an empty ring before sleeping in epoll_wait (0, the default: sleep at once).", DefaultValueFactory = _ => 0 }
+            .Require(us => double.IsFinite(us) && us is >= 0 and <= 1_000_000, "must be a number of microseconds from 0 to 1,000,000");
+        var pauseOption = new Option<double?>("--pause-us") { Description = "EventPoller.BusyPause in microseconds (default: the poller's default; 0: drain and sleep at once, as libbpf)." }
+            .Require(us => us is null || (double.IsFinite(us.Value) && us.Value is >= 0 and <= 1_000_000), "must be a number of microseconds from 0 to 1,000,000");
+        var idleOption = new Option<double>("--idle-seconds") { Description = "Also measure the CPU a consumer uses waiting this long on an empty ring (0: skip).", DefaultValueFactory = _ => 0 }
+            .Require(s => double.IsFinite(s) && s is >= 0 and <= 3600, "must be a number of seconds from 0 to 3600");
         var libbpfOption = new Option<string?>("--libbpf") { Description = "Folder of the libbpf oracles (bench/libbpf/out, made by bench/libbpf/build.sh): its runs alternate with Nectar's." };
         var command = new Command("ringbuf", "Measure ring buffer throughput: events/s, consumer CPU per event, drops, bytes allocated per event; beside libbpf's with --libbpf.")
         {
@@ -44,19 +60,7 @@ internal static partial class BenchRingbufCommand
                 parse.GetValue(eventsOption), parse.GetValue(batchOption), parse.GetValue(sizeOption), parse.GetValue(producersOption),
                 TimeSpan.FromMicroseconds(parse.GetValue(spinOption)),
                 parse.GetValue(pauseOption) is { } pause ? TimeSpan.FromMicroseconds(pause) : null);
-            int runs = parse.GetValue(runsOption);
-            if (settings.Events <= 0 || settings.Batch == 0)
-            {
-                Console.Error.WriteLine("nectar bench ringbuf: --events and --batch must be positive.");
-                return 2;
-            }
-            if (settings.RecordSize is < 8 or > 4096 || settings.RecordSize % 8 != 0 || settings.Producers is < 1 or > 16 || runs < 1
-                || settings.Pause < TimeSpan.Zero)
-            {
-                Console.Error.WriteLine("nectar bench ringbuf: --record-size is 8 to 4096 and a multiple of 8, --producers 1 to 16, --runs at least 1, --pause-us zero or more.");
-                return 2;
-            }
-            Run(path, settings, runs, parse.GetValue(idleOption), LibbpfOracle.Find(parse.GetValue(libbpfOption), "ringbuf"));
+            Run(path, settings, parse.GetValue(runsOption), parse.GetValue(idleOption), LibbpfOracle.Find(parse.GetValue(libbpfOption), "ringbuf"));
             return 0;
         });
         return command;
@@ -73,14 +77,22 @@ internal static partial class BenchRingbufCommand
     private static void Run(string path, Settings settings, int runs, double idleSeconds, LibbpfOracle? libbpf)
     {
         var spec = BpfObjectSpec.Read(path);
+        // Another object has no such globals: say what the contract wants before anything loads.
+        if (ContractVariables.FirstOrDefault(name => !spec.Variables.ContainsKey(name)) is { } missing)
+            throw new ArgumentException($"{path} does not follow the benchmark contract (see bpf/ringbuf_bench.bpf.c): it has no global '{missing}'; it needs {string.Join(" and ", ContractVariables)}, a ring buffer 'events', an array 'stats' and one raw_tp/sys_enter program.");
+        foreach (var map in new[] { "events", "stats" })
+        {
+            if (!spec.Maps.ContainsKey(map))
+                throw new ArgumentException($"{path} does not follow the benchmark contract (see bpf/ringbuf_bench.bpf.c): it has no map '{map}'.");
+        }
         spec.Variables["target_tgid"].Set((uint)Environment.ProcessId);
         spec.Variables["batch"].Set(settings.Batch);
         spec.Variables["record_size"].Set(settings.RecordSize);
-        using var obj = spec.Load();
         // The contract names the program's section, not its function: any raw_tp/sys_enter program.
-        var producers = obj.Programs.Values.Where(p => p.Section.Kind == AttachKind.RawTracepoint && p.Section.Target == "sys_enter").ToList();
+        var producers = spec.Programs.Values.Where(p => p.Section.Kind == AttachKind.RawTracepoint && p.Section.Target == "sys_enter").ToList();
         if (producers.Count != 1)
             throw new ArgumentException($"{path}: the benchmark contract wants exactly one raw_tp/sys_enter program; found {producers.Count}.");
+        using var obj = spec.Load();
         var ring = obj.Maps["events"];
         var stats = obj.Maps["stats"];
         var defaults = new EventPoller();
@@ -95,7 +107,7 @@ internal static partial class BenchRingbufCommand
         var oracle = new List<Result>();
         for (int run = 1; run <= runs; run++)
         {
-            using (producers[0].Attach())
+            using (obj.Programs[producers[0].Name].Attach())
             {
                 // Warm-up: the JIT tiers the hot loops up (after 30 calls and a 100 ms quiet
                 // period, on a background thread) before anything is measured; tiering during the

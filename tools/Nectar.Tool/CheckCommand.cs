@@ -18,7 +18,7 @@ internal static class CheckCommand
             {
                 Console.Error.WriteLine("nectar: " + reason);
                 CheckPrivileges.Print(Console.Error);
-                return 1;
+                return 77; // as every other verb: BPF is not usable here, as opposed to 1, a failure
             }
             Console.WriteLine($"BPF is usable: kernel {Environment.OSVersion.Version}, BTF at {KernelSupport.VmlinuxBtfPath}.");
             CheckPrivileges.Print(Console.Out);

@@ -74,8 +74,7 @@ public sealed class ElfFile
     private IReadOnlyList<ElfSection> ReadSections()
     {
         var image = _image.AsSpan();
-        if (image.Length < HeaderSize || image[0] != 0x7F || image[1] != (byte)'E' || image[2] != (byte)'L' || image[3] != (byte)'F')
-            throw Error("not an ELF file (no \\x7fELF magic at offset 0); compile BPF programs with clang -target bpf -c");
+        ElfBounds.CheckHeader(_image, _origin, HeaderSize, "compile BPF programs with clang -target bpf -c");
         if (image[4] != 2)
             throw Error($"ELF class {image[4]} at offset 4 is not ELFCLASS64");
         if (image[5] != 1)

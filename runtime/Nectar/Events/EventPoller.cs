@@ -272,7 +272,17 @@ public sealed unsafe class EventPoller : IDisposable
         {
             using var registration = cancellationToken.Register(static poller => ((EventPoller)poller!).Wake(), this);
             while (!cancellationToken.IsCancellationRequested && Volatile.Read(ref _disposed) == 0)
-                Poll(Timeout.InfiniteTimeSpan);
+            {
+                try
+                {
+                    Poll(Timeout.InfiniteTimeSpan);
+                }
+                catch (ObjectDisposedException) when (Volatile.Read(ref _disposed) != 0)
+                {
+                    // Disposed between the check above and Poll's own: the documented end, not a fault.
+                    break;
+                }
+            }
             cancellationToken.ThrowIfCancellationRequested();
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
