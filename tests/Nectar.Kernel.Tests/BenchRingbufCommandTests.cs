@@ -50,7 +50,7 @@ public class BenchRingbufCommandTests
     public void A_record_size_that_is_not_a_multiple_of_eight_is_refused()
     {
         var result = Nectar("bench", "ringbuf", "--record-size", "12");
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--record-size is 8 to 4096 and a multiple of 8", result.Error);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--record-size must be from 8 to 4096 bytes and a multiple of 8", result.Error);
     }
 }

@@ -90,7 +90,9 @@ config=$dir/root/boot/config-$release
 
 # The initramfs: busybox, and the modules the guest needs to reach its root file system, in the
 # order they load (a module's dependencies first, read from each module's .modinfo).
-initramfs=$dir/initramfs-$(cat "$here/initramfs-init.sh" | md5sum | cut -c1-12).cpio.gz
+# Keyed by the init script and by where this checkout is: the initramfs names guest-init.sh by its
+# path, so a clone elsewhere (CI's) must not reuse another checkout's.
+initramfs=$dir/initramfs-$( (cat "$here/initramfs-init.sh"; echo "$here") | md5sum | cut -c1-12).cpio.gz
 if [ ! -f "$initramfs" ]; then
     modules=$dir/root/lib/modules/$release
     staging=$(mktemp -d)

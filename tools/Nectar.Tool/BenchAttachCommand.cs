@@ -25,8 +25,10 @@ internal static partial class BenchAttachCommand
     internal static Command Create()
     {
         var dirOption = new Option<string?>("--bpf-dir") { Description = "Folder holding attach_bench*.bpf.o (default: bpf/ beside the tool)." };
-        var callsOption = new Option<int>("--calls") { Description = "getppid() calls per measurement.", DefaultValueFactory = _ => 1_000_000 };
-        var runsOption = new Option<int>("--runs") { Description = "Rounds (each measures every program once).", DefaultValueFactory = _ => 5 };
+        var callsOption = new Option<int>("--calls") { Description = "getppid() calls per measurement.", DefaultValueFactory = _ => 1_000_000 }
+            .Require(n => n is >= 1000 and <= 1_000_000_000, "must be a number of calls from 1,000 to 10^9");
+        var runsOption = new Option<int>("--runs") { Description = "Rounds (each measures every program once).", DefaultValueFactory = _ => 5 }
+            .Require(n => n is >= 1 and <= 1000, "must be a number of rounds from 1 to 1000");
         var libbpfOption = new Option<string?>("--libbpf") { Description = "Folder of the libbpf oracles (bench/libbpf/out, made by bench/libbpf/build.sh): a libbpf round follows each of Nectar's." };
         var command = new Command("attach", "Measure the per-event cost of each attach style (CPU ns per getppid() call over the bare syscall); beside libbpf's with --libbpf.")
         {

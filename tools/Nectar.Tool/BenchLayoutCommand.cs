@@ -24,11 +24,12 @@ internal static class BenchLayoutCommand
 
     internal static Command Create()
     {
-        var iterations = new Option<int>("--iterations") { Description = "Reads per measurement.", DefaultValueFactory = _ => 2_000_000 };
+        var iterations = new Option<int>("--iterations") { Description = "Reads per measurement (at least 1,000).", DefaultValueFactory = _ => 2_000_000 }
+            .Require(n => n is >= 1000 and <= 1_000_000_000, "must be a number of reads from 1,000 to 10^9");
         var command = new Command("layout", "Time decoding a linux_binprm-sized snapshot: plain read, matching layout, differing layout.") { iterations };
         command.SetAction(parse =>
         {
-            int n = Math.Max(1000, parse.GetValue(iterations));
+            int n = parse.GetValue(iterations);
             (string layout, Btf.Btf same, Btf.Btf shifted) = Layouts();
             KernelLayoutMap match = KernelLayoutMap.Compare("linux_binprm", layout, same);
             KernelLayoutMap differ = KernelLayoutMap.Compare("linux_binprm", layout, shifted);

@@ -22,7 +22,8 @@ internal static class BenchLoadCommand
     internal static Command Create()
     {
         var objectOption = new Option<string>("--object") { Description = $"The BPF object (default: the shipped {DefaultObject})." };
-        var runsOption = new Option<int>("--runs") { Description = "Cold processes and warm loads measured.", DefaultValueFactory = _ => 5 };
+        var runsOption = new Option<int>("--runs") { Description = "Cold processes and warm loads measured.", DefaultValueFactory = _ => 5 }
+            .Require(n => n is >= 1 and <= 1000, "must be a number of runs from 1 to 1000");
         var libbpfOption = new Option<string?>("--libbpf") { Description = "Folder of the libbpf oracles (bench/libbpf/out, made by bench/libbpf/build.sh)." };
         // One load, one line: what the cold runs are made of (a fresh process each).
         var onceOption = new Option<bool>("--once") { Description = "Load once and print one line (the cold runs' child process).", Hidden = true };

@@ -17,7 +17,7 @@ internal static class CheckCommand
             if (KernelSupport.WhyUnavailable is { } reason)
             {
                 Console.Error.WriteLine("nectar: " + reason);
-                CheckPrivileges.Print(Console.Error);
+                CheckPrivileges.Print(Console.Out);
                 return 77; // as every other verb: BPF is not usable here, as opposed to 1, a failure
             }
             Console.WriteLine($"BPF is usable: kernel {Environment.OSVersion.Version}, BTF at {KernelSupport.VmlinuxBtfPath}.");

@@ -24,6 +24,9 @@ if (parse.Errors.Count > 0)
     // each and exit 1, not the help text after them.
     foreach (var error in parse.Errors)
         Console.Error.WriteLine($"nectar: {error.Message.ReplaceLineEndings(" ")}");
+    // A bare `nectar` names no verb: the verbs are what the user needs next, on stdout.
+    if (args.Length == 0)
+        root.Parse(["--help"]).Invoke();
     return 1;
 }
 try

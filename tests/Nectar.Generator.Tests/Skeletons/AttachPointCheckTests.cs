@@ -52,6 +52,14 @@ public class AttachPointCheckTests
     public void No_committed_object_has_an_unknown_attach_point(string name)
     {
         if (name == "attach_typos") return; // made to have them (above)
+        // The attach benchmark's kprobe and fentry objects target __x64_sys_getppid, which the
+        // fixture's 6.18 BTF lacks (as this host's does): there the warning is right, and
+        // `nectar bench attach` reports them refused. Other kernels have it.
+        if (name is "attach_bench_kprobe" or "attach_bench_fentry")
+        {
+            Assert.All(Warnings(name, GeneratorHarness.VmlinuxPath), w => Assert.Contains("'__x64_sys_getppid'", w.GetMessage()));
+            return;
+        }
         Assert.Empty(Warnings(name, GeneratorHarness.VmlinuxPath));
     }
 
