@@ -44,9 +44,9 @@ public class BenchAttachLoadCommandTests
     {
         var attach = Nectar("bench", "attach", "--calls", "10");
         Assert.Equal(1, attach.ExitCode);
-        Assert.Contains("--calls must be at least 1000", attach.Error);
+        Assert.Contains("--calls must be a number of calls from 1,000", attach.Error);
         var load = Nectar("bench", "load", "--runs", "0");
         Assert.Equal(1, load.ExitCode);
-        Assert.Contains("--runs must be at least 1", load.Error);
+        Assert.Contains("--runs must be a number of runs from 1", load.Error);
     }
 }

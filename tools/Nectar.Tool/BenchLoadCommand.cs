@@ -40,11 +40,6 @@ internal static class BenchLoadCommand
                 return 0;
             }
             int runs = parse.GetValue(runsOption);
-            if (runs < 1)
-            {
-                Console.Error.WriteLine("nectar bench load: --runs must be at least 1.");
-                return 1;
-            }
             Run(path, runs, LibbpfOracle.Find(parse.GetValue(libbpfOption), "load"));
             return 0;
         });
