@@ -6,7 +6,32 @@ namespace Nectar.Tool;
 /// <summary>The root of the `nectar` command line; each verb lives in its own file.</summary>
 internal static class NectarCommand
 {
-    internal static Command Create()
+    /// <summary>The verbs, by name, each made only when asked for.</summary>
+    private static readonly (string Name, Func<Command> Create)[] Verbs =
+    [
+        ("check", CheckCommand.Create),
+        ("btf", BtfDumpCommand.Create),
+        ("prog", ProgCommand.Create),
+        ("map", MapCommand.Create),
+        ("link", LinkCommand.Create),
+        ("codegen", CodegenCommand.Create),
+        ("tracepoints", TracepointsCommand.Create),
+        ("bench", BenchCommand.Create),
+        ("trace", TraceCommand.Create),
+        ("iter", IterCommand.Create),
+    ];
+
+    /// <summary>The whole command line: every verb.</summary>
+    internal static Command Create() => Create(verb: null);
+
+    /// <summary>
+    /// The command line with only <paramref name="verb"/> under the root when it names one (the
+    /// first argument), else with every verb (help, a misspelled verb). Making the other verbs'
+    /// options, rules and descriptions is most of what System.CommandLine costs a start-up, and
+    /// a tool run from scripts should start like a native one (`nectar bench startup`); parsing
+    /// and help for the verb asked for are the same either way.
+    /// </summary>
+    internal static Command Create(string? verb)
     {
         // Not a RootCommand: that names itself after the entry assembly (Nectar.Tool), and help
         // would print "Usage: Nectar.Tool"; the command people type is `nectar`.
@@ -15,16 +40,12 @@ internal static class NectarCommand
             new HelpOption(),
             new VersionOption(),
         };
-        root.Subcommands.Add(CheckCommand.Create());
-        root.Subcommands.Add(BtfDumpCommand.Create());
-        root.Subcommands.Add(ProgCommand.Create());
-        root.Subcommands.Add(MapCommand.Create());
-        root.Subcommands.Add(LinkCommand.Create());
-        root.Subcommands.Add(CodegenCommand.Create());
-        root.Subcommands.Add(TracepointsCommand.Create());
-        root.Subcommands.Add(BenchCommand.Create());
-        root.Subcommands.Add(TraceCommand.Create());
-        root.Subcommands.Add(IterCommand.Create());
+        bool named = Verbs.Any(v => v.Name == verb);
+        foreach (var (name, create) in Verbs)
+        {
+            if (!named || name == verb)
+                root.Subcommands.Add(create());
+        }
         return root;
     }
 }
