@@ -12,8 +12,8 @@ if (Nectar.Output.FileDescriptorLimit.WhyTooLow(8) is { } fdLimit)
     return 1;
 }
 
-// Only the verb asked for is made (all of them when the first argument names none).
-Command root = NectarCommand.Create(args.Length > 0 ? args[0] : null);
+// Only what the arguments need is made: the verb they name, help and version when asked for.
+Command root = NectarCommand.ForArguments(args);
 // Errors are one line, prefixed with the command, never a stack trace; the exit code says which
 // kind: 1 bad input (arguments, files), 2 the kernel refused (load, attach, map operations),
 // 77 BPF is not usable by this user here (privileges), 70 a bug in Nectar. Verbs return their own
