@@ -14,7 +14,9 @@ public static class Errno
     public const int EFAULT = 14;
     public const int EBUSY = 16;
     public const int EEXIST = 17;
+    public const int ENODEV = 19;
     public const int EINVAL = 22;
+    public const int ENOTTY = 25;
     public const int ENOSPC = 28;
     public const int ENOSYS = 38;
     public const int ENOTSUPP = 524;
