@@ -13,7 +13,7 @@ public partial class ArchitectureTests
     private static readonly string s_runtime = Path.GetFullPath(Path.Combine(Fixtures.Directory, "..", "..", "runtime", "Nectar"));
 
     /// <summary>The folders of the pure object model: no syscall, no kernel object, compiled into the generator.</summary>
-    private static readonly string[] s_pureFolders = ["Btf"];
+    private static readonly string[] s_pureFolders = ["Btf", "Elf"];
 
     /// <summary>
     /// Files of the pure folders allowed to reach the kernel, each with why. KernelBtfMapping maps the

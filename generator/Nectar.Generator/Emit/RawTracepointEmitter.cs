@@ -35,25 +35,25 @@ namespace Nectar.Generator.Emit
         /// The arguments of <paramref name="tracepoint"/>, or null (with a diagnostic) when BTF has no
         /// <c>btf_trace_</c> typedef for it.
         /// </summary>
-        public IReadOnlyList<Argument>? Resolve(string tracepoint, SourceSpan? source, List<CodegenDiagnostic> diagnostics)
+        public IReadOnlyList<Argument>? Resolve(string tracepoint, SourceKey? source, List<CodegenDiagnostic> diagnostics)
         {
             IReadOnlyList<BtfParam>? parameters = _btf.FindRawTracepointArguments(tracepoint);
             if (parameters == null)
             {
                 var names = _btf.Types.Where(t => t.Kind == BtfKind.Typedef && t.Name.StartsWith("btf_trace_", StringComparison.Ordinal))
                     .Select(t => t.Name.Substring("btf_trace_".Length));
-                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UnknownRawTracepoint, CodegenSeverity.Error,
+                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UnknownRawTracepoint,
                     $"No raw tracepoint '{tracepoint}' in the BTF (no typedef btf_trace_{tracepoint}).{DidYouMean(BtfSuggestions.Closest(tracepoint, names))}", source));
                 return null;
             }
             _prototypes.TryGetValue(tracepoint, out TracepointPrototype? prototype);
             string btfSignature = tracepoint + "(" + string.Join(", ", parameters.Select(p => CDeclarations.TypeName(_btf, p.TypeId))) + ")";
             if (prototype == null)
-                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.NoPrototype, CodegenSeverity.Info,
+                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.NoPrototype,
                     $"No prototype for raw tracepoint '{tracepoint}' in the prototype files: its arguments are named Arg0..Arg{parameters.Count - 1}. " +
                     $"Add the kernel trace header that declares it (include/trace/events/*.h) as an AdditionalFiles item for TP_PROTO names.", source));
             else if (prototype.Parameters.Count != parameters.Count || !SameTypes(prototype, parameters))
-                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.PrototypeMismatch, CodegenSeverity.Warning,
+                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.PrototypeMismatch,
                     $"The prototype files and BTF disagree about raw tracepoint '{tracepoint}': header says {prototype.Signature}, BTF says {btfSignature}. " +
                     "BTF types are used; names come from the header where it has them. Use the trace headers of the kernel the BTF came from.", source));
 

@@ -130,7 +130,7 @@ public sealed unsafe partial class BpfMap : IDisposable
     }
 
     /// <summary>Whether this is a per-CPU map, whose values hold one slot per possible CPU.</summary>
-    public bool IsPerCpu => Type is MapType.PerCpuArray or MapType.PerCpuHash or MapType.LruPerCpuHash or MapType.PerCpuCgroupStorage;
+    public bool IsPerCpu => Type.IsPerCpu();
 
     /// <summary>
     /// Per-CPU lookup: one value per possible CPU (<see cref="PossibleCpus.Count"/>), index = CPU number.
@@ -182,7 +182,7 @@ public sealed unsafe partial class BpfMap : IDisposable
     /// <summary>
     /// Bytes a lookup copies out: per-CPU maps return one 8-byte-aligned slot per possible CPU.
     /// </summary>
-    internal int ValueBytes => Type is MapType.PerCpuArray or MapType.PerCpuHash or MapType.LruPerCpuHash or MapType.PerCpuCgroupStorage
+    internal int ValueBytes => IsPerCpu
         ? checked((int)(((ValueSize + 7) & ~7u) * (uint)PossibleCpus.Count))
         : checked((int)ValueSize);
 
