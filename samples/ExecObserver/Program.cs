@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Nectar;
-using Nectar.Interop;
 using Nectar.Logging;
 using Nectar.Samples.ExecObserver;
 

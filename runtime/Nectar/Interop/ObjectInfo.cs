@@ -51,6 +51,20 @@ internal static unsafe class ObjectInfo
         return errno == Errno.ENOENT ? null : throw Bpf.ToException($"Opening BPF object {id} by id", errno);
     }
 
+    /// <summary>
+    /// The kernel's id of a program, map or link: bpf_prog_info, bpf_map_info and bpf_link_info all
+    /// begin with type and id, so their common 8-byte prefix is all that is asked for.
+    /// </summary>
+    internal static uint Id(BpfFileDescriptor fd) => Get<TypeAndId>(fd).Id;
+
+    private struct TypeAndId
+    {
+#pragma warning disable CS0649 // written by the kernel
+        public uint Type;
+        public uint Id;
+#pragma warning restore CS0649
+    }
+
     /// <summary>BPF_OBJ_GET_INFO_BY_FD into the prefix struct <typeparamref name="TInfo"/>.</summary>
     internal static TInfo Get<TInfo>(BpfFileDescriptor fd) where TInfo : unmanaged
     {

@@ -60,7 +60,7 @@ public sealed unsafe partial class BpfMap
     }
 
     private string DescribeInner() => Spec.InnerMap is { } inner
-        ? $" ({inner.Type}, key {inner.KeySize} B, value {inner.ValueSize} B, {inner.MaxEntries} entries, flags 0x{inner.Flags:x})"
+        ? $" ({inner.Type}, key {inner.KeySize} B, value {inner.ValueSize} B, {inner.MaxEntries} entries, flags 0x{(uint)inner.Flags:x})"
         : "";
 
     /// <summary>

@@ -15,7 +15,13 @@ public sealed unsafe partial class BpfMap : IDisposable
         Spec = spec;
     }
 
+    private uint _id;
+
     public BpfFileDescriptor Fd { get; }
+
+    /// <summary>The kernel's id for the map (as `bpftool map list` and `nectar map list` show it); asked once, then kept.</summary>
+    public uint Id => _id != 0 ? _id : _id = ObjectInfo.Id(Fd);
+
     public MapSpec Spec { get; }
     public string Name => Spec.Name;
     public MapType Type => Spec.Type;
@@ -29,7 +35,7 @@ public sealed unsafe partial class BpfMap : IDisposable
         using var innerTemplate = CreateInnerTemplate(spec);
         var arguments = new MapCreateArguments(spec.Name, (uint)spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries)
         {
-            Flags = spec.Flags,
+            Flags = (uint)spec.Flags,
             InnerMapFd = innerTemplate is null ? 0u : (uint)innerTemplate.Fd.Value,
             NumaNode = spec.NumaNode,
             BtfFd = btf is null ? 0u : (uint)btf.Value,

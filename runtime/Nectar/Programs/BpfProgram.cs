@@ -25,8 +25,10 @@ public sealed partial class BpfProgram : IDisposable
 
     public BpfFileDescriptor Fd { get; }
 
-    /// <summary>The kernel's id for the program (as `bpftool prog list` and `nectar prog list` show it).</summary>
-    public uint Id => ObjectInfo.Get<ProgInfoPrefix>(Fd).Id;
+    private uint _id;
+
+    /// <summary>The kernel's id for the program (as `bpftool prog list` and `nectar prog list` show it); asked once, then kept.</summary>
+    public uint Id => _id != 0 ? _id : _id = ObjectInfo.Id(Fd);
 
     /// <summary>The vmlinux BTF id the program was loaded against (tp_btf, fentry, fexit); 0 otherwise.</summary>
     public uint AttachBtfId { get; }
@@ -41,7 +43,7 @@ public sealed partial class BpfProgram : IDisposable
         AttachKind.TracepointBtf or AttachKind.Fentry or AttachKind.Fexit => TracingLink.Attach(this),
         AttachKind.Tracepoint => TracepointLink.Attach(this, RequireTarget(target)),
         AttachKind.Kprobe or AttachKind.Kretprobe => KprobeLink.Attach(this, RequireTarget(target), Section.Kind == AttachKind.Kretprobe),
-        AttachKind.Uprobe or AttachKind.Uretprobe => UprobeLink.Attach(this, UprobeTarget.Parse(RequireTarget(target)), -1, Section.Kind == AttachKind.Uretprobe),
+        AttachKind.Uprobe or AttachKind.Uretprobe => UprobeLink.Attach(this, UprobeTarget.Parse(RequireTarget(target)), null, Section.Kind == AttachKind.Uretprobe),
         AttachKind.Iterator => IteratorLink.Attach(this, new IteratorOptions()),
         AttachKind.PerfEvent => throw new NotSupportedException($"Program '{Name}' (section perf_event) runs on perf events: attach it with AttachPerfEvent(new PerfSampling {{ Frequency = ... }}), which opens one per CPU."),
         AttachKind.Xdp or AttachKind.Tcx or AttachKind.SocketFilter => throw new NotSupportedException(NetworkAttachHint),

@@ -10,7 +10,7 @@ public sealed record LoadedProgram(uint Id, ProgramType Type, string Name, strin
 }
 
 /// <summary>A map in the kernel: what `bpftool map list` shows.</summary>
-public sealed record LoadedMap(uint Id, MapType Type, string Name, uint KeySize, uint ValueSize, uint MaxEntries, uint Flags)
+public sealed record LoadedMap(uint Id, MapType Type, string Name, uint KeySize, uint ValueSize, uint MaxEntries, MapFlags Flags)
 {
     public string TypeName => KernelNames.MapType((uint)Type);
 }
@@ -60,7 +60,7 @@ public static unsafe class KernelObjects
     internal static LoadedMap Describe(BpfFileDescriptor fd)
     {
         var info = ObjectInfo.Get<MapInfoPrefix>(fd);
-        return new LoadedMap(info.Id, (MapType)info.Type, ObjectInfo.Name(info.Name), info.KeySize, info.ValueSize, info.MaxEntries, info.MapFlags);
+        return new LoadedMap(info.Id, (MapType)info.Type, ObjectInfo.Name(info.Name), info.KeySize, info.ValueSize, info.MaxEntries, (MapFlags)info.MapFlags);
     }
 
     private static List<T> List<T>(ObjectKind kind, Func<BpfFileDescriptor, T> describe)

@@ -94,7 +94,7 @@ public class TcxTests
     {
         KernelRequirement.Ensure();
         using var obj = PacketCounter.Load(port: 9);
-        var error = Assert.ThrowsAny<Nectar.Interop.BpfException>(() => obj.Programs["xdp_count"].AttachTcx(PacketCounter.Loopback, TcxDirection.Ingress).Dispose());
+        var error = Assert.ThrowsAny<BpfException>(() => obj.Programs["xdp_count"].AttachTcx(PacketCounter.Loopback, TcxDirection.Ingress).Dispose());
         Assert.Contains("'xdp_count' (section 'xdp') is not a tc program", error.Message);
     }
 }

@@ -78,7 +78,7 @@ public class XdpTests
     {
         KernelRequirement.Ensure();
         using var obj = PacketCounter.Load(port: 9);
-        var error = Assert.ThrowsAny<Nectar.Interop.BpfException>(() => obj.Programs["xdp_count"].AttachXdp(PacketCounter.Loopback, XdpMode.Driver).Dispose());
+        var error = Assert.ThrowsAny<BpfException>(() => obj.Programs["xdp_count"].AttachXdp(PacketCounter.Loopback, XdpMode.Driver).Dispose());
         Assert.Contains("XdpMode.Generic", error.Message);
     }
 
@@ -87,7 +87,7 @@ public class XdpTests
     {
         KernelRequirement.Ensure();
         using var obj = PacketCounter.Load(port: 9);
-        var error = Assert.ThrowsAny<Nectar.Interop.BpfException>(() => obj.Programs["tcx_count_ingress"].AttachXdp(PacketCounter.Loopback).Dispose());
+        var error = Assert.ThrowsAny<BpfException>(() => obj.Programs["tcx_count_ingress"].AttachXdp(PacketCounter.Loopback).Dispose());
         Assert.Contains("'tcx_count_ingress' (section 'tcx/ingress') is not an XDP program", error.Message);
     }
 
@@ -98,7 +98,7 @@ public class XdpTests
         using var obj = PacketCounter.Load(port: 9);
         using (obj.Programs["xdp_count"].AttachXdp(PacketCounter.Loopback, XdpMode.Generic))
         {
-            var error = Assert.ThrowsAny<Nectar.Interop.BpfException>(() => obj.Programs["xdp_frags_pass"].AttachXdp(PacketCounter.Loopback, XdpMode.Generic).Dispose());
+            var error = Assert.ThrowsAny<BpfException>(() => obj.Programs["xdp_frags_pass"].AttachXdp(PacketCounter.Loopback, XdpMode.Generic).Dispose());
             Assert.Contains("already has an XDP program", error.Message);
             Assert.Contains("bpftool net show dev lo", error.Message);
         }
