@@ -14,7 +14,7 @@ namespace Nectar.Elf;
 /// before it is read, so a truncated or corrupt file is an <see cref="ElfException"/>. The runtime
 /// and the generator compile it (netstandard2.0).
 /// </summary>
-public sealed class ElfFile
+internal sealed class ElfFile
 {
     private const ushort MachineBpf = 247;
     private const int HeaderSize = 64;

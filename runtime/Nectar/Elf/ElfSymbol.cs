@@ -1,9 +1,9 @@
 namespace Nectar.Elf;
 
 /// <summary>One entry of the symbol table (Elf64_Sym), with its name resolved.</summary>
-public sealed record ElfSymbol(int Index, string Name, ElfSymbolType Type, ElfSymbolBinding Binding, ushort SectionIndex, ulong Value, ulong Size);
+internal sealed record ElfSymbol(int Index, string Name, ElfSymbolType Type, ElfSymbolBinding Binding, ushort SectionIndex, ulong Value, ulong Size);
 
-public enum ElfSymbolType : byte
+internal enum ElfSymbolType : byte
 {
     NoType = 0,
     Object = 1,
@@ -12,7 +12,7 @@ public enum ElfSymbolType : byte
     File = 4,
 }
 
-public enum ElfSymbolBinding : byte
+internal enum ElfSymbolBinding : byte
 {
     Local = 0,
     Global = 1,

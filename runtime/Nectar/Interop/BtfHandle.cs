@@ -6,7 +6,7 @@ namespace Nectar.Interop;
 /// Loading BTF into the kernel (BPF_BTF_LOAD), for maps and programs that refer to its types
 /// (the loader's object BTF included).
 /// </summary>
-public static unsafe class BtfHandle
+internal static unsafe class BtfHandle
 {
     // Enough for the kernel's BTF log of any rejection Nectar has seen; the log is kept whole up to this.
     private const int LogSize = 1 << 20;

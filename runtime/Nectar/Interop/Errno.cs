@@ -1,7 +1,7 @@
 namespace Nectar.Interop;
 
 /// <summary>The errno values Nectar maps to typed exceptions.</summary>
-public static class Errno
+internal static class Errno
 {
     public const int EPERM = 1;
     public const int ENOENT = 2;

@@ -44,7 +44,7 @@ public sealed class BpfObjectSpec
     /// <summary>The `version` section, or 0.</summary>
     public uint KernelVersion { get; }
 
-    public ElfFile Elf { get; }
+    internal ElfFile Elf { get; }
 
     /// <summary>The object's own BTF (.BTF), present when it was compiled with -g.</summary>
     public Btf.Btf? Btf { get; }

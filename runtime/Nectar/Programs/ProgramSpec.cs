@@ -29,7 +29,7 @@ public sealed class ProgramSpec
     public IReadOnlyList<MapReference> MapReferences { get; }
 
     /// <summary>Which function sits where in <see cref="Instructions"/>: the entry first, then subprograms.</summary>
-    public IReadOnlyList<(BpfFunction Function, int Start)> Layout { get; }
+    internal IReadOnlyList<(BpfFunction Function, int Start)> Layout { get; }
 
     public override string ToString() => $"{Name} ({Section.Name}, {Instructions.Length} instructions)";
 }
