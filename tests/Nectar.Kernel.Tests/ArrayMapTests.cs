@@ -8,7 +8,6 @@ public class ArrayMapTests
     [KernelFact]
     public void Array_map_round_trips_an_element_and_leaks_no_descriptor()
     {
-        KernelRequirement.Ensure();
         int anonymousBefore = OpenFileDescriptors.CountAnonymousInodes();
 
         OpenFileDescriptors.AssertNoLeak(() =>
@@ -30,7 +29,6 @@ public class ArrayMapTests
     [KernelFact]
     public void Hash_map_delete_and_iteration_see_what_was_stored()
     {
-        KernelRequirement.Ensure();
         using var map = BpfMap.Create(new MapSpec("nectar_hash", MapType.Hash, 4, 4, 16));
         for (uint key = 10; key < 15; key++)
             map.Update(key, key * 100);
@@ -55,7 +53,6 @@ public class ArrayMapTests
     [KernelFact]
     public void Wrong_key_size_is_refused_before_the_kernel_sees_it()
     {
-        KernelRequirement.Ensure();
         using var map = BpfMap.Create(new MapSpec("nectar_sizes", MapType.Array, 4, 8, 1));
         var error = Assert.Throws<ArgumentException>(() => map.Update(0UL, 1UL));
         Assert.Contains("4-byte keys", error.Message);

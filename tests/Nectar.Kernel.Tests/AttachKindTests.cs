@@ -11,35 +11,33 @@ namespace Nectar.Kernel.Tests;
 /// </summary>
 public class AttachKindTests
 {
-    [KernelTheory]
+    [KernelTheory(Attach = [AttachKind.TracepointBtf, AttachKind.Tracepoint])]
     [InlineData("tp_btf_counter", "count_btf_sys_enter", 0)]
     [InlineData("tracepoint_counter", "count_openat", 0)]
     public void Program_counts_while_attached_and_stops_after_dispose(string objectName, string programName, uint slot)
         => CountsWhileAttached(objectName, programName, slot);
 
-    [AttachKindTheory(AttachKind.Kprobe)]
+    [KernelTheory(Attach = [AttachKind.Kprobe, AttachKind.Kretprobe])]
     [InlineData("count_openat2_entry", 0)]
     [InlineData("count_openat2_return", 1)]
     public void Kprobe_counts_while_attached_and_stops_after_dispose(string programName, uint slot)
         => CountsWhileAttached("kprobe_counter", programName, slot);
 
-    [AttachKindTheory(AttachKind.Fentry)]
+    [KernelTheory(Attach = [AttachKind.Fentry, AttachKind.Fexit])]
     [InlineData("count_openat2_fentry", 0)]
     [InlineData("count_openat2_fexit", 1)]
     public void Fentry_and_fexit_count_while_attached_and_stop_after_dispose(string programName, uint slot)
         => CountsWhileAttached("fentry_counter", programName, slot);
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Tracepoint])]
     public void Tracepoint_attached_the_pre_5_15_way_counts_and_stops_on_dispose()
     {
-        KernelRequirement.Ensure();
         CountsWhileAttached("tracepoint_counter", "count_openat", 0,
             program => Links.TracepointLink.Attach(program, program.Section.Target, legacy: true));
     }
 
     private static void CountsWhileAttached(string objectName, string programName, uint slot, Func<BpfProgram, Links.BpfLink>? attach = null)
     {
-        KernelRequirement.Ensure();
         OpenFileDescriptors.AssertNoLeak(() =>
         {
             var spec = BpfObjectSpec.Read(BpfObjects.PathOf(objectName));

@@ -12,7 +12,6 @@ public class BenchBtfCommandTests
     [Btf.KernelBtfMappableFact]
     public void Times_the_mapped_kernel_btf_and_the_read_path_beside_it()
     {
-        KernelRequirement.Ensure();
         var result = NectarCli.Run("bench", "btf", "--runs", "20");
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         AssertFigures(result.Output, "parse /sys/kernel/btf/vmlinux + find task_struct, read in place (mapped from the kernel)");
@@ -23,7 +22,6 @@ public class BenchBtfCommandTests
     [KernelFact]
     public void A_missing_file_is_an_input_error_that_names_it()
     {
-        KernelRequirement.Ensure();
         var result = NectarCli.Run("bench", "btf", "/nonexistent/vmlinux");
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("/nonexistent/vmlinux", result.Error);

@@ -18,7 +18,6 @@ public class CallbackTests
     [KernelFact]
     public void Bpf_loop_and_for_each_map_elem_call_static_callbacks_placed_by_the_loader()
     {
-        KernelRequirement.Ensure();
         OpenFileDescriptors.AssertNoLeak(() =>
         {
             var spec = BpfObjectSpec.Read(BpfObjects.PathOf("callbacks"));
@@ -48,7 +47,6 @@ public class CallbackTests
     [KernelFact]
     public void A_callback_in_a_code_section_of_its_own_is_placed_and_called()
     {
-        KernelRequirement.Ensure();
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("callback_sections"));
         spec.Variables["target_tid"].Set(CurrentThread.Id);
         spec.Variables["loop_count"].Set(LoopCount);
@@ -68,11 +66,9 @@ public class CallbackTests
     /// bpftool (libbpf) as the oracle: it loads the same object, and the kernel's translated
     /// program is the same functions with the same instructions, whichever loader placed them.
     /// </summary>
-    [KernelFact]
+    [KernelFact(Tools = Oracle.Bpftool)]
     public void Callback_programs_translate_as_they_do_when_bpftool_loads_them()
     {
-        KernelRequirement.Ensure();
-        Assert.True(Bpftool.IsInstalled, "bpftool is needed as the oracle");
         string path = BpfObjects.PathOf("callbacks");
         using var obj = BpfObjectSpec.Read(path).Load();
         using var load = BpftoolLoad.LoadAll(path);

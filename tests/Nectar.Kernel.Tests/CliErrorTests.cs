@@ -8,7 +8,6 @@ public class CliErrorTests
     [KernelFact]
     public void Without_privileges_a_verb_says_what_it_needs_and_exits_77()
     {
-        KernelRequirement.Ensure();
         var result = Processes.RunUnprivileged(NectarCli.DotnetHost, Path.Combine(AppContext.BaseDirectory, "Nectar.Tool.dll"), "prog", "list");
 
         Assert.Equal(77, result.ExitCode);
@@ -19,7 +18,6 @@ public class CliErrorTests
     [KernelFact]
     public void A_missing_file_is_one_line_and_exit_code_1()
     {
-        KernelRequirement.Ensure();
         var result = NectarCli.Run("prog", "load", "/nonexistent/x.bpf.o");
         Assert.Equal(1, result.ExitCode);
         Assert.Matches(@"^nectar: [^\n]*/nonexistent/x\.bpf\.o[^\n]*\n$", result.Error);
@@ -28,7 +26,6 @@ public class CliErrorTests
     [KernelFact]
     public void An_extern_no_config_value_can_fill_is_one_line_naming_it_and_exit_code_1()
     {
-        KernelRequirement.Ensure();
         var result = NectarCli.Run("prog", "load", BpfObjects.PathOf("extern_unsupported"));
         Assert.Equal(1, result.ExitCode);
         Assert.Matches(@"^nectar: [^\n]*'CONFIG_NECTAR_POINTER'[^\n]*\n$", result.Error);

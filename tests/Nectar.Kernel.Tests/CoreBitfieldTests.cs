@@ -15,7 +15,6 @@ public partial class CoreBitfieldTests
     [KernelFact]
     public void One_bit_field_read_through_CO_RE_follows_what_the_kernel_holds()
     {
-        KernelRequirement.Ensure();
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("core_bitfield"));
         spec.Variables["target_tid"].Set(CurrentThread.Id);
         using var obj = spec.Load();

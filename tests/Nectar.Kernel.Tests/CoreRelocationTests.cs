@@ -14,7 +14,6 @@ public class CoreRelocationTests
     [KernelFact]
     public void Relocated_reads_offsets_existence_and_enum_values_hold_in_this_kernel()
     {
-        KernelRequirement.Ensure();
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("core_reads"));
         spec.Variables["target_tgid"].Set((uint)Environment.ProcessId);
         using var obj = spec.Load();
@@ -42,7 +41,6 @@ public class CoreRelocationTests
     [KernelFact]
     public void Unguarded_read_of_a_missing_field_fails_naming_the_field()
     {
-        KernelRequirement.Ensure();
         var error = Assert.Throws<BpfVerifierException>(() => BpfObject.Load(BpfObjects.PathOf("core_unguarded")));
         Assert.StartsWith("task_struct___nectar.nectar_no_such_field: no such field in this kernel", error.FailedRelocation); // the type as the C source names it, flavor included
         Assert.Contains("task_struct___nectar.nectar_no_such_field: no such field in this kernel", error.Message);

@@ -19,7 +19,6 @@ public partial class ExternTests
     [KernelFact]
     public void Kconfig_values_and_kfunc_calls_reach_the_program_as_the_kernel_has_them()
     {
-        KernelRequirement.Ensure();
         var config = ReadConfig();
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("externs"));
         spec.Variables["target_tgid"].Set((uint)Environment.ProcessId);
@@ -50,7 +49,6 @@ public partial class ExternTests
     [KernelFact]
     public void Raw_tp_programs_may_call_common_kfuncs_but_not_those_for_tracing_programs()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObject.Load(BpfObjects.PathOf("kfunc_raw_tp"), new BpfLoadOptions { ContinueOnProgramFailure = true });
         using (obj.Programs["raw_tp_rcu"].Attach())
             _ = File.Exists("/proc/self/status");
@@ -62,7 +60,6 @@ public partial class ExternTests
     [KernelFact]
     public void Kconfig_map_is_frozen_read_only_and_holds_the_values()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObject.Load(BpfObjects.PathOf("externs"));
         var kconfig = obj.Spec.Externs.Where(e => e.Kind == ExternKind.Kconfig).ToDictionary(e => e.Name);
         var value = new byte[obj.Maps[".kconfig"].Spec.ValueSize];
@@ -77,7 +74,6 @@ public partial class ExternTests
     [KernelFact]
     public void Typed_ksym_variable_loads_where_kallsyms_has_it_and_otherwise_fails_as_with_libbpf()
     {
-        KernelRequirement.Ensure();
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("externs_ksym_var"));
         spec.Variables["target_tgid"].Set((uint)Environment.ProcessId);
         // The kernel resolves a BTF-typed variable's address through kallsyms, which lists data
@@ -98,7 +94,6 @@ public partial class ExternTests
     [KernelFact]
     public void Typed_ksym_variable_is_patched_with_its_vmlinux_btf_id()
     {
-        KernelRequirement.Ensure();
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("externs_ksym_var"));
         var runqueues = Assert.Single(spec.Externs);
         Assert.Equal(ExternKind.KernelVariable, runqueues.Kind);
@@ -106,10 +101,9 @@ public partial class ExternTests
         Assert.Equal(VmlinuxBtf.Instance.GetByName("runqueues", BtfKind.Var).Id, ids["runqueues"]);
     }
 
-    [BpftoolFact]
+    [KernelFact(Tools = Oracle.Bpftool)]
     public void Bpftool_translates_the_same_object_to_the_same_kernel_instructions_as_nectar()
     {
-        KernelRequirement.Ensure();
         string path = BpfObjects.PathOf("externs");
         using var obj = BpfObject.Load(path);
         var ours = Normalized(Bpftool.Run("prog", "dump", "xlated", "id", obj.Programs["read_externs"].Id.ToString()));
@@ -124,10 +118,9 @@ public partial class ExternTests
         Assert.Equal(libbpf, ours);
     }
 
-    [BpftoolFact]
+    [KernelFact(Tools = Oracle.Bpftool)]
     public void Bpftool_fills_the_same_kconfig_values_as_nectar()
     {
-        KernelRequirement.Ensure();
         string path = BpfObjects.PathOf("externs");
         using var obj = BpfObject.Load(path);
         Assert.Null(obj.BtfLoadError); // the .kconfig map is typed by its DATASEC, so bpftool prints it by name

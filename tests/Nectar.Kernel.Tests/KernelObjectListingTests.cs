@@ -12,10 +12,9 @@ namespace Nectar.Kernel.Tests;
 /// </summary>
 public class KernelObjectListingTests
 {
-    [KernelFact]
+    [KernelFact(Tools = Oracle.Bpftool)]
     public void Programs_maps_and_links_match_what_bpftool_lists()
     {
-        KernelRequirement.Ensure();
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("tp_btf_counter"));
         using var obj = spec.Load();
         using var link = obj.Programs["count_btf_sys_enter"].Attach();

@@ -16,7 +16,6 @@ public class MapDefaultsTests
     [KernelFact]
     public void The_kernel_holds_maps_sized_as_the_loader_reports()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObjectSpec.Read(ObjectPath).Load();
         var inKernel = KernelObjects.Describe(obj.Maps["samples"].Fd);
         Assert.Equal((uint)PossibleCpus.Count, inKernel.MaxEntries);
@@ -28,10 +27,9 @@ public class MapDefaultsTests
         Assert.True(ring / 2 < 100_000 || ring / 2 % Environment.SystemPageSize != 0, $"ring of {ring} bytes is not the smallest");
     }
 
-    [BpftoolFact]
+    [KernelFact(Tools = Oracle.Bpftool)]
     public void Bpftool_makes_the_same_maps_from_the_same_object()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObjectSpec.Read(ObjectPath).Load();
         using var libbpf = BpftoolLoad.LoadAll(ObjectPath);
         using var shown = JsonDocument.Parse(Bpftool.Run("-j", "prog", "show", "pinned", libbpf.Program("output_both")));

@@ -10,7 +10,6 @@ public class PinningTests
     [KernelFact]
     public void Map_pinned_by_name_survives_its_object_and_is_reused_by_the_next_load()
     {
-        KernelRequirement.Ensure();
         string directory = $"{Pinning.BpffsRoot}/nectar-test-{Guid.NewGuid():N}";
         var options = new BpfLoadOptions { PinDirectory = directory };
         try
@@ -35,7 +34,6 @@ public class PinningTests
     [KernelFact]
     public void A_reused_pinned_map_of_maps_keeps_the_inner_maps_it_holds()
     {
-        KernelRequirement.Ensure();
         string directory = $"{Pinning.BpffsRoot}/nectar-test-{Guid.NewGuid():N}";
         var options = new BpfLoadOptions { PinDirectory = directory };
         try
@@ -61,7 +59,6 @@ public class PinningTests
     [KernelFact]
     public void Pinned_link_keeps_the_program_attached_until_the_pin_is_removed()
     {
-        KernelRequirement.Ensure();
         string path = $"{Pinning.BpffsRoot}/nectar-test-link-{Guid.NewGuid():N}";
         try
         {

@@ -10,7 +10,6 @@ public class ProgLoadCommandTests
     [KernelFact]
     public void Reports_each_program_ok_and_exits_zero()
     {
-        KernelRequirement.Ensure();
         var result = Nectar("prog", "load", BpfObjects.PathOf("subprograms"));
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.Matches(@"ok\s+add_one \(raw_tp/sys_enter\): id \d+", result.Output);
@@ -21,7 +20,6 @@ public class ProgLoadCommandTests
     [KernelFact]
     public void Reports_the_verifier_reason_with_its_source_line_and_exits_non_zero()
     {
-        KernelRequirement.Ensure();
         var result = Nectar("prog", "load", BpfObjects.PathOf("verifier_reject"));
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("FAILED  unchecked_lookup (raw_tp/sys_enter)", result.Output);
@@ -32,7 +30,6 @@ public class ProgLoadCommandTests
     [KernelFact]
     public void Reports_unsupported_sections_as_skipped_and_exits_non_zero()
     {
-        KernelRequirement.Ensure();
         var result = Nectar("prog", "load", BpfObjects.PathOf("unsupported_sections"));
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("skipped lookup_socket (sk_lookup): section 'sk_lookup' is not yet supported", result.Output);

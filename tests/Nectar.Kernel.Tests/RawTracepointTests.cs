@@ -8,7 +8,6 @@ public class RawTracepointTests
     [KernelFact]
     public void Raw_tp_program_counts_this_process_syscalls_until_its_link_is_disposed()
     {
-        KernelRequirement.Ensure();
         OpenFileDescriptors.AssertNoLeak(() =>
         {
             var spec = BpfObjectSpec.Read(BpfObjects.PathOf("raw_tp_counter"));
@@ -32,7 +31,6 @@ public class RawTracepointTests
     [KernelFact]
     public void Rodata_set_before_load_filters_what_the_program_counts()
     {
-        KernelRequirement.Ensure();
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("raw_tp_counter"));
         spec.Variables["target_tgid"].Set(uint.MaxValue); // no process has this tgid
         using var obj = spec.Load();

@@ -8,7 +8,6 @@ public class SubprogramTests
     [KernelFact]
     public void Two_programs_of_one_section_share_static_and_global_subprograms_and_a_legacy_map()
     {
-        KernelRequirement.Ensure();
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("subprograms"));
         spec.Variables["target_tid"].Set(CurrentThread.Id);
         using var obj = spec.Load();

@@ -9,7 +9,6 @@ public class TraceCommandTests
     [KernelFact]
     public void Prints_ring_buffer_records_field_by_field_while_attached()
     {
-        KernelRequirement.Ensure();
         var (result, path) = TraceWhileExecuting("exec_observer");
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.Contains("2 program(s) of exec_observer.bpf.o attached; printing events.", result.Error);
@@ -19,7 +18,6 @@ public class TraceCommandTests
     [KernelFact]
     public void Prints_nectar_log_lines()
     {
-        KernelRequirement.Ensure();
         var (result, path) = TraceWhileExecuting("log_exec");
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.Matches($@"Z INFO raw_trace_sched_process_exec: task\.pid: \d+, old_pid: \d+, linux_binprm\.filename: {path}, ctx\.uid: \d+", result.Output);
@@ -28,7 +26,6 @@ public class TraceCommandTests
     [KernelFact]
     public void Not_an_object_is_one_line_and_exit_code_1()
     {
-        KernelRequirement.Ensure();
         string notElf = Path.Combine(Fixtures.Directory, "..", "..", "README.md");
         var result = NectarCli.Run("trace", notElf);
         Assert.Equal(1, result.ExitCode);
@@ -38,7 +35,6 @@ public class TraceCommandTests
     [KernelFact]
     public void A_verifier_rejection_is_one_line_and_exit_code_2()
     {
-        KernelRequirement.Ensure();
         var result = NectarCli.Run("trace", BpfObjects.PathOf("verifier_reject"));
         Assert.Equal(2, result.ExitCode);
         Assert.Matches(@"^nectar trace: The verifier rejected program 'unchecked_lookup'[^\n]*bpf/verifier_reject\.bpf\.c:9:[^\n]*\n$", result.Error);

@@ -41,10 +41,9 @@ public partial class UprobeTests
         return spec.Load();
     }
 
-    [UprobeFact]
+    [KernelFact(Attach = [AttachKind.Uprobe])]
     public void Uprobe_and_uretprobe_from_their_sections_see_every_call_its_argument_and_return_value()
     {
-        KernelRequirement.Ensure();
         OpenFileDescriptors.AssertNoLeak(() =>
         {
             using var obj = LoadCounter((uint)Environment.ProcessId);
@@ -71,10 +70,9 @@ public partial class UprobeTests
         });
     }
 
-    [UprobeFact]
+    [KernelFact(Attach = [AttachKind.Uprobe])]
     public void AttachUprobe_by_path_and_by_library_name_fires_for_the_named_function()
     {
-        KernelRequirement.Ensure();
         OpenFileDescriptors.AssertNoLeak(() =>
         {
             using var obj = LoadCounter((uint)Environment.ProcessId);
@@ -93,10 +91,9 @@ public partial class UprobeTests
         });
     }
 
-    [UprobeFact]
+    [KernelFact(Attach = [AttachKind.Uprobe])]
     public void Pid_filter_fires_for_that_process_only()
     {
-        KernelRequirement.Ensure();
         using var other = Process.Start("sleep", "60");
         try
         {
@@ -122,10 +119,9 @@ public partial class UprobeTests
         }
     }
 
-    [UprobeFact]
+    [KernelFact(Attach = [AttachKind.Uprobe], Tools = Oracle.LlvmObjdump)]
     public void Uprobe_at_an_offset_inside_the_function_fires_there()
     {
-        KernelRequirement.Ensure();
         ulong offset = SecondInstructionOffset("abs");
         Assert.True(offset > 0);
         using var obj = LoadCounter((uint)Environment.ProcessId);
@@ -138,10 +134,9 @@ public partial class UprobeTests
         }
     }
 
-    [UprobeFact]
+    [KernelFact(Attach = [AttachKind.Uprobe])]
     public void Sleepable_uprobe_loads_with_BPF_F_SLEEPABLE_and_counts()
     {
-        KernelRequirement.Ensure();
         using var obj = LoadCounter((uint)Environment.ProcessId);
         var program = obj.Programs["abs_entry_sleepable"];
         Assert.True(program.Section.IsSleepable);
@@ -152,10 +147,9 @@ public partial class UprobeTests
         }
     }
 
-    [UprobeFact]
+    [KernelFact(Attach = [AttachKind.Uprobe])]
     public void Missing_function_or_binary_is_a_typed_error_before_anything_is_opened()
     {
-        KernelRequirement.Ensure();
         using var obj = LoadCounter((uint)Environment.ProcessId);
         var program = obj.Programs["abs_inside"];
         var noFunction = Assert.Throws<UprobeTargetException>(() => program.AttachUprobe("libc.so.6", "mallok"));
@@ -170,7 +164,7 @@ public partial class UprobeTests
     /// The oracle: llvm-readelf's symbol values and program headers give the same file offsets as
     /// Nectar's own reader, for plain functions, a weak one, an IFUNC and a versioned name.
     /// </summary>
-    [AttachKindTheory(AttachKind.Uprobe)]
+    [KernelTheory(Attach = [AttachKind.Uprobe], Tools = Oracle.LlvmReadelf)]
     [InlineData("abs")]
     [InlineData("getppid")]
     [InlineData("malloc")]
@@ -178,16 +172,14 @@ public partial class UprobeTests
     [InlineData("malloc@@GLIBC_2.2.5")]
     public void File_offset_matches_llvm_readelf(string function)
     {
-        KernelRequirement.Ensure();
         var (path, offset) = new UprobeTarget("libc.so.6", function).Resolve();
         Assert.Equal(Path.GetFullPath(Libc), path.Replace("/usr/lib/", "/lib/", StringComparison.Ordinal));
         Assert.Equal(ReadelfFileOffset(function), offset);
     }
 
-    [UprobeFact]
+    [KernelFact(Attach = [AttachKind.Uprobe], Tools = Oracle.Bpftool)]
     public void Bpftool_perf_lists_the_uprobe_with_its_file_and_offset_while_attached()
     {
-        KernelRequirement.Ensure();
         using var obj = LoadCounter((uint)Environment.ProcessId);
         var program = obj.Programs["abs_return"];
         var (path, offset) = new UprobeTarget("libc.so.6", "abs").Resolve();
@@ -202,10 +194,9 @@ public partial class UprobeTests
         Assert.DoesNotContain(BpftoolPerfEntries(), e => e.GetProperty("prog_id").GetUInt32() == program.Id);
     }
 
-    [UprobeFact]
+    [KernelFact(Attach = [AttachKind.Uprobe])]
     public void Nectar_prog_load_loads_uprobe_sections_and_trace_names_the_one_without_a_target()
     {
-        KernelRequirement.Ensure();
         var load = NectarCli.Run("prog", "load", BpfObjects.PathOf("uprobe_counter"));
         Assert.True(load.ExitCode == 0, load.Output + load.Error);
         Assert.Matches(@"ok\s+abs_entry \(uprobe/libc\.so\.6:abs\): id \d+", load.Output);
@@ -258,17 +249,4 @@ public partial class UprobeTests
 
     [GeneratedRegex(@"LOAD\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+0x[0-9a-f]+\s+([RWE ]+?)\s+0x")]
     private static partial Regex LoadSegment();
-}
-
-/// <summary>A kernel test of uprobes: skipped, with the reason, on kernels without the uprobe PMU (see AttachKindTheoryAttribute).</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class UprobeFactAttribute : FactAttribute
-{
-    public UprobeFactAttribute()
-    {
-        if (KernelRequirement.SkipReason is { } reason)
-            Skip = reason;
-        else if (KernelSupport.IsAvailable && AttachSupport.WhyUnavailable(AttachKind.Uprobe) is { } missing)
-            Skip = $"uprobes cannot be tested here: {missing}";
-    }
 }

@@ -8,7 +8,6 @@ public class VerifierRejectionTests
     [KernelFact]
     public void Rejected_program_names_the_C_source_line_and_carries_the_whole_log()
     {
-        KernelRequirement.Ensure();
         OpenFileDescriptors.AssertNoLeak(() =>
         {
             var error = Assert.Throws<BpfVerifierException>(() => BpfObject.Load(BpfObjects.PathOf("verifier_reject")));
@@ -25,7 +24,6 @@ public class VerifierRejectionTests
     [KernelFact]
     public void With_continue_on_failure_the_object_loads_and_says_which_program_failed()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObject.Load(BpfObjects.PathOf("verifier_reject"), new BpfLoadOptions { ContinueOnProgramFailure = true });
         Assert.IsType<BpfVerifierException>(obj.Failures["unchecked_lookup"]);
         var missing = Assert.Throws<KeyNotFoundException>(() => obj.Programs["unchecked_lookup"]);

@@ -50,7 +50,7 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("trace", help.Output);
 
         // The package's build targets compiled the BpfProgram item and copied it to the output.
-        if (Clang.IsInstalled || KernelRequirement.Required)
+        if (Clang.IsInstalled || Oracles.Required)
         {
             byte[] probe = File.ReadAllBytes(Path.Combine(app, "bin/Debug/net10.0/bpf/probe.bpf.o"));
             Assert.Equal("\u007fELF"u8.ToArray(), probe[..4]);
@@ -90,7 +90,7 @@ public sealed class PackageTests : IDisposable
               <ItemGroup>
                 <PackageReference Include="Nectar" Version="0.1.0" />
               </ItemGroup>
-              <ItemGroup Condition="'{(Clang.IsInstalled || KernelRequirement.Required).ToString().ToLowerInvariant()}' == 'true'">
+              <ItemGroup Condition="'{(Clang.IsInstalled || Oracles.Required).ToString().ToLowerInvariant()}' == 'true'">
                 <BpfProgram Include="probe.bpf.c" />
               </ItemGroup>
             </Project>

@@ -17,7 +17,7 @@ public static class Processes
         };
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        using var process = Start(start);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
@@ -26,6 +26,20 @@ public static class Processes
             throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in time.");
         }
         return new Result(process.ExitCode, output.Result, error.Result);
+    }
+
+    /// <summary>Starts the process; a command that is not installed fails naming it, and the declaration that makes such a test skip instead.</summary>
+    private static Process Start(ProcessStartInfo start)
+    {
+        try
+        {
+            return Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException(
+                $"Could not start {start.FileName} ({e.Message}). A test that starts an oracle tool declares it, e.g. [KernelFact(Tools = Oracle.Bpftool)] or [OracleFact(Oracle.Clang)], and skips where it is missing.", e);
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Nectar.Programs;
 using Nectar.Testing;
 
 namespace Nectar.Kernel.Tests.Btf;
@@ -8,11 +9,9 @@ public class CoreProgramTests
     /// A program built against Nectar's vmlinux.h passes the verifier with its CO-RE relocations
     /// resolved against the running kernel. bpftool loads it (an oracle; Nectar's own loader is tested elsewhere).
     /// </summary>
-    [ClangFact]
+    [KernelFact(Attach = [AttachKind.TracepointBtf], Tools = Oracle.Clang | Oracle.Bpftool)]
     public void Core_program_built_against_nectars_vmlinux_h_loads()
     {
-        KernelRequirement.Ensure();
-        Assert.True(Bpftool.IsInstalled, "bpftool is needed to load the program");
         var dir = Directory.CreateTempSubdirectory("nectar-core-");
         string pin = "/sys/fs/bpf/nectar_core_test_" + Environment.ProcessId;
         try

@@ -16,7 +16,6 @@ public class KernelBtfMappingTests
     [KernelBtfMappableFact]
     public void Kernel_btf_is_mapped_once_and_read_in_place()
     {
-        KernelRequirement.Ensure();
         var first = Nectar.Btf.Btf.Load(Vmlinux);
         var second = Nectar.Btf.Btf.Load("/sys/kernel/btf/../btf/./vmlinux");
 
@@ -29,7 +28,6 @@ public class KernelBtfMappingTests
     [KernelBtfMappableFact]
     public void Mapped_kernel_btf_holds_the_bytes_and_types_that_reading_the_file_gives()
     {
-        KernelRequirement.Ensure();
         var mapped = Nectar.Btf.Btf.Load(Vmlinux);
         var read = Nectar.Btf.Btf.Parse(File.ReadAllBytes(Vmlinux));
 
@@ -46,7 +44,6 @@ public class KernelBtfMappingTests
     [KernelFact]
     public void Other_files_are_read_into_memory_of_their_own()
     {
-        KernelRequirement.Ensure();
         string copy = Path.Combine(Path.GetTempPath(), $"nectar-vmlinux-{Environment.ProcessId}.btf");
         File.Copy(Vmlinux, copy, overwrite: true);
         try
@@ -70,15 +67,14 @@ public class KernelBtfMappingTests
 /// kernel's version, not a missing privilege (Nectar reads the file there instead).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class KernelBtfMappableFactAttribute : FactAttribute
+public sealed class KernelBtfMappableFactAttribute : KernelFactAttribute
 {
     private static readonly Version FirstMappable = new(6, 16);
 
-    public KernelBtfMappableFactAttribute()
+    public override TestRequirements Requirements => base.Requirements with
     {
-        if (KernelRequirement.SkipReason is { } reason)
-            Skip = reason;
-        else if (Environment.OSVersion.Version < FirstMappable)
-            Skip = $"Linux {Environment.OSVersion.Version} cannot map /sys/kernel/btf/vmlinux (Linux {FirstMappable}+ can); Nectar reads it there.";
-    }
+        KernelRefusal = () => Environment.OSVersion.Version < FirstMappable
+            ? $"Linux {Environment.OSVersion.Version} cannot map /sys/kernel/btf/vmlinux (Linux {FirstMappable}+ can); Nectar reads it there."
+            : null,
+    };
 }

@@ -7,7 +7,7 @@ namespace Nectar.Kernel.Tests.Cgroups;
 /// <summary>What AttachCgroup does with paths that are not cgroup v2 directories, and programs that are not cgroup programs.</summary>
 public class CgroupPathTests
 {
-    [KernelTheory]
+    [KernelTheory(Attach = [AttachKind.Cgroup])]
     [InlineData("/tmp")]
     [InlineData("/proc")]
     [InlineData("/sys/fs/cgroup/memory")] // a cgroup v1 hierarchy on this VM (tmpfs on pure v2 systems): not v2 either way
@@ -15,7 +15,6 @@ public class CgroupPathTests
     [InlineData("/etc/hostname")]
     public void A_path_that_is_not_a_cgroup_v2_directory_is_a_typed_error_naming_it_and_the_mount_point(string path)
     {
-        KernelRequirement.Ensure();
         using var obj = CgroupCounter.Load();
         var error = Assert.Throws<NotACgroupException>(() => obj.Programs["count_connect4"].AttachCgroup(path).Dispose());
         Assert.Equal(path, error.Path);
@@ -24,10 +23,9 @@ public class CgroupPathTests
         Assert.Contains($"cgroup v2 is mounted at {CgroupV2.MountPoint}", error.Message);
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Cgroup])]
     public void The_current_process_cgroup_is_the_v2_directory_whose_cgroup_procs_lists_this_process()
     {
-        KernelRequirement.Ensure();
         string cgroup = CgroupV2.OfCurrentProcess;
         Assert.StartsWith(CgroupV2.MountPoint, cgroup);
         var members = File.ReadAllLines(Path.Join(cgroup, "cgroup.procs"));
@@ -35,29 +33,26 @@ public class CgroupPathTests
         Assert.Equal(cgroup, CgroupV2.OfProcess(Environment.ProcessId));
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Cgroup])]
     public void Attach_without_a_cgroup_names_AttachCgroup()
     {
-        KernelRequirement.Ensure();
         using var obj = CgroupCounter.Load();
         var error = Assert.Throws<NotSupportedException>(() => obj.Programs["count_egress"].Attach().Dispose());
         Assert.Contains("AttachCgroup(CgroupV2.OfCurrentProcess)", error.Message);
         Assert.Contains("cgroup_skb/egress", error.Message);
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Cgroup])]
     public void A_program_that_is_not_a_cgroup_program_is_refused_with_its_section()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObject.Load(BpfObjects.PathOf("packet_counter"));
         var error = Assert.Throws<ArgumentException>(() => obj.Programs["xdp_count"].AttachCgroup(CgroupV2.OfCurrentProcess).Dispose());
         Assert.Contains("'xdp_count' (section 'xdp') is not a cgroup program", error.Message);
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Cgroup])]
     public void An_open_cgroup_directory_handle_attaches_too()
     {
-        KernelRequirement.Ensure();
         using var tcp = new LoopbackTcp();
         using var obj = CgroupCounter.Load(port: tcp.Port);
         using var directory = new Nectar.Interop.BpfFileDescriptor(Nectar.Interop.CgroupDirectory.TryOpen(CgroupV2.OfCurrentProcess, out _));

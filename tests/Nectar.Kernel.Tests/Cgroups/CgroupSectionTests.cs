@@ -40,10 +40,9 @@ public class CgroupSectionTests
         ["allow_dev"] = "cgroup_device",
     };
 
-    [BpftoolFact]
+    [KernelFact(Attach = [AttachKind.Cgroup], Tools = Oracle.Bpftool)]
     public void Bpftool_shows_every_section_attached_at_its_hook_while_attached_and_nothing_after()
     {
-        KernelRequirement.Ensure();
         using var cgroup = new TestCgroup();
         using var obj = BpfObject.Load(BpfObjects.PathOf("cgroup_sections"));
         Assert.Equal(BpftoolAttachTypes.Keys.Order(), obj.Programs.Values.Select(p => p.Name).Order());
@@ -72,10 +71,9 @@ public class CgroupSectionTests
         Assert.Empty(BpftoolCgroupShow(cgroup.Path));
     }
 
-    [BpftoolFact]
+    [KernelFact(Attach = [AttachKind.Cgroup], Tools = Oracle.Bpftool)]
     public void Bpftool_lists_a_link_on_this_process_cgroup_only_while_it_is_open()
     {
-        KernelRequirement.Ensure();
         using var obj = CgroupCounter.Load(port: 9);
         uint id = obj.Programs["count_connect4"].Id;
         using (obj.Programs["count_connect4"].AttachCgroup(CgroupV2.OfCurrentProcess))
@@ -87,10 +85,9 @@ public class CgroupSectionTests
         Assert.DoesNotContain(BpftoolCgroupShow(CgroupV2.OfCurrentProcess), e => e.GetProperty("id").GetUInt32() == id);
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Cgroup])]
     public void Nectar_prog_load_loads_every_cgroup_section()
     {
-        KernelRequirement.Ensure();
         var result = NectarCli.Run("prog", "load", BpfObjects.PathOf("cgroup_sections"));
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         using var obj = BpfObject.Load(BpfObjects.PathOf("cgroup_sections"));

@@ -1,3 +1,4 @@
+using Nectar.Programs;
 using System.Net;
 using System.Net.Sockets;
 using Nectar.Kernel.Tests.Network;
@@ -16,10 +17,9 @@ public class CgroupSocketTests
     private const int Count = 12;
     private const int EPERM = 1;
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Cgroup])]
     public void Connect4_counts_each_connect_to_the_port_until_its_link_is_disposed()
     {
-        KernelRequirement.Ensure();
         using var tcp = new LoopbackTcp();
         using var obj = CgroupCounter.Load(port: tcp.Port);
 
@@ -36,10 +36,9 @@ public class CgroupSocketTests
         Assert.Equal((ulong)Count, obj.Count("connects"));
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Cgroup])]
     public void Connect4_returning_0_makes_connect_fail_with_EPERM_until_the_link_is_disposed()
     {
-        KernelRequirement.Ensure();
         using var denied = new LoopbackTcp();
         using var allowed = new LoopbackTcp();
         using var obj = CgroupCounter.Load(port: allowed.Port, denyPort: denied.Port);
@@ -59,10 +58,9 @@ public class CgroupSocketTests
         Assert.Equal(2UL, obj.Count("denied_connects"));
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Cgroup])]
     public void Sock_create_counts_each_socket_the_thread_creates_until_its_link_is_disposed()
     {
-        KernelRequirement.Ensure();
         using var obj = CgroupCounter.Load();
 
         using (obj.Programs["count_sock_create"].AttachCgroup(CgroupV2.OfCurrentProcess))
@@ -79,10 +77,9 @@ public class CgroupSocketTests
             Assert.Equal((ulong)(2 * Count), obj.Count("sockets_created"));
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Cgroup])]
     public void Cgroup_skb_egress_and_ingress_count_each_datagram_until_their_links_are_disposed()
     {
-        KernelRequirement.Ensure();
         using var udp = new LoopbackUdp();
         using var obj = CgroupCounter.Load(port: udp.Port);
 
@@ -100,10 +97,9 @@ public class CgroupSocketTests
         Assert.Equal((ulong)Count, obj.Count("ingress_packets"));
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Cgroup])]
     public void Sendmsg4_rewriting_the_port_delivers_the_datagrams_to_the_other_socket()
     {
-        KernelRequirement.Ensure();
         using var addressed = new LoopbackUdp();
         using var other = new LoopbackUdp();
         using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

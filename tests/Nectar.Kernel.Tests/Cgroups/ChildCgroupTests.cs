@@ -1,3 +1,4 @@
+using Nectar.Programs;
 using System.Diagnostics;
 using Nectar.Testing;
 
@@ -14,10 +15,9 @@ public class ChildCgroupTests
     private const int OwnConnects = 5;
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(20);
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Cgroup])]
     public void A_program_on_a_child_cgroup_counts_the_connects_of_the_process_moved_into_it_and_not_ours()
     {
-        KernelRequirement.Ensure();
         using var tcp = new LoopbackTcp();
         using var cgroup = new TestCgroup();
         using var obj = CgroupCounter.Load(port: tcp.Port, anyProcess: true);

@@ -13,7 +13,6 @@ public class EventPollerTests
     [KernelFact]
     public void Dispose_while_a_poll_is_blocked_returns_it_promptly_and_unmaps_everything()
     {
-        KernelRequirement.Ensure();
         using var map = CreateRing();
         OpenFileDescriptors.AssertNoLeak(() =>
         {
@@ -45,7 +44,6 @@ public class EventPollerTests
     [KernelFact]
     public void A_poll_on_an_empty_ring_times_out_with_nothing_delivered()
     {
-        KernelRequirement.Ensure();
         using var map = CreateRing();
         using var poller = new EventPoller();
         var ring = poller.Add(map, _ => throw new InvalidOperationException("no record was written"));
@@ -56,7 +54,6 @@ public class EventPollerTests
     [KernelFact]
     public async Task RunAsync_ends_as_cancelled_when_its_token_is_cancelled()
     {
-        KernelRequirement.Ensure();
         using var first = CreateRing();
         using var second = CreateRing();
         using var poller = new EventPoller();
@@ -76,7 +73,6 @@ public class EventPollerTests
     [KernelFact]
     public async Task A_record_stream_ends_when_its_token_is_cancelled_and_leaks_nothing()
     {
-        KernelRequirement.Ensure();
         using var map = CreateRing();
         int before = OpenFileDescriptors.CountAnonymousInodes();
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
@@ -93,7 +89,6 @@ public class EventPollerTests
     [KernelFact]
     public void A_map_that_is_not_a_ring_buffer_is_refused_by_name()
     {
-        KernelRequirement.Ensure();
         using var array = BpfMap.Create(new MapSpec("nectar_array", MapType.Array, 4, 8, 1));
         var error = Assert.Throws<ArgumentException>(() => RingBuffer.Open(array));
         Assert.Contains("'nectar_array'", error.Message);
@@ -103,7 +98,6 @@ public class EventPollerTests
     [KernelFact]
     public void A_perf_event_array_gets_a_ring_per_online_cpu_stored_at_its_index()
     {
-        KernelRequirement.Ensure();
         using var map = BpfMap.Create(new MapSpec("nectar_perf", MapType.PerfEventArray, 4, 4, (uint)PossibleCpus.Count));
         OpenFileDescriptors.AssertNoLeak(() =>
         {

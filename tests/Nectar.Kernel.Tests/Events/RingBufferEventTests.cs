@@ -35,7 +35,6 @@ public class RingBufferEventTests
     [KernelFact]
     public async Task Events_arrive_in_order_and_complete_while_produced_under_load()
     {
-        KernelRequirement.Ensure();
         const int calls = 4_000, batch = 64; // 256,000 events, 18 MB: fits the 32 MiB ring, so none may drop
         using var obj = LoadBench(batch);
         using var poller = new EventPoller();
@@ -72,7 +71,6 @@ public class RingBufferEventTests
     [KernelFact]
     public void While_the_consumer_is_stopped_the_ring_fills_and_the_excess_is_counted_as_dropped()
     {
-        KernelRequirement.Ensure();
         const int calls = 10_000, batch = 64; // 640,000 events of 72 bytes: 46 MB into a 32 MiB ring
         using var obj = LoadBench(batch);
         using var ring = RingBuffer.Open(obj.Maps["events"]);
@@ -101,7 +99,6 @@ public class RingBufferEventTests
     [KernelFact]
     public void A_typed_handler_for_a_struct_larger_than_the_records_is_refused_naming_both_sizes()
     {
-        KernelRequirement.Ensure();
         using var obj = LoadBench(1);
         using var ring = RingBuffer.Open(obj.Maps["events"]);
         using (obj.Programs["produce"].Attach())
@@ -121,7 +118,6 @@ public class RingBufferEventTests
     [KernelFact]
     public void Steady_state_consumption_allocates_nothing_per_event()
     {
-        KernelRequirement.Ensure();
         using var obj = LoadBench(64);
         using var poller = new EventPoller();
         ulong sum = 0;
@@ -145,7 +141,6 @@ public class RingBufferEventTests
     [KernelFact]
     public async Task A_record_stream_yields_copies_of_real_events_in_order()
     {
-        KernelRequirement.Ensure();
         using var obj = LoadBench(10);
         using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var received = new List<ulong>();
@@ -170,7 +165,6 @@ public class RingBufferEventTests
     [KernelFact]
     public void One_poller_serves_several_ring_buffers_from_different_objects()
     {
-        KernelRequirement.Ensure();
         using var first = LoadBench(3);
         using var second = LoadBench(5);
         using var poller = new EventPoller();
@@ -192,7 +186,6 @@ public class RingBufferEventTests
     [KernelFact]
     public void A_handler_may_dispose_its_poller_and_the_poll_ends_without_touching_unmapped_memory()
     {
-        KernelRequirement.Ensure();
         using var obj = LoadBench(64);
         OpenFileDescriptors.AssertNoLeak(() =>
         {
@@ -214,7 +207,6 @@ public class RingBufferEventTests
     [KernelFact]
     public async Task A_handler_exception_faults_the_run_loop_with_that_exception()
     {
-        KernelRequirement.Ensure();
         using var obj = LoadBench(1);
         using var poller = new EventPoller();
         poller.Add(obj.Maps["events"], _ => throw new InvalidOperationException("handler failed"));

@@ -1,3 +1,4 @@
+using Nectar.Programs;
 using Nectar.Interop;
 using Nectar.Maps;
 using Nectar.Testing;
@@ -7,10 +8,9 @@ namespace Nectar.Kernel.Tests.Iterators;
 /// <summary>`nectar iter` and `nectar prog load` with iterator and perf_event programs, run as a user runs them.</summary>
 public sealed class IterCommandTests
 {
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Iterator, AttachKind.PerfEvent], Iterators = ["task", "bpf_map_elem"])]
     public void Prog_load_loads_iterator_and_perf_event_programs()
     {
-        KernelRequirement.Ensure();
         var iterators = NectarCli.Run("prog", "load", BpfObjects.PathOf("task_iter"));
         Assert.True(iterators.ExitCode == 0, iterators.Output + iterators.Error);
         Assert.Matches(@"ok\s+dump_tasks \(iter/task\): id \d+", iterators.Output);
@@ -20,10 +20,9 @@ public sealed class IterCommandTests
         Assert.Matches(@"ok\s+count_samples \(perf_event\): id \d+", sampler.Output);
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
     public void Iter_prints_what_the_named_iterator_writes()
     {
-        KernelRequirement.Ensure();
         var result = NectarCli.Run("iter", BpfObjects.PathOf("task_iter"), "dump_tasks");
         Assert.True(result.ExitCode == 0, result.Error);
         // The nectar process itself is a task of the walk, with its own pid as tgid and pid.
@@ -32,10 +31,9 @@ public sealed class IterCommandTests
         Assert.Contains(lines, l => l[0] == l[1] && l[2] == "dotnet");
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
     public void Iter_walks_a_kernel_map_by_id()
     {
-        KernelRequirement.Ensure();
         using var map = BpfMap.Create(new MapSpec("nectar_itertest", MapType.Hash, 4, 8, 16));
         map.Update(7u, 49UL);
         map.Update(9u, 81UL);
@@ -45,10 +43,9 @@ public sealed class IterCommandTests
         Assert.Equal(["7 49", "9 81"], result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
     public void Iter_names_the_iterators_when_the_choice_is_missing_or_wrong()
     {
-        KernelRequirement.Ensure();
         var unnamed = NectarCli.Run("iter", BpfObjects.PathOf("task_iter"));
         Assert.Equal(1, unnamed.ExitCode);
         Assert.Contains("has 3 iterator programs; name one: dump_numbers (iter/bpf_map_elem), dump_task_records (iter/task), dump_tasks (iter/task)", unnamed.Error);

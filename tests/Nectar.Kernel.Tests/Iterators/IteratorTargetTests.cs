@@ -9,7 +9,6 @@ public sealed class IteratorTargetTests
     [KernelFact]
     public void The_kernel_declares_the_common_iterator_targets_and_not_its_iterator_kfuncs()
     {
-        KernelRequirement.Ensure();
         var targets = IteratorTargets.All(VmlinuxBtf.Instance);
         Assert.Subset(targets.ToHashSet(), new HashSet<string> { "task", "task_file", "bpf_map", "bpf_map_elem", "ksym" });
         Assert.DoesNotContain("num_new", targets); // bpf_iter_num_new: an open-coded iterator kfunc
@@ -18,7 +17,6 @@ public sealed class IteratorTargetTests
     [KernelFact]
     public void An_unknown_target_is_refused_with_the_kernel_targets_near_it()
     {
-        KernelRequirement.Ensure();
         var error = Assert.Throws<UnknownAttachTargetException>(() => IteratorTargets.Find(VmlinuxBtf.Instance, "task_fil", "dump"));
         Assert.Equal("task_file", error.Suggestions[0]);
         Assert.Contains("Did you mean 'iter/task_file'", error.Message);

@@ -8,10 +8,9 @@ namespace Nectar.Kernel.Tests.Iterators;
 /// <summary>iter/bpf_map_elem: the iterator link names the map it walks (bpf_iter_link_info.map.map_fd).</summary>
 public sealed class MapElementIteratorTests
 {
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
     public void Map_element_iterator_lists_exactly_the_entries_of_its_map()
     {
-        KernelRequirement.Ensure();
         OpenFileDescriptors.AssertNoLeak(() =>
         {
             using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
@@ -35,20 +34,18 @@ public sealed class MapElementIteratorTests
         });
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
     public void A_map_element_iterator_without_a_map_is_refused_saying_it_needs_one()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
         var error = Assert.ThrowsAny<BpfException>(() => obj.Programs["dump_numbers"].AttachIterator());
         Assert.Contains("IteratorOptions.Map", error.Message);
         Assert.Contains("dump_numbers", error.Message);
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
     public void A_task_iterator_limited_to_this_process_lists_only_its_threads()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
         using var iterator = obj.Programs["dump_tasks"].AttachIterator(new IteratorOptions { ProcessId = Environment.ProcessId });
         var tgids = iterator.ReadLines().Select(line => int.Parse(line.Split(' ')[0])).ToList();

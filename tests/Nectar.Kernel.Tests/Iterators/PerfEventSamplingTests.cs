@@ -15,10 +15,9 @@ public sealed class PerfEventSamplingTests
     private const ulong SpinChunk = 20_000_000;
     private const int MaxChunks = 500; // a bound on the spinning, not a timeout: it ends once enough samples are seen
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.PerfEvent])]
     public void Cpu_clock_sampling_on_every_cpu_sees_this_process_spin_until_disposed()
     {
-        KernelRequirement.Ensure();
         OpenFileDescriptors.AssertNoLeak(() =>
         {
             using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("cpu_sampler")).Load();
@@ -44,10 +43,9 @@ public sealed class PerfEventSamplingTests
         });
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.PerfEvent])]
     public void Sampling_one_thread_with_a_period_counts_only_that_thread()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("cpu_sampler")).Load();
         var samples = obj.Maps["samples"];
         int thread = (int)CurrentThread.Id;
@@ -62,10 +60,9 @@ public sealed class PerfEventSamplingTests
         Assert.Equal(Samples(samples, (uint)Environment.ProcessId), Total(samples));
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.PerfEvent])]
     public void A_frequency_above_the_kernel_limit_is_refused_before_any_event_opens()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("cpu_sampler")).Load();
         ulong max = ulong.Parse(File.ReadAllText("/proc/sys/kernel/perf_event_max_sample_rate").Trim());
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
@@ -80,10 +77,9 @@ public sealed class PerfEventSamplingTests
     /// program while it samples, and none after. (`bpftool perf` lists only tracepoint, kprobe and
     /// uprobe attachments: the kernel's task_fd_query answers EOPNOTSUPP for perf_event programs.)
     /// </summary>
-    [BpftoolFact]
+    [KernelFact(Attach = [AttachKind.PerfEvent], Tools = Oracle.Bpftool)]
     public void Bpftool_shows_a_perf_event_link_per_cpu_while_sampling()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("cpu_sampler")).Load();
         var program = obj.Programs["count_samples"];
         using (var sampling = program.AttachPerfEvent(new PerfSampling { Frequency = 99 }))

@@ -33,10 +33,9 @@ public sealed class TaskIteratorTests
 
     private sealed record TaskLine(int Tgid, int Pid, string Comm);
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
     public void Task_iterator_lists_this_process_and_about_as_many_processes_as_proc()
     {
-        KernelRequirement.Ensure();
         OpenFileDescriptors.AssertNoLeak(() =>
         {
             using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
@@ -58,10 +57,9 @@ public sealed class TaskIteratorTests
         });
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
     public void Each_read_runs_the_iterator_again()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
         using var iterator = obj.Programs["dump_tasks"].AttachIterator();
         const string name = "nectar-iter-2nd"; // 15 characters: a task's comm holds at most 15
@@ -87,10 +85,9 @@ public sealed class TaskIteratorTests
         }
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
     public void Records_written_with_bpf_seq_write_read_as_structs()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
         using var records = obj.Programs["dump_task_records"].AttachIterator();
         using var lines = obj.Programs["dump_tasks"].AttachIterator();
@@ -104,10 +101,9 @@ public sealed class TaskIteratorTests
         Assert.Single(tasks, t => t.Comm == "kthreadd");
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
     public void Reading_records_of_the_wrong_size_names_the_mismatch()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
         // This process's threads only: fewer than 512 24-byte records, which is never a whole
         // number of 4096-byte ones (24 * N = 4096 * K needs N = 512 at least).
@@ -123,10 +119,9 @@ public sealed class TaskIteratorTests
         public byte First;
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
     public void The_plain_Attach_of_an_iterator_gives_a_link_that_reads_as_one()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
         using var iterator = BpfIteratorLink.FromLink(obj.Programs["dump_tasks"].Attach());
         Assert.Equal("dump_tasks on iter/task", iterator.Description);
@@ -134,10 +129,9 @@ public sealed class TaskIteratorTests
         Assert.Contains(new TaskLine(pid, pid, comm), ParseLines(iterator.ReadAll()));
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
     public void A_pinned_iterator_runs_when_its_file_is_read()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
         string pin = $"{Pinning.BpffsRoot}/nectar_test_iter_{Environment.ProcessId}";
         File.Delete(pin);
@@ -162,10 +156,9 @@ public sealed class TaskIteratorTests
     /// through libbpf; `cat` of its pin lists the same processes as Nectar's run, up to those that
     /// came and went in between. `bpftool link list` shows Nectar's link while it is attached.
     /// </summary>
-    [BpftoolFact]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"], Tools = Oracle.Bpftool)]
     public void Bpftool_lists_the_same_processes_and_shows_the_iterator_link()
     {
-        KernelRequirement.Ensure();
         string objectPath = BpfObjects.PathOf("task_iter");
         string pin = $"{Pinning.BpffsRoot}/nectar_test_bpftool_iter_{Environment.ProcessId}";
         File.Delete(pin);

@@ -42,7 +42,6 @@ public class BpfLogTests
     [KernelFact]
     public void An_exec_is_logged_with_its_pid_and_file_name_under_the_program_name()
     {
-        KernelRequirement.Ensure();
         using var session = new Session(LogLevel.Information);
         using var link = session.Object.Programs["raw_trace_sched_process_exec"].Attach();
 
@@ -73,7 +72,6 @@ public class BpfLogTests
     [InlineData(LogLevel.Debug, 100)]
     public void Records_below_the_minimum_level_set_before_load_are_never_produced(LogLevel minimum, int expected)
     {
-        KernelRequirement.Ensure();
         using var session = new Session(minimum);
         using (session.Object.Programs["log_getppid"].Attach())
         {
@@ -91,7 +89,6 @@ public class BpfLogTests
     [KernelFact]
     public void Records_lost_to_a_full_ring_are_counted_and_reported()
     {
-        KernelRequirement.Ensure();
         using var session = new Session(LogLevel.Debug);
         const int calls = 10_000; // ~112-byte records: far more than the 256 KiB ring holds
         using (session.Object.Programs["log_getppid"].Attach())

@@ -28,7 +28,6 @@ public class MapOfMapsTests
     [KernelFact]
     public void The_program_writes_through_the_inner_map_the_initializer_stored()
     {
-        KernelRequirement.Ensure();
         using var obj = Load(slot: 1);
         using (obj.Programs["through_array"].Attach())
             Workload.CallGetppid();
@@ -38,7 +37,6 @@ public class MapOfMapsTests
     [KernelFact]
     public void A_hash_of_maps_holds_its_inner_map_under_the_initializer_key()
     {
-        KernelRequirement.Ensure();
         using var obj = Load(slot: 3);
         using (obj.Programs["through_hash"].Attach())
             Workload.CallGetppid();
@@ -49,7 +47,6 @@ public class MapOfMapsTests
     [KernelFact]
     public void An_empty_slot_gives_the_program_no_inner_map()
     {
-        KernelRequirement.Ensure();
         using var obj = Load(slot: 2);
         using (obj.Programs["through_array"].Attach())
             Workload.CallGetppid();
@@ -59,7 +56,6 @@ public class MapOfMapsTests
     [KernelFact]
     public void The_outer_maps_are_made_from_the_inner_definition_and_the_template_is_closed()
     {
-        KernelRequirement.Ensure();
         OpenFileDescriptors.AssertNoLeak(() =>
         {
             using var obj = Load(slot: 0);
@@ -75,7 +71,6 @@ public class MapOfMapsTests
     [KernelFact]
     public void Maps_stored_by_hand_are_written_through_and_mismatched_ones_are_refused()
     {
-        KernelRequirement.Ensure();
         using var obj = Load(slot: 2);
         var outer = obj.Maps["outer_array"];
         using var made = BpfMap.Create(new MapSpec("made_here", MapType.Array, 4, 8, 1));
@@ -95,7 +90,6 @@ public class MapOfMapsTests
     [KernelFact]
     public void A_map_of_maps_created_by_hand_needs_an_inner_map()
     {
-        KernelRequirement.Ensure();
         var missing = Assert.Throws<ArgumentException>(() => BpfMap.Create(new MapSpec("no_inner", MapType.HashOfMaps, 4, 4, 2)));
         Assert.Contains("InnerMap", missing.Message);
         using var outer = BpfMap.Create(new MapSpec("by_hand", MapType.HashOfMaps, 4, 4, 2) { InnerMap = new MapSpec("tmpl", MapType.Hash, 8, 8, 16) });
@@ -108,7 +102,6 @@ public class MapOfMapsTests
     [KernelFact]
     public void A_slot_naming_a_map_the_object_lacks_fails_the_load_and_leaves_nothing_open()
     {
-        KernelRequirement.Ensure();
         var spec = BpfObjectSpec.Read(ObjectPath);
         spec.Maps["outer_hash"].InitialSlots = [new MapSlot(7, "no_such_map")];
         OpenFileDescriptors.AssertNoLeak(() =>
@@ -118,10 +111,9 @@ public class MapOfMapsTests
         });
     }
 
-    [BpftoolFact]
+    [KernelFact(Tools = Oracle.Bpftool)]
     public void Bpftool_fills_the_same_slots_with_the_same_maps()
     {
-        KernelRequirement.Ensure();
         using var obj = Load(slot: 0);
         using var libbpf = BpftoolLoad.LoadAll(ObjectPath, pinMaps: true);
         foreach (string name in new[] { "outer_array", "outer_hash" })

@@ -30,7 +30,6 @@ public class TailCallTests
     [KernelFact]
     public void The_tail_call_jumps_to_the_program_the_initializer_stored_in_the_slot()
     {
-        KernelRequirement.Ensure();
         using var obj = Load(slot: 0);
         using (obj.Programs["dispatch"].Attach())
         {
@@ -44,7 +43,6 @@ public class TailCallTests
     [KernelFact]
     public void A_tail_call_to_an_empty_slot_or_past_the_array_falls_through()
     {
-        KernelRequirement.Ensure();
         using var obj = Load(slot: 1);
         using (obj.Programs["dispatch"].Attach())
         {
@@ -58,7 +56,6 @@ public class TailCallTests
     [KernelFact]
     public void Slots_hold_the_ids_of_the_programs_the_initializer_names_and_the_rest_are_empty()
     {
-        KernelRequirement.Ensure();
         using var obj = Load(slot: 0);
         var table = obj.Maps["jump_table"];
         Assert.Equal([new MapSlot(0, "slot_zero"), new MapSlot(2, "slot_two")], obj.Spec.Maps["jump_table"].InitialSlots);
@@ -69,7 +66,6 @@ public class TailCallTests
     [KernelFact]
     public void A_program_stored_by_hand_is_jumped_to_until_its_slot_is_deleted()
     {
-        KernelRequirement.Ensure();
         OpenFileDescriptors.AssertNoLeak(() =>
         {
             using var obj = Load(slot: 3);
@@ -90,7 +86,6 @@ public class TailCallTests
     [KernelFact]
     public void Storing_by_hand_checks_the_map_kind_and_the_kernel_checks_the_slot()
     {
-        KernelRequirement.Ensure();
         using var obj = Load(slot: 0);
         var program = obj.Programs["by_hand"];
         var wrongKind = Assert.Throws<InvalidOperationException>(() => obj.Maps["counts"].Update(0u, program));
@@ -104,7 +99,6 @@ public class TailCallTests
     [KernelFact]
     public void Slots_changed_in_the_spec_before_load_are_the_slots_the_loader_fills()
     {
-        KernelRequirement.Ensure();
         var spec = BpfObjectSpec.Read(ObjectPath);
         spec.Variables["target_tgid"].Set((uint)Environment.ProcessId);
         spec.Variables["target_slot"].Set(3u);
@@ -119,7 +113,6 @@ public class TailCallTests
     [KernelFact]
     public void A_slot_naming_a_program_the_object_lacks_fails_the_load_and_leaves_nothing_open()
     {
-        KernelRequirement.Ensure();
         var spec = BpfObjectSpec.Read(ObjectPath);
         spec.Maps["jump_table"].InitialSlots = [new MapSlot(1, "no_such_program")];
         OpenFileDescriptors.AssertNoLeak(() =>
@@ -132,7 +125,6 @@ public class TailCallTests
     [KernelFact]
     public void A_slot_whose_program_failed_to_load_stays_empty_when_loading_continues_past_failures()
     {
-        KernelRequirement.Ensure();
         var spec = BpfObjectSpec.Read(ObjectPath);
         spec.Variables["target_tgid"].Set((uint)Environment.ProcessId);
         spec.Variables["target_slot"].Set(2u);
@@ -145,10 +137,9 @@ public class TailCallTests
         Assert.Equal([0u], obj.Maps["jump_table"].Entries<uint, uint>().Select(e => e.Key));
     }
 
-    [BpftoolFact]
+    [KernelFact(Tools = Oracle.Bpftool)]
     public void Bpftool_fills_the_same_slots_with_the_same_programs()
     {
-        KernelRequirement.Ensure();
         using var obj = Load(slot: 0);
         var ours = obj.Maps["jump_table"].Entries<uint, uint>()
             .ToDictionary(e => e.Key, e => obj.Programs.Values.Single(p => p.Id == e.Value).Name);

@@ -15,10 +15,9 @@ public class BpftoolNetworkTests
 {
     private const uint TcxLinkType = 11;
 
-    [BpftoolFact]
+    [KernelFact(Attach = [AttachKind.Xdp, AttachKind.Tcx], Tools = Oracle.Bpftool)]
     public void Bpftool_lists_the_xdp_and_tcx_attachments_while_attached_and_not_after()
     {
-        KernelRequirement.Ensure();
         using var udp = new LoopbackUdp();
         using var obj = PacketCounter.Load(udp.Port);
         uint xdpId = obj.Programs["xdp_count"].Id, ingressId = obj.Programs["tcx_count_ingress"].Id, egressId = obj.Programs["tcx_count_egress"].Id;

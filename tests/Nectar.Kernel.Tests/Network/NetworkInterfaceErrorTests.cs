@@ -1,3 +1,4 @@
+using Nectar.Programs;
 using Nectar.Links;
 using Nectar.Testing;
 
@@ -5,10 +6,9 @@ namespace Nectar.Kernel.Tests.Network;
 
 public class NetworkInterfaceErrorTests
 {
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Xdp, AttachKind.Tcx])]
     public void Unknown_interface_names_are_typed_errors_that_list_the_interfaces_there_are()
     {
-        KernelRequirement.Ensure();
         using var obj = PacketCounter.Load(port: 9);
         var xdp = Assert.Throws<UnknownNetworkInterfaceException>(() => obj.Programs["xdp_count"].AttachXdp("nectar-none0"));
         Assert.Equal("nectar-none0", xdp.Interface);

@@ -10,7 +10,6 @@ public class SocketFilterTests
     [KernelFact]
     public void Socket_filter_counts_each_datagram_its_socket_receives_until_detached()
     {
-        KernelRequirement.Ensure();
         using var udp = new LoopbackUdp();
         using var obj = PacketCounter.Load(udp.Port);
 
@@ -28,7 +27,6 @@ public class SocketFilterTests
     [KernelFact]
     public void Socket_filter_returning_zero_drops_every_datagram_until_detached()
     {
-        KernelRequirement.Ensure();
         using var udp = new LoopbackUdp();
         using var obj = PacketCounter.Load(udp.Port);
 
@@ -41,7 +39,6 @@ public class SocketFilterTests
     [KernelFact]
     public void Attach_without_a_socket_names_AttachSocketFilter_and_other_kinds_are_refused()
     {
-        KernelRequirement.Ensure();
         using var udp = new LoopbackUdp();
         using var obj = PacketCounter.Load(udp.Port);
         Assert.Contains("AttachSocketFilter(", Assert.Throws<NotSupportedException>(() => obj.Programs["socket_count"].Attach()).Message);
@@ -52,7 +49,6 @@ public class SocketFilterTests
     [KernelFact]
     public void Disposing_after_the_socket_closed_does_nothing()
     {
-        KernelRequirement.Ensure();
         using var obj = PacketCounter.Load(port: 9);
         var udp = new LoopbackUdp();
         var filter = obj.Programs["socket_count"].AttachSocketFilter(udp.Receiver);

@@ -1,3 +1,4 @@
+using Nectar.Programs;
 using Nectar.Links;
 using Nectar.Testing;
 
@@ -11,10 +12,9 @@ public class TcxTests
 {
     private const int Datagrams = 20;
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Tcx])]
     public void Tcx_ingress_and_egress_count_each_datagram_until_their_links_are_disposed()
     {
-        KernelRequirement.Ensure();
         using var udp = new LoopbackUdp();
         using var obj = PacketCounter.Load(udp.Port);
 
@@ -33,10 +33,9 @@ public class TcxTests
         Assert.Equal((ulong)Datagrams, obj.Count("egress_packets"));
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Tcx])]
     public void The_direction_given_overrides_the_sections()
     {
-        KernelRequirement.Ensure();
         using var udp = new LoopbackUdp();
         using var obj = PacketCounter.Load(udp.Port);
         var loopback = NetworkDevice.FromName(PacketCounter.Loopback);
@@ -51,10 +50,9 @@ public class TcxTests
         Assert.Equal(0UL, obj.Count("ingress_packets"));
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Tcx])]
     public void A_tc_section_names_no_direction_so_AttachTcx_takes_one()
     {
-        KernelRequirement.Ensure();
         using var udp = new LoopbackUdp();
         using var obj = PacketCounter.Load(udp.Port);
         var program = obj.Programs["tc_count"];
@@ -68,10 +66,9 @@ public class TcxTests
         Assert.Equal((ulong)Datagrams, obj.Count("tc_packets"));
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Tcx])]
     public void Nectar_prog_load_loads_every_network_program()
     {
-        KernelRequirement.Ensure();
         var result = NectarCli.Run("prog", "load", BpfObjects.PathOf("packet_counter"));
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         foreach (var line in new[] { @"xdp_count \(xdp\)", @"xdp_frags_pass \(xdp.frags\)", @"tcx_count_ingress \(tcx/ingress\)",
@@ -80,19 +77,17 @@ public class TcxTests
         Assert.Contains("7 of 7 program(s)", result.Output);
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Tcx])]
     public void Attach_without_an_interface_names_AttachTcx()
     {
-        KernelRequirement.Ensure();
         using var obj = PacketCounter.Load(port: 9);
         var error = Assert.Throws<NotSupportedException>(() => obj.Programs["tcx_count_ingress"].Attach());
         Assert.Contains("AttachTcx(", error.Message);
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Tcx])]
     public void A_program_that_is_not_a_tc_program_is_refused_with_its_section()
     {
-        KernelRequirement.Ensure();
         using var obj = PacketCounter.Load(port: 9);
         var error = Assert.ThrowsAny<BpfException>(() => obj.Programs["xdp_count"].AttachTcx(PacketCounter.Loopback, TcxDirection.Ingress).Dispose());
         Assert.Contains("'xdp_count' (section 'xdp') is not a tc program", error.Message);

@@ -1,3 +1,4 @@
+using Nectar.Programs;
 using Nectar.Links;
 using Nectar.Testing;
 
@@ -11,10 +12,9 @@ public class XdpTests
 {
     private const int Datagrams = 20;
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Xdp])]
     public void Xdp_in_generic_mode_counts_each_datagram_to_its_port_until_the_link_is_disposed()
     {
-        KernelRequirement.Ensure();
         using var udp = new LoopbackUdp();
         using var obj = PacketCounter.Load(udp.Port);
 
@@ -29,10 +29,9 @@ public class XdpTests
         Assert.Equal((ulong)Datagrams, obj.Count("xdp_packets"));
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Xdp])]
     public void Xdp_program_that_drops_the_port_keeps_datagrams_from_arriving_until_it_is_detached()
     {
-        KernelRequirement.Ensure();
         using var udp = new LoopbackUdp();
         using var obj = PacketCounter.Load(udp.Port, dropPort: udp.Port);
 
@@ -46,10 +45,9 @@ public class XdpTests
         Assert.Equal((ulong)Datagrams, obj.Count("xdp_packets"));
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Xdp])]
     public void Xdp_attaches_by_interface_index_too()
     {
-        KernelRequirement.Ensure();
         using var udp = new LoopbackUdp();
         using var obj = PacketCounter.Load(udp.Port);
         var loopback = NetworkDevice.FromName(PacketCounter.Loopback);
@@ -60,10 +58,9 @@ public class XdpTests
         Assert.Equal((ulong)Datagrams, obj.Count("xdp_packets"));
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Xdp])]
     public void Xdp_frags_program_loads_with_the_frags_flag_and_attaches()
     {
-        KernelRequirement.Ensure();
         using var udp = new LoopbackUdp();
         using var obj = PacketCounter.Load(udp.Port);
         var program = obj.Programs["xdp_frags_pass"];
@@ -73,28 +70,25 @@ public class XdpTests
             Assert.Equal(Datagrams, udp.SendAndReceive(Datagrams));
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Xdp])]
     public void Driver_mode_on_lo_is_refused_with_the_mode_that_works()
     {
-        KernelRequirement.Ensure();
         using var obj = PacketCounter.Load(port: 9);
         var error = Assert.ThrowsAny<BpfException>(() => obj.Programs["xdp_count"].AttachXdp(PacketCounter.Loopback, XdpMode.Driver).Dispose());
         Assert.Contains("XdpMode.Generic", error.Message);
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Xdp])]
     public void A_program_that_is_not_an_xdp_program_is_refused_with_its_section()
     {
-        KernelRequirement.Ensure();
         using var obj = PacketCounter.Load(port: 9);
         var error = Assert.ThrowsAny<BpfException>(() => obj.Programs["tcx_count_ingress"].AttachXdp(PacketCounter.Loopback).Dispose());
         Assert.Contains("'tcx_count_ingress' (section 'tcx/ingress') is not an XDP program", error.Message);
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Xdp])]
     public void A_second_xdp_program_in_the_same_mode_is_refused_naming_bpftool()
     {
-        KernelRequirement.Ensure();
         using var obj = PacketCounter.Load(port: 9);
         using (obj.Programs["xdp_count"].AttachXdp(PacketCounter.Loopback, XdpMode.Generic))
         {
@@ -104,10 +98,9 @@ public class XdpTests
         }
     }
 
-    [KernelFact]
+    [KernelFact(Attach = [AttachKind.Xdp])]
     public void Attach_without_an_interface_names_AttachXdp()
     {
-        KernelRequirement.Ensure();
         using var obj = PacketCounter.Load(port: 9);
         var error = Assert.Throws<NotSupportedException>(() => obj.Programs["xdp_count"].Attach());
         Assert.Contains("AttachXdp(", error.Message);

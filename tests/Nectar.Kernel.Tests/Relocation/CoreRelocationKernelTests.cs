@@ -19,7 +19,6 @@ public class CoreRelocationKernelTests
     [KernelFact]
     public void Relocated_program_reads_the_kernels_fields_types_and_enums()
     {
-        KernelRequirement.Ensure();
         AfterChildExec("core_read", (Slot, child) =>
         {
             uint task = Kernel.GetByName("task_struct", BtfKind.Struct).Id;
@@ -54,7 +53,6 @@ public class CoreRelocationKernelTests
     [KernelFact]
     public void Relocations_in_subprograms_apply_where_each_function_is_placed()
     {
-        KernelRequirement.Ensure();
         AfterChildExec("core_subprog", (Slot, child) =>
             Assert.Equal(((ulong)Environment.ProcessId, (ulong)child), (Slot(0), Slot(1)))); // read in the first and second .text functions
     }
@@ -62,7 +60,6 @@ public class CoreRelocationKernelTests
     [KernelFact]
     public void Reachable_poisoned_relocation_is_rejected_naming_the_missing_field()
     {
-        KernelRequirement.Ensure();
         var error = Assert.Throws<BpfVerifierException>(() => BpfObject.Load(BpfObjects.PathOf("core_poisoned")).Dispose());
         Assert.Equal("task_struct.nectar_missing_field: no such field in this kernel (no field 'nectar_missing_field' in struct task_struct)",
             error.FailedRelocation);

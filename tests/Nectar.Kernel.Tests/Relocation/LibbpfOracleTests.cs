@@ -13,12 +13,11 @@ namespace Nectar.Kernel.Tests.Relocation;
 /// </summary>
 public partial class LibbpfOracleTests
 {
-    [KernelTheory]
+    [KernelTheory(Tools = Oracle.Bpftool)]
     [InlineData("core_read", "tp_btf/sched_process_exec")]
     [InlineData("core_reads", "tp_btf/sys_enter")]
     public void Nectar_patches_every_instruction_as_libbpf_does(string objectName, string section)
     {
-        KernelRequirement.Ensure();
         var obj = BpfObjectFile.Open(objectName);
         byte[] original = obj.Instructions(section);
         byte[] code = obj.Instructions(section);

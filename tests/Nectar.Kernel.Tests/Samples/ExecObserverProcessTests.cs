@@ -9,10 +9,9 @@ public partial class ExecObserverProcessTests
 {
     private static readonly string Sample = Path.Combine(AppContext.BaseDirectory, "ExecObserver.dll");
 
-    [BpftoolFact]
+    [KernelFact(Tools = Oracle.Bpftool)]
     public void Ctrl_C_detaches_and_exits_zero()
     {
-        KernelRequirement.Ensure();
         var start = new ProcessStartInfo(NectarCli.DotnetHost, [Sample, "--mode", "raw"]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -41,7 +40,6 @@ public partial class ExecObserverProcessTests
     [KernelFact]
     public void Without_privileges_it_says_what_it_needs_and_exits_non_zero()
     {
-        KernelRequirement.Ensure();
         var result = Processes.RunUnprivileged(NectarCli.DotnetHost, Sample);
 
         Assert.Equal(77, result.ExitCode);

@@ -16,7 +16,6 @@ public class ExecObserverTests
     [InlineData(ExecObserverMode.Raw)]
     public void Each_exec_is_one_line_with_its_pid_file_name_and_uid_under_the_program_name(ExecObserverMode mode)
     {
-        KernelRequirement.Ensure();
         var capture = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(logging => logging.AddProvider(capture));
         using var session = new ExecObserverSession(factory, mode);
@@ -49,7 +48,6 @@ public class ExecObserverTests
     [KernelFact]
     public void Stopping_logs_the_execs_recorded_before_it_and_none_after()
     {
-        KernelRequirement.Ensure();
         var capture = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(logging => logging.AddProvider(capture));
         using var session = new ExecObserverSession(factory, ExecObserverMode.Raw);
@@ -68,7 +66,6 @@ public class ExecObserverTests
     [KernelFact]
     public void The_console_line_has_the_logging_issue_format()
     {
-        KernelRequirement.Ensure();
         var capture = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(logging => logging.AddProvider(capture));
         using var session = new ExecObserverSession(factory, ExecObserverMode.Raw);
@@ -92,10 +89,9 @@ public class ExecObserverTests
             console.ToString());
     }
 
-    [BpftoolFact]
+    [KernelFact(Tools = Oracle.Bpftool)]
     public void Bpftool_sees_the_raw_tracepoint_attachment_while_attached_and_not_after()
     {
-        KernelRequirement.Ensure();
         using var factory = LoggerFactory.Create(_ => { });
         uint id;
         using (var session = new ExecObserverSession(factory, ExecObserverMode.Raw))

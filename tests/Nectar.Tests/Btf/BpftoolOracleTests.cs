@@ -10,7 +10,7 @@ public class BpftoolOracleTests
 {
     private static Nectar.Btf.Btf Vmlinux => Fixtures.VmlinuxBtf;
 
-    [BpftoolFact]
+    [OracleFact(Oracle.Bpftool)]
     public void Struct_sizes_and_member_bit_offsets_equal_bpftools()
     {
         using var json = JsonDocument.Parse(Bpftool.Run("-j", "btf", "dump", "file", Fixtures.VmlinuxBtfPath, "format", "raw"));
@@ -50,7 +50,7 @@ public class BpftoolOracleTests
         Assert.True(membersCompared > 2000, $"only {membersCompared} members compared");
     }
 
-    [BpftoolFact]
+    [OracleFact(Oracle.Bpftool)]
     public void Text_dump_of_the_whole_vmlinux_equals_bpftools_raw_format_line_for_line()
     {
         string expected = Bpftool.Run("btf", "dump", "file", Fixtures.VmlinuxBtfPath, "format", "raw");
@@ -63,7 +63,7 @@ public class BpftoolOracleTests
         Assert.Equal(expectedLines.Length, actualLines.Length);
     }
 
-    [BpftoolFact]
+    [OracleFact(Oracle.Bpftool)]
     public void Bpftool_reads_what_the_writer_writes()
     {
         var binprm = Vmlinux.GetByName("linux_binprm", BtfKind.Struct);

@@ -8,7 +8,7 @@ public class BtfCDumpTests
 {
     private static Nectar.Btf.Btf Vmlinux => Fixtures.VmlinuxBtf;
 
-    [ClangFact]
+    [OracleFact(Oracle.Clang)]
     public void Whole_vmlinux_dump_compiles_for_bpf_and_clang_lays_out_every_struct_as_btf_says()
     {
         var dir = Directory.CreateTempSubdirectory("nectar-cdump-");

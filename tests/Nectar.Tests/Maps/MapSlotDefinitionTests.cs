@@ -49,7 +49,7 @@ public class MapSlotDefinitionTests
 
         """;
 
-    [ClangTheory]
+    [OracleTheory(Oracle.Clang)]
     [InlineData("a variable", """
         __u64 not_a_program;
         struct { __uint(type, BPF_MAP_TYPE_PROG_ARRAY); __uint(max_entries, 4); __uint(key_size, 4); __array(values, int (void *)); }

@@ -30,7 +30,7 @@ public sealed class BpfObjectProvenanceTests : IDisposable
         Commit();
     }
 
-    [ClangFact]
+    [OracleFact(Oracle.Clang)]
     public void Faithful_object_passes()
     {
         var result = Run("bash", "bpf/check-objects.sh");
@@ -38,7 +38,7 @@ public sealed class BpfObjectProvenanceTests : IDisposable
         Assert.Contains("1 BPF object(s) match their sources", result.Output);
     }
 
-    [ClangFact]
+    [OracleFact(Oracle.Clang)]
     public void Tampered_object_fails_naming_it()
     {
         string objectPath = Path.Combine(_repo, "bpf", "probe.bpf.o");
@@ -52,7 +52,7 @@ public sealed class BpfObjectProvenanceTests : IDisposable
         Assert.Contains("bpf/probe.bpf.o differs from what bpf/probe.bpf.c compiles to", result.Error);
     }
 
-    [ClangFact]
+    [OracleFact(Oracle.Clang)]
     public void Object_without_source_fails_naming_it()
     {
         Git("rm", "-q", "bpf/probe.bpf.c");

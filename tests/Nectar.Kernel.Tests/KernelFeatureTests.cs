@@ -1,0 +1,78 @@
+using System.Text.RegularExpressions;
+using Nectar.Programs;
+using Nectar.Testing;
+
+namespace Nectar.Kernel.Tests;
+
+/// <summary>
+/// The kernel feature probes (KernelFeatures, `nectar check`) against the running kernel: they
+/// agree with bpftool's own probes, and with what the loader meets when it loads a real object.
+/// </summary>
+public sealed partial class KernelFeatureTests
+{
+    /// <summary>
+    /// `bpftool feature probe kernel` is the oracle: every program type and map type both list is
+    /// available to both or to neither. (Nectar names why a type is refused; bpftool only says NOT.)
+    /// </summary>
+    [KernelFact(Tools = Oracle.Bpftool)]
+    public void Program_and_map_types_are_available_where_bpftool_feature_probe_says_they_are()
+    {
+        var oracle = Table(Bpftool.Run("feature", "probe", "kernel"), BpftoolLine());
+        var check = NectarCli.Run("check");
+        Assert.True(check.ExitCode == 0, check.Output + check.Error);
+        var ours = Table(check.Output, CheckLine());
+
+        Assert.True(oracle.Count(e => e.Key.StartsWith("program_type ", StringComparison.Ordinal)) >= 25, "bpftool listed too few program types");
+        Assert.True(oracle.Count(e => e.Key.StartsWith("map_type ", StringComparison.Ordinal)) >= 25, "bpftool listed too few map types");
+        var compared = oracle.Keys.Where(ours.ContainsKey).ToList();
+        Assert.True(compared.Count >= 50, $"only {compared.Count} of bpftool's types are in nectar check's table");
+        var disagreements = compared.Where(key => ours[key] != oracle[key])
+            .Select(key => $"{key}: bpftool says {(oracle[key] ? "available" : "NOT available")}, nectar check says {(ours[key] ? "available" : "NOT available")}");
+        Assert.Empty(disagreements);
+    }
+
+    [KernelFact]
+    public void Nectar_check_prints_the_table_the_library_probes_line_by_line()
+    {
+        var check = NectarCli.Run("check");
+        Assert.True(check.ExitCode == 0, check.Output + check.Error);
+        var printed = check.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+        Assert.Equal(KernelFeatures.All.Select(feature => feature.ToString()).ToList(), printed);
+        Assert.Contains("program_type socket_filter is available", printed);
+        Assert.Contains(printed, line => line.StartsWith("attach_kind iter ", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Where the probe says an iterator target is refused, the loader meets the same refusal for a
+    /// real program of it; where the probe says available, the real program loads (task_iter.bpf.o
+    /// has one iter/task and one iter/bpf_map_elem program).
+    /// </summary>
+    [KernelFact]
+    public void The_iterator_probes_agree_with_loading_a_real_iterator_object()
+    {
+        using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load(new BpfLoadOptions { ContinueOnProgramFailure = true });
+        foreach (var (program, target) in new[] { ("dump_tasks", "task"), ("dump_numbers", "bpf_map_elem") })
+        {
+            var feature = KernelFeatures.OfIterator(target);
+            bool loaded = obj.Programs.ContainsKey(program);
+            Assert.True(feature.IsAvailable == loaded,
+                $"the probe says iter/{target} is {feature}, but loading {program} {(loaded ? "succeeded" : "failed: " + obj.Failures[program].Message)}");
+        }
+    }
+
+    [KernelFact]
+    public void Probes_are_cached_per_process()
+    {
+        Assert.Same(KernelFeatures.Of(AttachKind.Fentry), KernelFeatures.Of(AttachKind.Fentry));
+        Assert.Same(KernelFeatures.Of(Maps.MapType.RingBuf), KernelFeatures.Of(Maps.MapType.RingBuf));
+    }
+
+    private static Dictionary<string, bool> Table(string output, Regex line) =>
+        line.Matches(output).ToDictionary(m => $"{m.Groups[1].Value} {m.Groups[2].Value}", m => m.Groups[3].Length == 0);
+
+    [GeneratedRegex(@"^eBPF (program_type|map_type) (\S+) is (NOT )?available$", RegexOptions.Multiline)]
+    private static partial Regex BpftoolLine();
+
+    [GeneratedRegex(@"^(program_type|map_type) (\S+) is (NOT )?available", RegexOptions.Multiline)]
+    private static partial Regex CheckLine();
+}

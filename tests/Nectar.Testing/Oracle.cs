@@ -1,0 +1,82 @@
+namespace Nectar.Testing;
+
+/// <summary>The outside tools tests use as oracles (never product dependencies). A test declares the ones it starts.</summary>
+[Flags]
+public enum Oracle
+{
+    None = 0,
+    /// <summary>bpftool: libbpf's loader and the kernel's listings, as a second opinion.</summary>
+    Bpftool = 1,
+    /// <summary>clang-16 with libbpf's headers: compiles BPF C.</summary>
+    Clang = 2,
+    /// <summary>llvm-readelf-16: ELF symbols and program headers.</summary>
+    LlvmReadelf = 4,
+    /// <summary>llvm-objdump-16: disassembly.</summary>
+    LlvmObjdump = 8,
+}
+
+/// <summary>Where the oracles are, how to install them, and whether CI requires them.</summary>
+public static class Oracles
+{
+    /// <summary>Set by .ci/run after it installs the oracles: a test whose oracle is missing fails instead of skipping.</summary>
+    public const string RequireVariable = "NECTAR_REQUIRE_ORACLES";
+
+    /// <summary>True when NECTAR_REQUIRE_ORACLES=1.</summary>
+    public static bool Required => Environment.GetEnvironmentVariable(RequireVariable) == "1";
+
+    /// <summary>Each single oracle of <paramref name="tools"/>, in a fixed order.</summary>
+    public static IEnumerable<Oracle> Each(Oracle tools) =>
+        Enum.GetValues<Oracle>().Where(tool => tool != Oracle.None && tools.HasFlag(tool));
+
+    /// <summary>The command a test starts.</summary>
+    public static string Command(Oracle tool) => tool switch
+    {
+        Oracle.Bpftool => "bpftool",
+        Oracle.Clang => "clang-16",
+        Oracle.LlvmReadelf => "llvm-readelf-16",
+        Oracle.LlvmObjdump => "llvm-objdump-16",
+        _ => throw new ArgumentOutOfRangeException(nameof(tool), tool, "one oracle at a time"),
+    };
+
+    /// <summary>How to install it on Debian (what .ci/run installs).</summary>
+    public static string InstallHint(Oracle tool) => tool switch
+    {
+        Oracle.Bpftool => "apt-get install bpftool",
+        Oracle.Clang => "apt-get install clang-16 llvm-16 libbpf-dev",
+        _ => "apt-get install llvm-16",
+    };
+
+    /// <summary>Whether the tool is on PATH (and, for clang, libbpf's headers the BPF sources include are there).</summary>
+    public static bool IsInstalled(Oracle tool) =>
+        OnPath(Command(tool)) && (tool != Oracle.Clang || File.Exists(LibbpfHelpersHeader));
+
+    private const string LibbpfHelpersHeader = "/usr/include/bpf/bpf_helpers.h";
+
+    private static bool OnPath(string command) => (Environment.GetEnvironmentVariable("PATH") ?? "")
+        .Split(':', StringSplitOptions.RemoveEmptyEntries)
+        .Any(dir => File.Exists(Path.Combine(dir, command)));
+}
+
+/// <summary>Where bpftool is, and a way to run it.</summary>
+public static class Bpftool
+{
+    public const string Command = "bpftool";
+
+    public static bool IsInstalled => Oracles.IsInstalled(Oracle.Bpftool);
+
+    /// <summary>Runs bpftool and returns what it printed; fails the test when it exits non-zero.</summary>
+    public static string Run(params string[] arguments)
+    {
+        var result = Processes.Run(Command, arguments);
+        Assert.True(result.ExitCode == 0, $"bpftool {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.Error}");
+        return result.Output;
+    }
+}
+
+/// <summary>The pinned BPF compiler.</summary>
+public static class Clang
+{
+    public const string Command = "clang-16";
+
+    public static bool IsInstalled => Oracles.IsInstalled(Oracle.Clang);
+}
