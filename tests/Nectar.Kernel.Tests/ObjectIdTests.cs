@@ -12,7 +12,6 @@ public class ObjectIdTests
     [KernelFact]
     public void Programs_maps_and_links_carry_the_ids_the_kernel_lists_for_them()
     {
-        KernelRequirement.Ensure();
         using var obj = BpfObject.Load(BpfObjects.PathOf("tp_btf_counter"));
         var program = obj.Programs["count_btf_sys_enter"];
         using var link = program.Attach();
