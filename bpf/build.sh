@@ -7,14 +7,12 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-CLANG=${NECTAR_CLANG:-clang-16}
-# The flags, written down once. -fdebug-compilation-dir=. keeps the checkout path out of DWARF;
-# relative source and include paths keep it out of everything else.
-# -idirafter the multiarch include dir lets programs include <linux/*.h> uapi headers (asm/types.h).
-FLAGS=(-g -O2 -target bpf -D__TARGET_ARCH_x86 -I bpf/include -idirafter /usr/include/x86_64-linux-gnu -fdebug-compilation-dir=. -fno-ident)
+# The repository's committed objects are clang-16's (bpf/check-objects.sh compares them byte for
+# byte), so this script pins it; the flags are bpf/compile.sh's, shared with <BpfProgram> builds.
+export NECTAR_CLANG=${NECTAR_CLANG:-clang-16}
 
-if ! command -v "$CLANG" >/dev/null; then
-  echo "bpf/build.sh: $CLANG not found; install it with: apt-get install clang-16 llvm-16" >&2
+if ! command -v "$NECTAR_CLANG" >/dev/null; then
+  echo "bpf/build.sh: $NECTAR_CLANG not found; install it with: apt-get install clang-16 llvm-16" >&2
   exit 1
 fi
 
@@ -26,6 +24,6 @@ fi
 for source in "${sources[@]}"; do
   source="$(realpath --relative-to="$root" "$source")"
   object="${source%.c}.o"
-  "$CLANG" "${FLAGS[@]}" -c "$source" -o "$object"
+  bash bpf/compile.sh "$source" "$object"
   echo "bpf/build.sh: $source -> $object"
 done

@@ -1,18 +1,17 @@
 // The ring buffer benchmark's producer (`nectar bench ringbuf`), on a contract any consumer can
 // run the same object with: a ring buffer map `events`; an array map `stats` (index 0: events
 // submitted, 1: events dropped because the ring was full); `const volatile __u32 target_tgid,
-// batch`; and for each getppid() made by target_tgid, `batch` 64-byte events whose first 8
-// bytes are a sequence number (submitted + dropped before it, so a gap means a drop).
+// batch, record_size`; and for each getppid() made by target_tgid, `batch` events of
+// `record_size` bytes (8 to 4096, a multiple of 8; default 64) whose first 8 bytes are a
+// sequence number (submitted + dropped before it, so a gap means a drop). With several producer
+// threads the sequence interleaves: the sequence check then only holds for one producer.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
 #define NR_getppid 110 /* x86-64 */
 #define MAX_BATCH 4096
 
-struct event {
-    __u64 sequence;
-    __u64 payload[7];
-};
+#define MAX_RECORD 4096
 
 struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -30,6 +29,7 @@ struct {
 
 const volatile __u32 target_tgid = 0;
 const volatile __u32 batch = 1;
+const volatile __u32 record_size = 64;
 
 SEC("raw_tp/sys_enter")
 int produce(struct bpf_raw_tracepoint_args *ctx)
@@ -41,18 +41,21 @@ int produce(struct bpf_raw_tracepoint_args *ctx)
     __u64 *dropped = bpf_map_lookup_elem(&stats, &dropped_key);
     if (!submitted || !dropped)
         return 0;
+    // record_size is read-only once loaded, so the verifier knows the reservation's constant size.
+    __u32 size = record_size;
+    if (size < 8 || size > MAX_RECORD)
+        return 0;
     __u64 sequence = *submitted + *dropped, sent = 0, lost = 0;
     // A bounded loop rather than bpf_loop(): `batch` is read-only once loaded, so the verifier
     // knows it and walks exactly `batch` iterations.
     for (__u32 i = 0; i < MAX_BATCH && i < batch; i++) {
-        struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+        __u64 *e = bpf_ringbuf_reserve(&events, size, 0);
         if (!e) {
             lost++;
             sequence++;
             continue;
         }
-        e->sequence = sequence++;
-        e->payload[0] = i;
+        e[0] = sequence++;
         bpf_ringbuf_submit(e, 0);
         sent++;
     }

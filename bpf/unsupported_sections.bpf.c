@@ -1,16 +1,18 @@
 // Sections Nectar recognises as programs but does not load yet, next to one it does: the object
-// still loads, the others are reported as not yet supported and never loaded as something else.
+// still loads, the others are reported with the reason they are refused and never loaded as
+// something else. (freplace needs the fd of the program it replaces; struct_ops programs load as
+// part of a struct_ops map.)
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-SEC("sk_lookup")
-int lookup_socket(struct bpf_sk_lookup *ctx)
+SEC("freplace/handler")
+int replace_handler(void *ctx)
 {
-    return SK_PASS;
+    return 0;
 }
 
-SEC("uprobe.multi//bin/true:main")
-int probe_true(void *ctx)
+SEC("struct_ops/test_1")
+int struct_ops_callback(void *ctx)
 {
     return 0;
 }

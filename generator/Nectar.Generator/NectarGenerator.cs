@@ -173,6 +173,22 @@ namespace Nectar.Generator
                 .Select((input, _) => SkeletonCodegen.Generate(input.Left.Declaration, input.Left.Object, input.Right))
                 .WithTrackingName(TrackingNames.SkeletonEmission);
             context.RegisterSourceOutput(skeletons.Combine(skeletonLocations), (output, input) => Report(output, input.Left, input.Right));
+
+            // Each skeleton's program sections against the kernel BTF (a warning per unknown attach
+            // point). Its own branch, so that a new kernel BTF re-runs the check, not the skeletons.
+            IncrementalValuesProvider<CodegenResult> attachChecks = skeletonDeclarations
+                .Select((d, _) => d.Value)
+                .Combine(objectSearch.Combine(context.CompilationProvider))
+                .Select((input, _) => (Source: input.Left.Request?.Source,
+                    Stamp: input.Left.Request is { } r ? SkeletonInput.Stamp(r.ObjectPath, input.Right.Left) : BtfStamp.None))
+                .Select((input, _) => (input.Source, Object: SkeletonInput.Load(input.Stamp)))
+                .Combine(btf)
+                .Select((input, _) => new CodegenResult(EquatableArray<GeneratedSource>.Empty,
+                    (input.Left.Object.Value is { } contents
+                        ? AttachPointCheck.Check(contents, input.Right.Value, input.Right.Stamp.Path, input.Left.Source)
+                        : Enumerable.Empty<CodegenDiagnostic>()).ToEquatableArray()))
+                .WithTrackingName(TrackingNames.AttachPointCheck);
+            context.RegisterSourceOutput(attachChecks.Combine(skeletonLocations), (output, input) => Report(output, input.Left, input.Right));
         }
 
         /// <summary>Adds the sources, and reports the diagnostics where their declarations are now.</summary>

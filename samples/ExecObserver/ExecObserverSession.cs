@@ -21,12 +21,15 @@ public sealed class ExecObserverSession : IDisposable
     private readonly EventPoller _poller;
     private readonly BpfLink _link;
     private readonly ILogger _logger;
+    private readonly ILogger _diagnostics;
+    private ulong _dropsReported;
 
     public ExecObserverSession(ILoggerFactory loggerFactory, ExecObserverMode mode = ExecObserverMode.Btf, string? objectPath = null)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ProgramName = ProgramNameOf(mode);
         _logger = loggerFactory.CreateLogger(ProgramName);
+        _diagnostics = loggerFactory.CreateLogger(DiagnosticsCategory);
         _skeleton = ExecObserverObject.Open(objectPath ?? DefaultObjectPath);
         try
         {
@@ -44,14 +47,26 @@ public sealed class ExecObserverSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// About how many descriptors a session opens (maps, programs, BTF, the link, the poller,
+    /// measured with 2 CPUs and a margin for more): checked against the limit before loading.
+    /// </summary>
+    public const int FileDescriptorsNeeded = 32;
+
     /// <summary>The attached program's name, also the log category.</summary>
     public string ProgramName { get; }
 
     /// <summary>The attached program (its kernel id, for instance).</summary>
     public BpfProgram Program { get; }
 
-    /// <summary>Execs observed and logged so far.</summary>
-    public long ExecsLogged { get; private set; }
+    /// <summary>The log category of the sample's own records (drops), as opposed to execs.</summary>
+    public const string DiagnosticsCategory = "ExecObserver";
+
+    /// <summary>
+    /// Execs observed and handed to the logger so far. How many lines that made is the output's
+    /// count: a logger may fail to write (see the sample's Program.cs).
+    /// </summary>
+    public long ExecsObserved { get; private set; }
 
     /// <summary>Events the BPF side could not write because the ring buffer was full.</summary>
     public ulong EventsDropped => _skeleton.Dropped;
@@ -67,6 +82,22 @@ public sealed class ExecObserverSession : IDisposable
     public static string Describe(in ExecObserverObject.ExecEvent exec)
         => $"task.pid: {exec.pid}, old_pid: {exec.Arguments.OldPid}, linux_binprm.filename: {exec.filename_text}, ctx.uid: {exec.uid}";
 
+    /// <summary>
+    /// Logs a warning (category <see cref="DiagnosticsCategory"/>) when exec events were dropped
+    /// since the last report, with how many and the total; returns the number of new drops. Call it
+    /// once a second while running, so that a user sees loss as it happens, not only at exit.
+    /// </summary>
+    public ulong ReportNewDrops()
+    {
+        ulong dropped = EventsDropped;
+        if (dropped <= _dropsReported)
+            return 0;
+        ulong fresh = dropped - _dropsReported;
+        _dropsReported = dropped;
+        _diagnostics.LogWarning("{New} exec(s) dropped since the last report: the ring buffer 'events' was full ({Total} dropped in all). The consumer or its output is too slow for this exec rate.", fresh, dropped);
+        return fresh;
+    }
+
     /// <summary>Logs the execs that arrive within <paramref name="timeout"/>; returns how many.</summary>
     public int Poll(TimeSpan timeout) => _poller.Poll(timeout);
 
@@ -79,13 +110,16 @@ public sealed class ExecObserverSession : IDisposable
     /// </summary>
     public void DetachAndDrain()
     {
-        _link.Dispose();
+        Detach();
         while (_poller.Poll(TimeSpan.Zero) > 0) { }
     }
 
+    /// <summary>Detaches the program: no new execs are recorded. Any thread may call it, also while polling.</summary>
+    public void Detach() => _link.Dispose();
+
     private void OnExec(ref readonly ExecObserverObject.ExecEvent exec)
     {
-        ExecsLogged++;
+        ExecsObserved++;
         _logger.Log(LogLevel.Information, default, Describe(in exec), null, static (message, _) => message);
     }
 

@@ -1,3 +1,4 @@
+extern alias gen;
 using Microsoft.CodeAnalysis;
 using Nectar.Testing;
 
@@ -57,16 +58,40 @@ public class TracepointSnapshotTests
     }
 
     [Fact]
-    public void Without_a_prototype_arguments_are_numbered_and_an_info_diagnostic_says_why()
+    public void Without_headers_the_arguments_are_named_from_btf_and_nothing_is_reported()
     {
         var (output, diagnostics, driver) = GeneratorHarness.Run([Declarations], GeneratorHarness.VmlinuxPath);
-        Diagnostic info = Assert.Single(diagnostics, d => d.Id == "NECTAR005");
-        Assert.Equal(DiagnosticSeverity.Info, info.Severity);
-        Assert.Contains("Arg0..Arg2", info.GetMessage());
-        Assert.Equal("/src/File0.cs", info.Location.GetLineSpan().Path);
-        string args = GeneratorHarness.Generated(driver, "Observer.SchedProcessExecArgs.g.cs");
-        Assert.Contains(" Arg1 => unchecked((int)_arg1);", args);
+        Assert.Empty(diagnostics);
         Assert.Empty(GeneratorHarness.Problems(output));
+        Snapshot.Verify(GeneratorHarness.Generated(driver, "Observer.SchedProcessExecArgs.g.cs"), "SchedProcessExecArgs"); // the same text as with the header
+    }
+
+    [Fact]
+    public void Without_names_in_btf_or_a_prototype_arguments_are_numbered_and_an_info_diagnostic_says_why()
+    {
+        // BTF with the tracepoint's typedef but none of the FUNCs that name its parameters (as a kernel may strip them).
+        var b = new gen::Nectar.Btf.BtfBuilder();
+        uint voidPtr = b.AddPointer(0);
+        uint integer = b.AddInt("int", 4, gen::Nectar.Btf.BtfIntEncoding.Signed);
+        b.AddTypedef("btf_trace_cpu_idle", b.AddPointer(b.AddFuncProto(0, [new(string.Empty, voidPtr), new(string.Empty, integer), new(string.Empty, integer)])));
+        string path = Path.Combine(Path.GetTempPath(), $"nectar-unnamed-{Environment.ProcessId}.btf");
+        File.WriteAllBytes(path, b.ToArray());
+        try
+        {
+            var (output, diagnostics, driver) = GeneratorHarness.Run(["namespace Observer; [Nectar.RawTracepoint(\"cpu_idle\")] public partial struct Idle;"], path);
+            Diagnostic info = Assert.Single(diagnostics, d => d.Id == "NECTAR005");
+            Assert.Equal(DiagnosticSeverity.Info, info.Severity);
+            Assert.Contains("Arg0..Arg1", info.GetMessage());
+            Assert.Contains("__traceiter_cpu_idle", info.GetMessage());
+            Assert.Equal("/src/File0.cs", info.Location.GetLineSpan().Path);
+            string args = GeneratorHarness.Generated(driver, "Observer.Idle.g.cs");
+            Assert.Contains(" Arg1 => unchecked((int)_arg1);", args);
+            Assert.Empty(GeneratorHarness.Problems(output));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

@@ -9,14 +9,15 @@ namespace Nectar.Kernel.Tests;
 
 /// <summary>
 /// Externs against this kernel (bpf/externs.bpf.c, bpf/externs_ksym_var.bpf.c): what the program
-/// reads from its __kconfig externs must be what /proc/config.gz and uname say, read here by the
+/// reads from its __kconfig externs must be what the kernel's config (/proc/config.gz, else
+/// /boot/config-RELEASE, where libbpf looks too) and uname say, read here by the
 /// test itself; its kfunc calls must run (bpf_task_from_pid finds this process); a weak config
 /// option and a weak kfunc the kernel lacks read as zero. bpftool (libbpf) resolves the same
 /// object to the same kfunc calls.
 /// </summary>
 public partial class ExternTests
 {
-    [KernelFact]
+    [KfuncFact("bpf_task_from_pid", "bpf_task_release", "bpf_rcu_read_lock")]
     public void Kconfig_values_and_kfunc_calls_reach_the_program_as_the_kernel_has_them()
     {
         var config = ReadConfig();
@@ -46,7 +47,7 @@ public partial class ExternTests
         Assert.Equal(0, Read<int>("not_a_kfunc")); // starts at -1: the weak kfunc's call was dead code
     }
 
-    [KernelFact]
+    [KfuncFact("bpf_rcu_read_lock", "bpf_rcu_read_unlock", "bpf_task_from_pid", "bpf_task_release")]
     public void Raw_tp_programs_may_call_common_kfuncs_but_not_those_for_tracing_programs()
     {
         using var obj = BpfObject.Load(BpfObjects.PathOf("kfunc_raw_tp"), new BpfLoadOptions { ContinueOnProgramFailure = true });
@@ -57,7 +58,7 @@ public partial class ExternTests
         Assert.Contains("calling kernel function bpf_task_from_pid is not allowed", refused.Message);
     }
 
-    [KernelFact]
+    [KfuncFact("bpf_task_from_pid", "bpf_task_release")]
     public void Kconfig_map_is_frozen_read_only_and_holds_the_values()
     {
         using var obj = BpfObject.Load(BpfObjects.PathOf("externs"));
@@ -101,7 +102,7 @@ public partial class ExternTests
         Assert.Equal(VmlinuxBtf.Instance.GetByName("runqueues", BtfKind.Var).Id, ids["runqueues"]);
     }
 
-    [KernelFact(Tools = Oracle.Bpftool)]
+    [KfuncFact("bpf_task_from_pid", "bpf_task_release", "bpf_rcu_read_lock", Tools = Oracle.Bpftool)]
     public void Bpftool_translates_the_same_object_to_the_same_kernel_instructions_as_nectar()
     {
         string path = BpfObjects.PathOf("externs");
@@ -118,7 +119,7 @@ public partial class ExternTests
         Assert.Equal(libbpf, ours);
     }
 
-    [KernelFact(Tools = Oracle.Bpftool)]
+    [KfuncFact("bpf_task_from_pid", "bpf_task_release", Tools = Oracle.Bpftool)]
     public void Bpftool_fills_the_same_kconfig_values_as_nectar()
     {
         string path = BpfObjects.PathOf("externs");
@@ -178,10 +179,15 @@ public partial class ExternTests
         return (int.Parse(parts[0]) << 16) + (int.Parse(parts[1]) << 8) + Math.Min(int.Parse(new string(parts[2].TakeWhile(char.IsDigit).ToArray())), 255);
     }
 
+    /// <summary>The running kernel's config: /proc/config.gz where the kernel has it (CONFIG_IKCONFIG_PROC), else /boot/config-RELEASE (Debian's kernels).</summary>
     private static Dictionary<string, string> ReadConfig()
     {
-        using var gzip = new GZipStream(File.OpenRead("/proc/config.gz"), CompressionMode.Decompress);
-        using var reader = new StreamReader(gzip);
+        const string procConfig = "/proc/config.gz";
+        string bootConfig = "/boot/config-" + File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+        using TextReader reader = File.Exists(procConfig)
+            ? new StreamReader(new GZipStream(File.OpenRead(procConfig), CompressionMode.Decompress))
+            : File.Exists(bootConfig) ? new StreamReader(bootConfig)
+            : throw new FileNotFoundException($"this kernel's config is in neither {procConfig} nor {bootConfig}");
         var values = new Dictionary<string, string>();
         while (reader.ReadLine() is { } line)
         {

@@ -36,7 +36,9 @@ public sealed partial class KernelFeatureTests
     {
         var check = NectarCli.Run("check");
         Assert.True(check.ExitCode == 0, check.Output + check.Error);
-        var printed = check.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+        // The table follows the usability line and the privilege report; it starts with the program types.
+        var printed = check.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .SkipWhile(line => !line.StartsWith("program_type ", StringComparison.Ordinal)).ToList();
         Assert.Equal(KernelFeatures.All.Select(feature => feature.ToString()).ToList(), printed);
         Assert.Contains("program_type socket_filter is available", printed);
         Assert.Contains(printed, line => line.StartsWith("attach_kind iter ", StringComparison.Ordinal));

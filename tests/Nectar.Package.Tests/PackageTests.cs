@@ -11,8 +11,8 @@ namespace Nectar.Package.Tests;
 /// </summary>
 public sealed class PackageTests : IDisposable
 {
-    private static readonly string Root = Path.GetFullPath(Path.Combine(Fixtures.Directory, "..", ".."));
-    private static readonly string Configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+    private static readonly string Root = DotnetCli.Root;
+    private static readonly string Configuration = DotnetCli.Configuration;
     private readonly string _scratch = Directory.CreateTempSubdirectory("nectar-package-").FullName;
 
     [Fact]
@@ -22,7 +22,11 @@ public sealed class PackageTests : IDisposable
         Dotnet(Root, "pack", "runtime/Nectar/Nectar.csproj", "-c", Configuration, "-o", feed);
         Dotnet(Root, "pack", "tools/Nectar.Tool/Nectar.Tool.csproj", "-c", Configuration, "-o", feed);
 
-        var runtimeEntries = Entries(Path.Combine(feed, "Nectar.0.1.0.nupkg"));
+        // Every pack is a new version (0.1.0-dev.<time>), so a project never gets a stale copy from the NuGet cache.
+        string runtimePackage = Assert.Single(Directory.GetFiles(feed, "Nectar.0.1.0-dev.*.nupkg"));
+        string version = Path.GetFileNameWithoutExtension(runtimePackage)["Nectar.".Length..];
+        Assert.Matches(@"^0\.1\.0-dev\.\d{14}$", version);
+        var runtimeEntries = Entries(runtimePackage);
         Assert.Contains("lib/net10.0/Nectar.dll", runtimeEntries);
         Assert.Contains("analyzers/dotnet/cs/Nectar.Generator.dll", runtimeEntries);
         Assert.Contains("build/Nectar.props", runtimeEntries);
@@ -30,7 +34,10 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("bpf/include/vmlinux.h", runtimeEntries);
         Assert.Contains("bpf/include/nectar_log.h", runtimeEntries);
         Assert.Contains("bpf/build.sh", runtimeEntries);
-        var toolEntries = Entries(Path.Combine(feed, "Nectar.Tool.0.1.0.nupkg"));
+        Assert.Contains("bpf/compile.sh", runtimeEntries);
+        string toolPackage = Assert.Single(Directory.GetFiles(feed, "Nectar.Tool.0.1.0-dev.*.nupkg"));
+        string toolVersion = Path.GetFileNameWithoutExtension(toolPackage)["Nectar.Tool.".Length..];
+        var toolEntries = Entries(toolPackage);
         Assert.Contains("tools/net10.0/any/DotnetToolSettings.xml", toolEntries);
         Assert.Contains("tools/net10.0/any/Nectar.Tool.dll", toolEntries);
 
@@ -44,7 +51,7 @@ public sealed class PackageTests : IDisposable
 
         // The tool package installs as the `nectar` command.
         string tools = Path.Combine(_scratch, "tools");
-        Dotnet(app, "tool", "install", "Nectar.Tool", "--version", "0.1.0", "--tool-path", tools);
+        Dotnet(app, "tool", "install", "Nectar.Tool", "--version", toolVersion, "--tool-path", tools);
         var help = Processes.Run(Path.Combine(tools, "nectar"), ["--help"], app);
         Assert.True(help.ExitCode == 0, help.Output + help.Error);
         Assert.Contains("trace", help.Output);
@@ -63,8 +70,7 @@ public sealed class PackageTests : IDisposable
         Directory.CreateDirectory(app);
         File.WriteAllBytes(Path.Combine(app, "vmlinux.btf"), Fixtures.VmlinuxBtfBytes);
         // The local feed first; the machine's package cache as a second local source for the
-        // package's own dependencies (offline). A fresh packages folder, so that no cached older
-        // Nectar 0.1.0 is reused.
+        // package's own dependencies (offline). A fresh packages folder, to build from this pack only.
         string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
             <configuration>
@@ -88,7 +94,7 @@ public sealed class PackageTests : IDisposable
                 <NectarBtf>vmlinux.btf</NectarBtf>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="Nectar" Version="0.1.0" />
+                <PackageReference Include="Nectar" Version="0.1.0-*" />
               </ItemGroup>
               <ItemGroup Condition="'{(Clang.IsInstalled || Oracles.Required).ToString().ToLowerInvariant()}' == 'true'">
                 <BpfProgram Include="probe.bpf.c" />
@@ -122,14 +128,7 @@ public sealed class PackageTests : IDisposable
         return zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
     }
 
-    private static Processes.Result Dotnet(string directory, params string[] arguments)
-    {
-        string host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-        string[] quiet = arguments[0] is "pack" or "build" ? ["-nodeReuse:false", "--disable-build-servers", "-p:NuGetAudit=false"] : [];
-        var result = Processes.Run(host, [.. arguments, .. quiet], directory, TimeSpan.FromMinutes(3));
-        Assert.True(result.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} failed ({result.ExitCode}):\n{result.Output}\n{result.Error}");
-        return result;
-    }
+    private static Processes.Result Dotnet(string directory, params string[] arguments) => DotnetCli.Run(directory, arguments);
 
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 }

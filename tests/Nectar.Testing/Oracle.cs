@@ -13,6 +13,8 @@ public enum Oracle
     LlvmReadelf = 4,
     /// <summary>llvm-objdump-16: disassembly.</summary>
     LlvmObjdump = 8,
+    /// <summary>Debian's libbpf-tools, xdp-tools and libxdp1: a corpus of real-world BPF objects (execsnoop is the marker).</summary>
+    DebianBpfTools = 16,
 }
 
 /// <summary>Where the oracles are, how to install them, and whether CI requires them.</summary>
@@ -35,6 +37,7 @@ public static class Oracles
         Oracle.Clang => "clang-16",
         Oracle.LlvmReadelf => "llvm-readelf-16",
         Oracle.LlvmObjdump => "llvm-objdump-16",
+        Oracle.DebianBpfTools => "execsnoop",
         _ => throw new ArgumentOutOfRangeException(nameof(tool), tool, "one oracle at a time"),
     };
 
@@ -43,6 +46,7 @@ public static class Oracles
     {
         Oracle.Bpftool => "apt-get install bpftool",
         Oracle.Clang => "apt-get install clang-16 llvm-16 libbpf-dev",
+        Oracle.DebianBpfTools => "apt-get install libbpf-tools xdp-tools libxdp1",
         _ => "apt-get install llvm-16",
     };
 
@@ -52,8 +56,9 @@ public static class Oracles
 
     private const string LibbpfHelpersHeader = "/usr/include/bpf/bpf_helpers.h";
 
+    // /usr/sbin is searched too: Debian puts libbpf-tools there, outside a non-root PATH.
     private static bool OnPath(string command) => (Environment.GetEnvironmentVariable("PATH") ?? "")
-        .Split(':', StringSplitOptions.RemoveEmptyEntries)
+        .Split(':', StringSplitOptions.RemoveEmptyEntries).Append("/usr/sbin")
         .Any(dir => File.Exists(Path.Combine(dir, command)));
 }
 

@@ -27,7 +27,8 @@ internal static class BenchBtfCommand
             Arity = ArgumentArity.ZeroOrOne,
             DefaultValueFactory = _ => KernelSupport.VmlinuxBtfPath,
         };
-        var runs = new Option<int>("--runs") { Description = "Measured runs (after warm-up).", DefaultValueFactory = _ => MeasuredRuns };
+        var runs = new Option<int>("--runs") { Description = "Measured runs (after warm-up).", DefaultValueFactory = _ => MeasuredRuns }
+            .Require(n => n is >= 1 and <= 1_000_000, "must be a number of runs from 1 to 1,000,000 (fewer than 20 are raised to 20)");
         var command = new Command("btf", "Time parsing BTF and finding task_struct (median and minimum).") { file, runs };
         command.SetAction(result =>
         {

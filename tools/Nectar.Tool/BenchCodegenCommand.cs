@@ -17,7 +17,8 @@ internal static class BenchCodegenCommand
     {
         var btf = new Option<string?>("--btf") { Description = $"Raw BTF file (default {CodegenInputs.DefaultBtf})." };
         var headers = new Option<string[]>("--headers") { Description = "Trace header file or folder for TP_PROTO names (optional)." };
-        var iterations = new Option<int>("--iterations") { Description = "Warm runs to time.", DefaultValueFactory = _ => 20 };
+        var iterations = new Option<int>("--iterations") { Description = "Warm runs to time.", DefaultValueFactory = _ => 20 }
+            .Require(n => n is >= 1 and <= 1_000_000, "must be a number of iterations from 1 to 1,000,000");
         var command = new Command("codegen", "Time code generation for task_struct + linux_binprm + sched_process_exec args over a full vmlinux BTF.")
         {
             btf, headers, iterations,

@@ -5,16 +5,37 @@ using Nectar.Btf;
 namespace Nectar.Tool;
 
 /// <summary>
-/// Renders ring buffer records for `nectar trace`: field by field when the object names the
+/// Renders ring and perf buffer records for `nectar trace`: field by field when the object names the
 /// ring's record type with NECTAR_RING_RECORD (bpf/include/nectar_ring.h: a global
-/// `__nectar_record_MAP` pointing to it) and that struct is simple (integers, enums, pointers, and
+/// `__nectar_record_MAP` pointing to it) or the command line does (--record MAP=STRUCT) and that struct is simple (integers, enums, pointers, and
 /// arrays of those or of char) and no larger than the record; otherwise as hex.
 /// </summary>
 internal sealed class BtfRecordPrinter(Btf.Btf? btf)
 {
     public const string RecordVariablePrefix = "__nectar_record_";
 
+    /// <summary>How many bytes of a record the hex form shows before cutting it (the full length is stated).</summary>
+    public const int HexBytesShown = 64;
+
     private readonly Dictionary<string, BtfType?> _recordTypes = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Names the struct a map's records are (`nectar trace --record MAP=STRUCT`), for objects
+    /// written for libbpf, which do not use NECTAR_RING_RECORD. Throws <see cref="ArgumentException"/>
+    /// when the object's BTF has no such struct or it is not one the printer can show field by field.
+    /// </summary>
+    public void UseRecordType(string map, string structName)
+    {
+        if (btf is null)
+            throw new ArgumentException($"--record {map}={structName}: the object has no BTF (compile it with clang -g), so struct {structName} is unknown.");
+        var found = btf.FindByName(structName, BtfKind.Struct) ??
+            (btf.FindByName(structName, BtfKind.Typedef) is { } alias && btf.SkipModifiersAndTypedefs(alias.TypeId) is { Kind: BtfKind.Struct } aliased ? aliased : null);
+        if (found is not { } record)
+            throw new ArgumentException($"--record {map}={structName}: the object's BTF has no struct '{structName}' (bpftool btf dump file OBJECT lists its types).");
+        if (!IsSimple(record))
+            throw new ArgumentException($"--record {map}={structName}: struct {structName} has members other than integers, enums, pointers and arrays of them (or bitfields), which the printer cannot show; omit --record to print hex.");
+        _recordTypes[map] = record;
+    }
 
     public string Format(string ring, ReadOnlySpan<byte> record)
         => RecordTypeOf(ring) is { } type && type.Size <= record.Length ? FormatStruct(type, record) : FormatHex(record);
@@ -37,7 +58,13 @@ internal sealed class BtfRecordPrinter(Btf.Btf? btf)
         return found;
     }
 
-    public static string FormatHex(ReadOnlySpan<byte> record) => $"{record.Length} bytes: {Convert.ToHexString(record).ToLowerInvariant()}";
+    /// <summary>
+    /// "N bytes: 0a1b..." on one line; a record longer than <see cref="HexBytesShown"/> bytes is cut
+    /// there ("... (8192 bytes in all)") so that an 8 KiB record is not a 16,000-character line.
+    /// </summary>
+    public static string FormatHex(ReadOnlySpan<byte> record) => record.Length <= HexBytesShown
+        ? $"{record.Length} bytes: {Convert.ToHexString(record).ToLowerInvariant()}"
+        : $"{record.Length} bytes: {Convert.ToHexString(record[..HexBytesShown]).ToLowerInvariant()}... ({record.Length} bytes in all, first {HexBytesShown} shown)";
 
     private bool IsSimple(BtfType composite) => composite.Members.All(m => !m.IsBitfield && IsSimpleField(btf!.SkipModifiersAndTypedefs(m.TypeId)));
 

@@ -17,9 +17,11 @@ internal static class CheckCommand
             if (KernelSupport.WhyUnavailable is { } reason)
             {
                 Console.Error.WriteLine("nectar: " + reason);
-                return 1;
+                CheckPrivileges.Print(Console.Out);
+                return 77; // as every other verb: BPF is not usable here, as opposed to 1, a failure
             }
             Console.WriteLine($"BPF is usable: kernel {Environment.OSVersion.Version}, BTF at {KernelSupport.VmlinuxBtfPath}.");
+            CheckPrivileges.Print(Console.Out);
             string? group = null;
             foreach (var feature in KernelFeatures.All)
             {

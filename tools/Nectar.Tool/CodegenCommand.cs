@@ -34,7 +34,7 @@ internal static class CodegenCommand
             if (typeNames.Length + rawNames.Length + recordNames.Length == 0)
             {
                 Console.Error.WriteLine("nectar codegen: nothing to generate: give --type, --tracepoint or --record (for example --type task_struct).");
-                return 2;
+                return 1; // bad arguments: 2 is for kernel refusals
             }
             try
             {
@@ -49,7 +49,7 @@ internal static class CodegenCommand
                     if (parts.Length != 2)
                     {
                         Console.Error.WriteLine($"nectar codegen: --record '{record}' is not SYSTEM/EVENT (for example sched/sched_process_exec).");
-                        return 2;
+                        return 1;
                     }
                     if (CodegenInputs.TryLoadFormat(parse.GetValue(tracefs)!, parts[0], parts[1]) is { } format)
                         formats.Add(format);

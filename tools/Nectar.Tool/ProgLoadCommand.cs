@@ -34,7 +34,7 @@ internal static class ProgLoadCommand
         using var obj = BpfObject.Load(spec, new BpfLoadOptions { ContinueOnProgramFailure = true });
         if (obj.BtfLoadError is { } btfError)
             Console.WriteLine($"warning: {btfError}");
-        int failed = 0;
+        int failed = 0, optionalSkipped = 0;
         foreach (var program in spec.Programs.Values.OrderBy(p => p.Section.Name, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal))
         {
             string label = $"{program.Name} ({program.Section.Name})";
@@ -49,12 +49,20 @@ internal static class ProgLoadCommand
                 Console.WriteLine($"skipped {label}: {program.Section.UnsupportedReason}");
                 continue;
             }
+            if (!program.AutoLoad)
+            {
+                failed--; // not a failure: the object asks for it not to be loaded
+                optionalSkipped++;
+                Console.WriteLine($"skipped {label}: not loaded by default (SEC(\"?{program.Section.Name}\"), as libbpf)");
+                continue;
+            }
             var error = obj.Failures[program.Name];
             Console.WriteLine($"FAILED  {label}: {error.Message}");
             if (printLog && error is BpfVerifierException verifier)
                 Console.WriteLine(verifier.Log);
         }
-        Console.WriteLine($"{spec.Programs.Count - failed} of {spec.Programs.Count} program(s) of {file.Name} loaded.");
+        Console.WriteLine($"{spec.Programs.Count - failed - optionalSkipped} of {spec.Programs.Count} program(s) of {file.Name} loaded" +
+            (optionalSkipped > 0 ? $" ({optionalSkipped} not loaded by default)." : "."));
         return failed == 0 ? 0 : 1;
     }
 }

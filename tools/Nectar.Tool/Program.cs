@@ -2,14 +2,36 @@ using System.CommandLine;
 using Nectar;
 using Nectar.Tool;
 
+// First, before anything opens a descriptor (Console among them): at a low open-files limit the
+// .NET runtime aborts (exit 134) when it runs out, where this is one line and exit 1. Verbs that
+// load objects check again for what they load (trace).
+if (Nectar.Output.FileDescriptorLimit.WhyTooLow(8) is { } fdLimit)
+{
+    using var stderr = Nectar.Output.LineOutput.StandardError();
+    stderr.TryWriteLine($"nectar: {fdLimit}");
+    return 1;
+}
+
 Command root = NectarCommand.Create();
 // Errors are one line, prefixed with the command, never a stack trace; the exit code says which
 // kind: 1 bad input (arguments, files), 2 the kernel refused (load, attach, map operations),
 // 77 BPF is not usable by this user here (privileges), 70 a bug in Nectar. Verbs return their own
 // codes the same way.
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    // Bad arguments (the rules in OptionRules among them), found before any verb runs: one line
+    // each and exit 1, not the help text after them.
+    foreach (var error in parse.Errors)
+        Console.Error.WriteLine($"nectar: {error.Message.ReplaceLineEndings(" ")}");
+    // A bare `nectar` names no verb: the verbs are what the user needs next, on stdout.
+    if (args.Length == 0)
+        root.Parse(["--help"]).Invoke();
+    return 1;
+}
 try
 {
-    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (BpfPermissionException e)
 {

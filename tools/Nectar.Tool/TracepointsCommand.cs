@@ -8,18 +8,25 @@ namespace Nectar.Tool;
 
 /// <summary>
 /// `nectar tracepoints`: the raw tracepoints of a kernel with typed, named prototypes: types from
-/// BTF's btf_trace_* typedefs, names from trace headers where given.
+/// BTF's btf_trace_* typedefs, names from BTF's __traceiter_*/__bpf_trace_* FUNCs, else from trace
+/// headers where given. Each line says where its names came from; `--format bpf` prints ready BPF handlers.
 /// </summary>
 internal static class TracepointsCommand
 {
     internal static Command Create()
     {
-        var headers = new Option<string[]>("--headers") { Description = "Kernel trace header file or folder (include/trace/events) for parameter names; repeatable." };
+        var headers = new Option<string[]>("--headers") { Description = "Kernel trace header file or folder (include/trace/events) for parameter names BTF lacks (older kernels); repeatable." };
         var btf = new Option<string?>("--btf") { Description = $"Raw BTF file or BPF object (default {CodegenInputs.DefaultBtf})." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of one prototype per line." };
+        var format = new Option<string>("--format")
+        {
+            Description = "c: one C prototype per line with where its names came from; bpf: a tp_btf and a raw_tp BPF_PROG handler per tracepoint, ready to paste into a .bpf.c.",
+            DefaultValueFactory = _ => "c",
+        };
+        format.AcceptOnlyFromAmong("c", "bpf");
         var pattern = new Argument<string?>("pattern") { Description = "Only names containing this text, or matching it with * wildcards.", Arity = ArgumentArity.ZeroOrOne };
 
-        var command = new Command("tracepoints", "List raw tracepoints with typed, named prototypes.") { headers, btf, json, pattern };
+        var command = new Command("tracepoints", "List raw tracepoints with typed, named prototypes.") { headers, btf, json, format, pattern };
         command.SetAction(parse =>
         {
             try
@@ -29,12 +36,19 @@ internal static class TracepointsCommand
                 foreach (TracepointPrototype p in CodegenInputs.LoadPrototypes(parse.GetValue(headers) ?? []))
                     if (p.Kind != PrototypeKind.EventClass)
                         names.TryAdd(p.Name, p);
-                List<Listed> listed = List(data, names, parse.GetValue(pattern));
+                List<NamedTracepoint> listed = List(data, names, parse.GetValue(pattern));
                 if (parse.GetValue(json))
-                    WriteJson(listed);
+                    WriteJson(data, listed);
+                else if (parse.GetValue(format) == "bpf")
+                {
+                    Console.Write(BpfHandlerPrototypes.Preamble);
+                    Console.WriteLine();
+                    foreach (NamedTracepoint t in listed)
+                        Console.Write(BpfHandlerPrototypes.Handlers(data, t));
+                }
                 else
-                    foreach (Listed t in listed)
-                        Console.WriteLine(t.Name + "(" + string.Join(", ", t.Arguments.Select(a => a.Name is null ? a.Type : Declare(a.Type, a.Name))) + ")");
+                    foreach (NamedTracepoint t in listed)
+                        Console.WriteLine(Prototype(data, t) + "  // names: " + Describe(t));
                 return 0;
             }
             catch (Exception e) when (e is BtfException or IOException or UnauthorizedAccessException)
@@ -46,29 +60,36 @@ internal static class TracepointsCommand
         return command;
     }
 
-    internal sealed record Argument(string Type, string? Name);
-
-    internal sealed record Listed(string Name, IReadOnlyList<Argument> Arguments, bool NamesFromHeader);
-
-    /// <summary>Raw tracepoints in BTF matching the pattern, by name; header names used only where the counts agree.</summary>
-    internal static List<Listed> List(Btf.Btf btf, IReadOnlyDictionary<string, TracepointPrototype> prototypes, string? pattern)
+    /// <summary>Raw tracepoints in BTF matching the pattern, by name, each with its names resolved (BTF first, then headers).</summary>
+    internal static List<NamedTracepoint> List(Btf.Btf btf, IReadOnlyDictionary<string, TracepointPrototype> prototypes, string? pattern)
     {
-        const string prefix = "btf_trace_";
-        var result = new List<Listed>();
-        foreach (BtfType type in btf.Types)
-        {
-            if (type.Kind != BtfKind.Typedef || !type.Name.StartsWith(prefix, StringComparison.Ordinal))
-                continue;
-            string name = type.Name.Substring(prefix.Length);
-            if (!Matches(name, pattern) || btf.FindRawTracepointArguments(name) is not { } parameters)
-                continue;
-            bool named = prototypes.TryGetValue(name, out TracepointPrototype? prototype) && prototype.Parameters.Count == parameters.Count;
-            var arguments = parameters.Select((p, i) => new Argument(CDeclarations.TypeName(btf, p.TypeId), named ? prototype!.Parameters[i].Name : null)).ToList();
-            result.Add(new Listed(name, arguments, named));
-        }
+        var resolver = new TracepointNames(btf, prototypes);
+        var result = new List<NamedTracepoint>();
+        foreach (string name in resolver.All())
+            if (Matches(name, pattern) && resolver.Resolve(name) is { } named)
+                result.Add(named);
         result.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return result;
     }
+
+    /// <summary>Where a tracepoint's names came from, for people: "__traceiter_x", "__bpf_trace_class", "header TRACE_EVENT x", "none".</summary>
+    internal static string Describe(NamedTracepoint t) => t.Source switch
+    {
+        TracepointNameSource.None => "none (BTF names no parameters of it; --headers can)",
+        TracepointNameSource.Header => "header " + t.Origin,
+        _ => t.Origin ?? "",
+    };
+
+    private static string SourceKey(TracepointNameSource source) => source switch
+    {
+        TracepointNameSource.Traceiter => "traceiter",
+        TracepointNameSource.EventClass => "eventClass",
+        TracepointNameSource.Header => "header",
+        _ => "none",
+    };
+
+    private static string Prototype(Btf.Btf btf, NamedTracepoint t)
+        => t.Name + "(" + string.Join(", ", t.Arguments.Select((a, i) => t.Names is null ? CDeclarations.TypeName(btf, a.TypeId) : CDeclarations.Declaration(btf, a.TypeId, t.Names[i]))) + ")";
 
     private static bool Matches(string name, string? pattern)
     {
@@ -80,26 +101,28 @@ internal static class TracepointsCommand
         return System.Text.RegularExpressions.Regex.IsMatch(name, regex);
     }
 
-    private static string Declare(string type, string name) => type.EndsWith('*') ? type + name : type + " " + name;
-
-    private static void WriteJson(List<Listed> listed)
+    private static void WriteJson(Btf.Btf btf, List<NamedTracepoint> listed)
     {
         using var writer = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
         writer.WriteStartArray();
-        foreach (Listed t in listed)
+        foreach (NamedTracepoint t in listed)
         {
             writer.WriteStartObject();
             writer.WriteString("name", t.Name);
-            writer.WriteBoolean("namesFromHeader", t.NamesFromHeader);
+            writer.WriteString("namesFrom", SourceKey(t.Source));
+            if (t.Origin is null)
+                writer.WriteNull("namesOrigin");
+            else
+                writer.WriteString("namesOrigin", t.Origin);
             writer.WriteStartArray("arguments");
-            foreach (Argument a in t.Arguments)
+            for (int i = 0; i < t.Arguments.Count; i++)
             {
                 writer.WriteStartObject();
-                if (a.Name is null)
+                if (t.Names is null)
                     writer.WriteNull("name");
                 else
-                    writer.WriteString("name", a.Name);
-                writer.WriteString("type", a.Type);
+                    writer.WriteString("name", t.Names[i]);
+                writer.WriteString("type", CDeclarations.TypeName(btf, t.Arguments[i].TypeId));
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();

@@ -53,7 +53,7 @@ namespace Nectar.Generator.Emit
 
             if (btf == null)
             {
-                string why = btfProblem ?? "No BTF input: set the NectarBtf MSBuild property to a raw BTF file (a copy of /sys/kernel/btf/vmlinux, or `nectar btf dump --format raw`) or a BPF object built with -g.";
+                string why = btfProblem ?? "No BTF input: the NectarBtf MSBuild property is not set, and this machine has no /sys/kernel/btf/vmlinux (its default, where the kernel has BTF). Set NectarBtf to a raw BTF file (a copy of /sys/kernel/btf/vmlinux from the target kernel, or `nectar btf dump --format raw`) or a BPF object built with -g.";
                 foreach (KernelTypeRequest k in request.KernelTypes)
                     diagnostics.Add(Missing(why, k.Source, btfProblem));
                 foreach (RawTracepointRequest r in request.RawTracepoints)
@@ -92,7 +92,7 @@ namespace Nectar.Generator.Emit
                     string tracepoint = r.Tracepoint;
                     units.Add(new Unit(r.Target.FullName + ".g.cs", r.Target.Namespace, r.Target.ContainingTypes, w =>
                     {
-                        w.SummaryCode(byName.TryGetValue(tracepoint, out var p) ? p.Signature : tracepoint,
+                        w.SummaryCode(RawTracepointEmitter.Signature(tracepoint, arguments),
                             ": the arguments of this raw tracepoint, laid out as its u64 args[" + arguments.Count + "].");
                         w.Open(r.Target.Keywords + " " + r.Target.Name);
                         RawTracepointEmitter.EmitMembers(w, tracepoint, arguments);
@@ -102,6 +102,7 @@ namespace Nectar.Generator.Emit
             }
 
             var records = new TracepointRecordEmitter(types, arrays);
+            TracepointNames? classes = null; // built on first need: it indexes every event class of the BTF
             foreach (TracepointRecordRequest r in request.Records)
             {
                 if (!Claim(taken, r.Target, r.Source, diagnostics)) continue;
@@ -120,6 +121,8 @@ namespace Nectar.Generator.Emit
                     fields = records.FromBtf(rawName);
                     if (fields == null && byName.TryGetValue(r.Event, out var p) && p.EventClass != null)
                         fields = records.FromBtf(rawName = p.EventClass);
+                    if (fields == null && btf != null && RecordOfClassByPrototype(classes ??= new TracepointNames(btf, byName), records, r.Event) is { } byClass)
+                        (fields, rawName) = byClass;
                     from = "BTF struct trace_event_raw_" + rawName;
                 }
                 if (fields == null)
@@ -166,6 +169,24 @@ namespace Nectar.Generator.Emit
                 }
             }));
             return units;
+        }
+
+        /// <summary>
+        /// A DEFINE_EVENT's record without a header to name its class: the classes whose BPF glue takes
+        /// the event's argument types are candidates; their <c>trace_event_raw_&lt;class&gt;</c> records are
+        /// used when all the candidates that have one lay it out alike (so whichever is the class, the record is right).
+        /// </summary>
+        private static (IReadOnlyList<TracepointRecordEmitter.Field> Fields, string Class)? RecordOfClassByPrototype(
+            TracepointNames classes, TracepointRecordEmitter records, string eventName)
+        {
+            (IReadOnlyList<TracepointRecordEmitter.Field> Fields, string Class)? found = null;
+            foreach (string candidate in classes.ClassesWithPrototypeOf(eventName))
+            {
+                if (records.FromBtf(candidate) is not { } fields) continue;
+                if (found is { } first && !first.Fields.SequenceEqual(fields)) return null;
+                found ??= (fields, candidate);
+            }
+            return found;
         }
 
         /// <summary>Why a requested name gives no type: a typedef of a scalar (pid_t) needs none; anything else is unknown.</summary>

@@ -20,7 +20,12 @@ namespace Nectar.Generator.Emit
         public KernelTypeEmitter(KernelTypes types, InlineArrays arrays)
             : this(types, new TypeMapper(types, arrays, qualified: false))
         {
+            _emitLayout = true;
         }
+
+        // Kernel types carry the layout they were generated from (BtfLayout), for the runtime to check
+        // against the running kernel; a skeleton's types come from the object's own BTF and do not.
+        private readonly bool _emitLayout;
 
         /// <summary>An emitter whose types reach each other and KernelPtr as <paramref name="map"/> spells them (skeletons nest them in a class).</summary>
         /// <param name="textHelper">
@@ -97,6 +102,12 @@ namespace Nectar.Generator.Emit
             w.Open("public partial struct " + name);
             var storage = new HashSet<(uint, uint)>();
             bool first = true;
+            if (topLevel && _emitLayout)
+            {
+                w.Line("/// <summary>The BTF layout this type was generated from (size, then each member C can name: bit offset and bits), which <c>Nectar.KernelStruct&lt;T&gt;</c> compares with the running kernel's.</summary>");
+                EmitLayout(w, global::Nectar.Btf.BtfLayout.Format(t.Size, global::Nectar.Btf.BtfLayout.Flatten(Btf, t.Id)));
+                first = false;
+            }
             foreach (Member m in members)
             {
                 if (!first) w.Line();
@@ -155,6 +166,24 @@ namespace Nectar.Generator.Emit
                 EmitComposite(w, m.Nested, m.NestedTypeName, description, topLevel: false);
             }
             w.Close();
+        }
+
+        // The layout text, eight members a line so a large type stays readable.
+        private static void EmitLayout(CodeWriter w, string layout)
+        {
+            string[] parts = layout.Split(';');
+            if (parts.Length <= 9)
+            {
+                w.Line("public const string BtfLayout = \"" + layout + "\";");
+                return;
+            }
+            w.Line("public const string BtfLayout =");
+            for (int i = 0; i < parts.Length; i += 8)
+            {
+                int count = Math.Min(8, parts.Length - i);
+                bool last = i + count >= parts.Length;
+                w.Line("    \"" + string.Join(";", parts, i, count) + (last ? "\";" : ";\" +"));
+            }
         }
 
         private List<Member> Members(BtfType t, string ownerName, bool nested)

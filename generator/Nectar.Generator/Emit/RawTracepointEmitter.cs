@@ -10,7 +10,7 @@ namespace Nectar.Generator.Emit
     /// <summary>
     /// Emits the typed arguments of a raw tracepoint: a struct laid out like the context's
     /// <c>u64 args[N]</c>, with one property per TP_PROTO parameter. Types come from BTF's
-    /// <c>btf_trace_&lt;name&gt;</c> typedef, names from the prototype files; each value is narrowed
+    /// <c>btf_trace_&lt;name&gt;</c> typedef, names from BTF's <c>__traceiter_</c>/<c>__bpf_trace_</c> FUNCs or the prototype files; each value is narrowed
     /// from its u64 slot as the BTF type says (the kernel widened it with a C cast).
     /// </summary>
     internal sealed class RawTracepointEmitter
@@ -19,6 +19,7 @@ namespace Nectar.Generator.Emit
         private readonly TypeMapper _map;
         private readonly KernelTypes _types;
         private readonly IReadOnlyDictionary<string, TracepointPrototype> _prototypes;
+        private readonly TracepointNames _names;
 
         public RawTracepointEmitter(KernelTypes types, InlineArrays arrays, IReadOnlyDictionary<string, TracepointPrototype> prototypes)
         {
@@ -26,6 +27,7 @@ namespace Nectar.Generator.Emit
             _btf = types.Btf;
             _map = new TypeMapper(types, arrays, qualified: true);
             _prototypes = prototypes;
+            _names = new TracepointNames(_btf, prototypes);
         }
 
         /// <summary>A resolved argument: its name, its BTF type, and how it reads from its slot.</summary>
@@ -33,12 +35,13 @@ namespace Nectar.Generator.Emit
 
         /// <summary>
         /// The arguments of <paramref name="tracepoint"/>, or null (with a diagnostic) when BTF has no
-        /// <c>btf_trace_</c> typedef for it.
+        /// <c>btf_trace_</c> typedef for it. Names come from BTF first (<see cref="TracepointNames"/>),
+        /// then the prototype files, else Arg0..N with an info diagnostic.
         /// </summary>
         public IReadOnlyList<Argument>? Resolve(string tracepoint, SourceKey? source, List<CodegenDiagnostic> diagnostics)
         {
-            IReadOnlyList<BtfParam>? parameters = _btf.FindRawTracepointArguments(tracepoint);
-            if (parameters == null)
+            NamedTracepoint? named = _names.Resolve(tracepoint);
+            if (named == null)
             {
                 var names = _btf.Types.Where(t => t.Kind == BtfKind.Typedef && t.Name.StartsWith("btf_trace_", StringComparison.Ordinal))
                     .Select(t => t.Name.Substring("btf_trace_".Length));
@@ -46,22 +49,25 @@ namespace Nectar.Generator.Emit
                     $"No raw tracepoint '{tracepoint}' in the BTF (no typedef btf_trace_{tracepoint}).{DidYouMean(BtfSuggestions.Closest(tracepoint, names))}", source));
                 return null;
             }
+            IReadOnlyList<BtfParam> parameters = named.Arguments;
             _prototypes.TryGetValue(tracepoint, out TracepointPrototype? prototype);
             string btfSignature = tracepoint + "(" + string.Join(", ", parameters.Select(p => CDeclarations.TypeName(_btf, p.TypeId))) + ")";
-            if (prototype == null)
+            if (named.Source == TracepointNameSource.None)
                 diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.NoPrototype,
-                    $"No prototype for raw tracepoint '{tracepoint}' in the prototype files: its arguments are named Arg0..Arg{parameters.Count - 1}. " +
-                    $"Add the kernel trace header that declares it (include/trace/events/*.h) as an AdditionalFiles item for TP_PROTO names.", source));
-            else if (prototype.Parameters.Count != parameters.Count || !SameTypes(prototype, parameters))
+                    $"No parameter names for raw tracepoint '{tracepoint}': the BTF has neither __traceiter_{tracepoint} nor an event class __bpf_trace_* of this prototype, " +
+                    $"and no prototype file declares it, so its arguments are named Arg0..Arg{parameters.Count - 1}. " +
+                    "Add the kernel trace header that declares it (include/trace/events/*.h) as an AdditionalFiles item for TP_PROTO names.", source));
+            if (prototype != null && (prototype.Parameters.Count != parameters.Count || !SameTypes(prototype, parameters)))
                 diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.PrototypeMismatch,
                     $"The prototype files and BTF disagree about raw tracepoint '{tracepoint}': header says {prototype.Signature}, BTF says {btfSignature}. " +
-                    "BTF types are used; names come from the header where it has them. Use the trace headers of the kernel the BTF came from.", source));
+                    "BTF types are used; names come from BTF, else from the header where it has them. Use the trace headers of the kernel the BTF came from.", source));
 
             var arguments = new List<Argument>(parameters.Count);
             var used = new HashSet<string>(StringComparer.Ordinal);
             for (int i = 0; i < parameters.Count; i++)
             {
-                string cName = prototype != null && i < prototype.Parameters.Count ? prototype.Parameters[i].Name : "arg" + i;
+                string cName = named.Source != TracepointNameSource.None ? named.NameOf(i)
+                    : prototype != null && i < prototype.Parameters.Count ? prototype.Parameters[i].Name : "arg" + i;
                 string property = CSharpNames.Pascal(cName);
                 if (!used.Add(property)) { property = "Arg" + i; used.Add(property); }
                 (string csType, string read) = Slot(parameters[i].TypeId, "_arg" + i);
@@ -69,6 +75,12 @@ namespace Nectar.Generator.Emit
             }
             return arguments;
         }
+
+        /// <summary>The C prototype with BTF's types and the resolved names: <c>name(struct task_struct *p, pid_t old_pid)</c>.</summary>
+        public static string Signature(string tracepoint, IReadOnlyList<Argument> arguments)
+            => tracepoint + "(" + string.Join(", ", arguments.Select(a => Declare(a.CType, a.CName))) + ")";
+
+        private static string Declare(string cType, string name) => cType.EndsWith("*", StringComparison.Ordinal) ? cType + name : cType + " " + name;
 
         /// <summary>Writes the members of the user's partial struct.</summary>
         public static void EmitMembers(CodeWriter w, string tracepoint, IReadOnlyList<Argument> arguments)
@@ -83,7 +95,7 @@ namespace Nectar.Generator.Emit
             for (int i = 0; i < arguments.Count; i++)
             {
                 Argument a = arguments[i];
-                string decl = a.CType.EndsWith("*", StringComparison.Ordinal) ? a.CType + a.CName : a.CType + " " + a.CName;
+                string decl = Declare(a.CType, a.CName);
                 w.Line();
                 w.SummaryCode(decl, " (args[" + i + "] of " + tracepoint + ").");
                 w.Line("public " + a.CsType + " " + a.PropertyName + " => " + a.Read + ";");

@@ -28,12 +28,13 @@ namespace Nectar.Generator.Emit
         }
 
         /// <summary>One field, whichever source it came from.</summary>
-        internal sealed record Field(string CName, string CDecl, int Offset, int Size, string CsType, bool DataLoc, bool RelLoc, bool CharArray);
+        /// <remarks><paramref name="Flexible"/>: a trailing <c>type name[]</c> of size 0 (ftrace's own events), read as the record's bytes from its offset on.</remarks>
+        internal sealed record Field(string CName, string CDecl, int Offset, int Size, string CsType, bool DataLoc, bool RelLoc, bool CharArray, bool Flexible = false);
 
         /// <summary>The fields of a format file.</summary>
         public IReadOnlyList<Field> FromFormat(TraceFormat format)
-            => format.Fields.Select(f => new Field(f.Name, f.Declaration, f.Offset, f.Size, FormatFieldType(f), f.DataLoc, f.RelLoc,
-                f.ArrayLength != 0 && f.CType == "char")).ToList();
+            => format.Fields.Select(f => new Field(f.Name, f.Declaration, f.Offset, f.Size, f.Size == 0 ? "" : FormatFieldType(f), f.DataLoc, f.RelLoc,
+                f.ArrayLength != 0 && f.CType == "char", Flexible: f.Size == 0 && !f.DataLoc && !f.RelLoc)).ToList();
 
         /// <summary>The fields of <c>trace_event_raw_&lt;name&gt;</c>, with <c>struct trace_entry ent</c> spelt out as the common_ fields.</summary>
         public IReadOnlyList<Field>? FromBtf(string rawName)
@@ -118,7 +119,19 @@ namespace Nectar.Generator.Emit
                     }
                     continue;
                 }
-                w.SummaryCode(f.CDecl + ";", " at offset " + f.Offset + ", " + f.Size + (f.Size == 1 ? " byte." : " bytes."));
+                if (f.Flexible)
+                {
+                    w.SummaryCode(f.CDecl + ";", " at offset " + f.Offset + ": a flexible array, the rest of the record.");
+                    w.Line("public static global::System.ReadOnlySpan<byte> Get" + name + "(global::System.ReadOnlySpan<byte> record) => record.Slice(" + f.Offset + ");");
+                    if (f.CharArray)
+                    {
+                        w.Line();
+                        w.Line("/// <summary><c>" + f.CName + "</c> as text (UTF-8, up to its NUL).</summary>");
+                        w.Line("public static string Get" + name + "String(global::System.ReadOnlySpan<byte> record) => global::Nectar.Kernel.KernelStrings.Decode(Get" + name + "(record));");
+                    }
+                    continue;
+                }
+                w.SummaryCode(f.CDecl + ";", " at offset " + f.Offset + ", " + f.Size + (f.Size == 1 ? " byte." : " bytes.") + (IsOverwrittenForBpf(f) ? NotForBpf : ""));
                 w.Line("[FieldOffset(" + f.Offset + ")] public " + f.CsType + " " + name + ";");
                 if (f.CharArray)
                 {
@@ -128,6 +141,16 @@ namespace Nectar.Generator.Emit
                 }
             }
         }
+
+        // Before it runs a BPF program on a classic tracepoint, the kernel stores its pt_regs pointer
+        // over the record's first 8 bytes (perf_trace_run_bpf_submit), so that helpers such as
+        // bpf_get_stackid find the registers: there the common fields hold a kernel address, not
+        // the type and pid (a test printed common_pid -30586 for pid 369). Records read from tracefs
+        // or a perf buffer keep them.
+        private static bool IsOverwrittenForBpf(Field f) => f.CName.StartsWith("common_", StringComparison.Ordinal) && f.Offset < 8;
+
+        private const string NotForBpf = " Not valid in a BPF program: the kernel overwrites the record's first 8 bytes (the common_ fields) " +
+            "with a pointer to its registers before running BPF; use bpf_get_current_pid_tgid() for the pid. Valid in records read from tracefs or perf buffers.";
 
         /// <summary>The size of the fixed part of the record: the end of its last field.</summary>
         public static int Size(IReadOnlyList<Field> fields) => fields.Count == 0 ? 0 : fields.Max(f => f.Offset + f.Size);

@@ -38,6 +38,8 @@ namespace Nectar.Generator.Model
         public const string UnknownMap = "NECTAR013";
         public const string UntypedRingBuffer = "NECTAR014";
         public const string RingRecordOverridden = "NECTAR015";
+        // NECTAR016..019 left for the generator work of other branches in flight.
+        public const string UnknownAttachPoint = "NECTAR020";
 
         /// <summary>
         /// Each id's one severity; the Roslyn descriptors (Pipeline/Diagnostics.cs) and
@@ -54,6 +56,7 @@ namespace Nectar.Generator.Model
                 case MalformedInput:
                 case ScalarTypedef:
                 case RingRecordOverridden:
+                case UnknownAttachPoint:
                     return CodegenSeverity.Warning;
                 default:
                     return CodegenSeverity.Error;

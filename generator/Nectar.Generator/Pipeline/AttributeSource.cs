@@ -74,6 +74,12 @@ namespace Nectar
 
         /// <summary>More structs, unions or enums of the object's BTF (by C name) to emit as nested types.</summary>
         public string[]? Types { get; set; }
+
+        /// <summary>
+        /// Open() reads the object from this assembly's resources (the &lt;BpfProgram&gt; build embeds
+        /// each object as bpf/FILE), so the application ships as one file without bpf/ beside it.
+        /// </summary>
+        public bool Embed { get; set; }
     }
 
     /// <summary>

@@ -84,9 +84,14 @@ namespace Nectar.Generator.Pipeline
             if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string path)
                 return new SkeletonDeclaration(null, null); // the compiler already reports the bad attribute arguments
             var types = new List<string>();
+            bool embed = false;
             foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            {
                 if (named.Key == "Types" && !named.Value.IsNull)
                     types.AddRange(named.Value.Values.Select(v => v.Value as string).Where(v => v != null)!);
+                if (named.Key == "Embed" && named.Value.Value is bool e)
+                    embed = e;
+            }
             var events = new List<RingBufferEventRequest>();
             foreach (AttributeData other in symbol.GetAttributes())
             {
@@ -98,7 +103,7 @@ namespace Nectar.Generator.Pipeline
             var target = new TargetStruct(
                 symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString(),
                 ContainingTypes(symbol), symbol.Name, "partial class");
-            return new SkeletonDeclaration(new SkeletonRequest(path, target, events.ToEquatableArray(), types.ToEquatableArray(), where), null);
+            return new SkeletonDeclaration(new SkeletonRequest(path, target, events.ToEquatableArray(), types.ToEquatableArray(), where) { Embed = embed }, null);
         }
 
         private static bool IsPartialAll(TypeDeclarationSyntax node)

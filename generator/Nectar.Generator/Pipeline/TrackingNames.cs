@@ -20,5 +20,6 @@ namespace Nectar.Generator.Pipeline
         public const string SkeletonEmission = "SkeletonEmission";
         public const string HasRuntime = "HasRuntime";
         public const string Locations = "Locations";
+        public const string AttachPointCheck = "AttachPointCheck";
     }
 }

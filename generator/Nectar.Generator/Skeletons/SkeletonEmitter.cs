@@ -135,7 +135,7 @@ namespace Nectar.Generator.Skeletons
         public void Emit(CodeWriter w)
         {
             string name = _request.Target.Name;
-            foreach (string reserved in new[] { name, "ObjectFileName", "Open", "Expected", "CString", "Spec", "Object", "IsLoaded", "Load", "Dispose", "ReadVariable", "WriteVariable" })
+            foreach (string reserved in new[] { name, "ObjectFileName", "Open", "Expected", "CString", "Spec", "Object", "IsLoaded", "Load", "AttachAll", "ResourceName", "FromSpec", "Dispose", "ReadVariable", "WriteVariable" })
                 _used.Add(reserved);
             foreach (string typeName in _types.CSharpNames.Values) _used.Add(typeName);
 
@@ -182,37 +182,42 @@ namespace Nectar.Generator.Skeletons
             w.Line();
             w.Line("private " + name + "(" + ProgramsNs + "BpfObjectSpec spec) => Spec = spec;");
             w.Line();
-            w.Line("/// <summary>Reads the object from the application's folder; see <see cref=\"ObjectFileName\"/>.</summary>");
-            w.Line("public static " + name + " Open()");
-            w.Line("{");
-            w.Line("    string folder = global::System.AppContext.BaseDirectory;");
-            w.Line("    string path = global::System.IO.Path.Combine(folder, \"bpf\", ObjectFileName);");
-            w.Line("    if (global::System.IO.File.Exists(path)) return Open(path);");
-            w.Line("    string beside = global::System.IO.Path.Combine(folder, ObjectFileName);");
-            w.Line("    if (global::System.IO.File.Exists(beside)) return Open(beside);");
-            w.Line("    throw new global::System.IO.FileNotFoundException(\"The BPF object \" + ObjectFileName + \" is in neither \" + path + \" nor \" + beside +");
-            w.Line("        \": list its source as a <BpfProgram> item (which copies the object to bpf/ in the output), copy the object there, or call Open(path).\", path);");
-            w.Line("}");
-            w.Line();
-            w.Line("/// <summary>");
-            w.Line("/// Reads the object at <paramref name=\"path\"/> (no privileges needed): nothing reaches the kernel before <see cref=\"Load\"/>.");
-            w.Line("/// Throws InvalidDataException when it lacks a program, map or variable this skeleton was generated with.");
-            w.Line("/// </summary>");
-            w.Line("public static " + name + " Open(string path)");
-            w.Line("{");
-            w.Line("    var spec = " + ProgramsNs + "BpfObjectSpec.Read(path);");
-            w.Line("    foreach ((string kind, string name, int size) in Expected)");
-            w.Line("    {");
-            w.Line("        bool present = kind == \"program\" ? spec.Programs.ContainsKey(name)");
-            w.Line("            : kind == \"map\" ? spec.Maps.ContainsKey(name)");
-            w.Line("            : spec.Variables.TryGetValue(name, out var variable) && variable.Size == size;");
-            w.Line("        if (!present)");
-            w.Line("            throw new global::System.IO.InvalidDataException(path + \" is not the object " + name + " was generated from: it has no \" + kind + \" '\" + name + \"'\" +");
-            w.Line("                (kind == \"variable\" ? \" of \" + size + \" bytes\" : \"\") + \". Rebuild the project so that the skeleton and the object match.\");");
-            w.Line("    }");
-            w.Line("    return new " + name + "(spec);");
-            w.Line("}");
-            w.Line();
+            if (_request.Embed) EmitEmbeddedOpen(w, name);
+            else
+            {
+                w.Line("/// <summary>Reads the object from the application's folder; see <see cref=\"ObjectFileName\"/>.</summary>");
+                w.Line("public static " + name + " Open()");
+                w.Line("{");
+                w.Line("    string folder = global::System.AppContext.BaseDirectory;");
+                w.Line("    string path = global::System.IO.Path.Combine(folder, \"bpf\", ObjectFileName);");
+                w.Line("    if (global::System.IO.File.Exists(path)) return Open(path);");
+                w.Line("    string beside = global::System.IO.Path.Combine(folder, ObjectFileName);");
+                w.Line("    if (global::System.IO.File.Exists(beside)) return Open(beside);");
+                w.Line("    throw new global::System.IO.FileNotFoundException(\"The BPF object \" + ObjectFileName + \" is in neither \" + path + \" nor \" + beside +");
+                w.Line("        \": list its source as a <BpfProgram> item (which copies the object to bpf/ in the output), copy the object there, or call Open(path).\", path);");
+                w.Line("}");
+                w.Line();
+                w.Line("/// <summary>");
+                w.Line("/// Reads the object at <paramref name=\"path\"/> (no privileges needed): nothing reaches the kernel before <see cref=\"Load\"/>.");
+                w.Line("/// Throws InvalidDataException when it lacks a program, map or variable this skeleton was generated with.");
+                w.Line("/// </summary>");
+                w.Line("public static " + name + " Open(string path)");
+                w.Line("{");
+                w.Line("    var spec = " + ProgramsNs + "BpfObjectSpec.Read(path);");
+                w.Line("    foreach ((string kind, string name, int size) in Expected)");
+                w.Line("    {");
+                w.Line("        bool present = kind == \"program\" ? spec.Programs.ContainsKey(name)");
+                w.Line("            : kind == \"map\" ? spec.Maps.ContainsKey(name)");
+                w.Line("            : spec.Variables.TryGetValue(name, out var variable) && variable.Size == size;");
+                w.Line("        if (!present)");
+                w.Line("            throw new global::System.IO.InvalidDataException(path + \" is not the object " + name + " was generated from: it has no \" + kind + \" '\" + name + \"'\" +");
+                w.Line("                (kind == \"variable\" ? \" of \" + size + \" bytes\" : \"\") + \". Rebuild the project so that the skeleton and the object match.\");");
+                w.Line("    }");
+                w.Line("    return new " + name + "(spec);");
+                w.Line("}");
+                w.Line();
+            }
+
             w.Line("// What the object held when this skeleton was generated; Open(path) checks the object it reads against it.");
             w.Line("private static readonly (string Kind, string Name, int Size)[] Expected =");
             w.Line("{");
@@ -237,6 +242,9 @@ namespace Nectar.Generator.Skeletons
             w.Line("    _object = " + ProgramsNs + "BpfObject.Load(Spec, options);");
             w.Line("}");
             w.Line();
+            w.Line("/// <summary>Attaches every program whose section says where (the others are listed in its Skipped); dispose the result to detach them all.</summary>");
+            w.Line("public " + ProgramsNs + "BpfLinkSet AttachAll() => Object.AttachAll();");
+            w.Line();
             w.Line("// Before Load a variable is its initial value in the spec; after, its live value in the kernel.");
             w.Line("private T ReadVariable<T>(string name) where T : unmanaged => _object != null ? _object.Variables[name].Get<T>() : Spec.Variables[name].Get<T>();");
             w.Line();
@@ -245,6 +253,48 @@ namespace Nectar.Generator.Skeletons
             w.Line("    if (_object != null) _object.Variables[name].Set(value);");
             w.Line("    else Spec.Variables[name].Set(value);");
             w.Line("}");
+        }
+
+        // [BpfObject(..., Embed = true)]: the object comes from the assembly (resource bpf/FILE, which
+        // Nectar.Bpf.targets embeds for each <BpfProgram>); Open(path) still reads a file.
+        private void EmitEmbeddedOpen(CodeWriter w, string name)
+        {
+            string objectName = ObjectFileName.EndsWith(".bpf.o", StringComparison.Ordinal) ? ObjectFileName.Substring(0, ObjectFileName.Length - 6)
+                : ObjectFileName.EndsWith(".o", StringComparison.Ordinal) ? ObjectFileName.Substring(0, ObjectFileName.Length - 2) : ObjectFileName;
+            w.Line("/// <summary>The name of the resource <see cref=\"Open()\"/> reads the object from.</summary>");
+            w.Line("public const string ResourceName = \"bpf/\" + ObjectFileName;");
+            w.Line();
+            w.Line("/// <summary>Reads the object embedded in this assembly (<see cref=\"ResourceName\"/>), so the application needs no bpf/ folder.</summary>");
+            w.Line("public static " + name + " Open()");
+            w.Line("{");
+            w.Line("    var assembly = typeof(" + name + ").Assembly;");
+            w.Line("    using var stream = assembly.GetManifestResourceStream(ResourceName) ?? throw new global::System.IO.FileNotFoundException(");
+            w.Line("        \"The BPF object \" + ObjectFileName + \" is not embedded in \" + assembly.GetName().Name + \": list its source as a <BpfProgram> item (the build embeds its object as \" + ResourceName + \"), or call Open(path).\", ResourceName);");
+            w.Line("    byte[] image = new byte[stream.Length];");
+            w.Line("    stream.ReadExactly(image);");
+            w.Line("    return FromSpec(" + ProgramsNs + "BpfObjectSpec.Parse(image, " + Literal(objectName) + "), \"the embedded \" + ResourceName);");
+            w.Line("}");
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// Reads the object at <paramref name=\"path\"/> instead of the embedded one (no privileges needed): nothing reaches the kernel before <see cref=\"Load\"/>.");
+            w.Line("/// Throws InvalidDataException when it lacks a program, map or variable this skeleton was generated with.");
+            w.Line("/// </summary>");
+            w.Line("public static " + name + " Open(string path) => FromSpec(" + ProgramsNs + "BpfObjectSpec.Read(path), path);");
+            w.Line();
+            w.Line("private static " + name + " FromSpec(" + ProgramsNs + "BpfObjectSpec spec, string origin)");
+            w.Line("{");
+            w.Line("    foreach ((string kind, string name, int size) in Expected)");
+            w.Line("    {");
+            w.Line("        bool present = kind == \"program\" ? spec.Programs.ContainsKey(name)");
+            w.Line("            : kind == \"map\" ? spec.Maps.ContainsKey(name)");
+            w.Line("            : spec.Variables.TryGetValue(name, out var variable) && variable.Size == size;");
+            w.Line("        if (!present)");
+            w.Line("            throw new global::System.IO.InvalidDataException(origin + \" is not the object " + name + " was generated from: it has no \" + kind + \" '\" + name + \"'\" +");
+            w.Line("                (kind == \"variable\" ? \" of \" + size + \" bytes\" : \"\") + \". Rebuild the project so that the skeleton and the object match.\");");
+            w.Line("    }");
+            w.Line("    return new " + name + "(spec);");
+            w.Line("}");
+            w.Line();
         }
 
         private void EmitProgram(CodeWriter w, ObjectProgram program)

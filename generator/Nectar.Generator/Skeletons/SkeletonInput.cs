@@ -9,13 +9,14 @@ namespace Nectar.Generator.Skeletons
     /// <summary>
     /// Where [BpfObject] paths are found: the project folder (build_property.MSBuildProjectDirectory) and
     /// the objects the project's &lt;BpfProgram&gt; items build (build_property.NectarBpfObjects, set by
-    /// build/Nectar.Generator.props), so a bare file name names one of those.
+    /// build/Nectar.Generator.props), so a bare file name names one of those. The list is joined with
+    /// '|' (an .editorconfig value ends at ';'); ';' is accepted too, for a project that sets it by hand.
     /// </summary>
     internal sealed record ObjectSearch(string? ProjectDirectory, EquatableArray<string> BpfObjects)
     {
         public static ObjectSearch From(string? projectDirectory, string? bpfObjects) => new ObjectSearch(
             string.IsNullOrEmpty(projectDirectory) ? null : projectDirectory,
-            (bpfObjects ?? "").Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries).Select(p => p.Trim()).Where(p => p.Length > 0).ToEquatableArray());
+            (bpfObjects ?? "").Split(new[] { '|', ';' }, StringSplitOptions.RemoveEmptyEntries).Select(p => p.Trim()).Where(p => p.Length > 0).ToEquatableArray());
     }
 
     /// <summary>The object file a [BpfObject] names: its stamp, and its contents parsed once per stamp.</summary>

@@ -11,7 +11,11 @@ namespace Nectar.Generator.Skeletons
     /// types asked for by name.
     /// </summary>
     internal sealed record SkeletonRequest(string ObjectPath, TargetStruct Target, EquatableArray<RingBufferEventRequest> RingBufferEvents,
-        EquatableArray<string> Types, SourceKey? Source);
+        EquatableArray<string> Types, SourceKey? Source)
+    {
+        /// <summary>[BpfObject(..., Embed = true)]: Open() reads the object from the assembly's resources.</summary>
+        public bool Embed { get; init; }
+    }
 
     /// <summary>A [BpfObject] class as plain values, or why it cannot hold a skeleton.</summary>
     internal sealed record SkeletonDeclaration(SkeletonRequest? Request, CodegenDiagnostic? Problem);

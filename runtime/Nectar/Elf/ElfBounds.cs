@@ -12,6 +12,19 @@ internal static unsafe class ElfBounds
 {
     internal static ElfException Error(string origin, string problem) => new($"{origin}: {problem}.");
 
+    /// <summary>
+    /// Checks the ELF magic and that the whole 64-byte ELF header is there, telling the two apart:
+    /// a short file that does start with the magic is truncated, not "not ELF".
+    /// </summary>
+    internal static void CheckHeader(byte[] image, string origin, int headerSize, string notElfAdvice)
+    {
+        bool magic = image.Length >= 4 && image[0] == 0x7F && image[1] == (byte)'E' && image[2] == (byte)'L' && image[3] == (byte)'F';
+        if (!magic)
+            throw Error(origin, $"not an ELF file (no \\x7fELF magic at offset 0); {notElfAdvice}");
+        if (image.Length < headerSize)
+            throw Error(origin, $"truncated: it starts with the ELF magic but has {image.Length} bytes, fewer than the {headerSize}-byte ELF header");
+    }
+
     internal static void CheckRange(byte[] image, string origin, ulong offset, ulong size, string what)
     {
         if (offset > (ulong)image.Length || size > (ulong)image.Length - offset)

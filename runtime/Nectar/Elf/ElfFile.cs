@@ -41,13 +41,17 @@ internal sealed class ElfFile
     /// <summary>The symbol table (.symtab); index 0 is the null symbol.</summary>
     public IReadOnlyList<ElfSymbol> Symbols { get; }
 
-    /// <summary>Reads a BPF object file from disk.</summary>
+    /// <summary>Reads a BPF object file from disk; devices, FIFOs and files over 256 MiB are refused.</summary>
     public static ElfFile Read(string path)
     {
-        // The generator reads objects by path, as it reads BTF (see Btf.Load); caching is its job.
+#if NET
+        return new(BoundedFile.ReadAll(path, BoundedFile.MaxObjectBytes, "a BPF object (clang -target bpf -c x.bpf.c -o x.bpf.o)"), path, bpfOnly: true);
+#else
+        // The generator reads the objects its own build made, by path, as it reads BTF (see Btf.Load).
 #pragma warning disable RS1035
         return new(File.ReadAllBytes(path), path, bpfOnly: true);
 #pragma warning restore RS1035
+#endif
     }
 
     /// <summary>Reads a BPF object from memory; <paramref name="origin"/> names it in errors.</summary>
@@ -100,8 +104,7 @@ internal sealed class ElfFile
     private IReadOnlyList<ElfSection> ReadSections(bool bpfOnly)
     {
         var image = _image.AsSpan();
-        if (image.Length < HeaderSize || !IsElf(image))
-            throw Error("not an ELF file (no \\x7fELF magic at offset 0); compile BPF programs with clang -target bpf -c");
+        ElfBounds.CheckHeader(_image, _origin, HeaderSize, "compile BPF programs with clang -target bpf -c");
         if (image[4] != 2)
             throw Error($"ELF class {image[4]} at offset 4 is not ELFCLASS64");
         if (image[5] != 1)
@@ -128,11 +131,15 @@ internal sealed class ElfFile
                 BinaryPrimitives.ReadUInt64LittleEndian(h.Slice(8)), BinaryPrimitives.ReadUInt64LittleEndian(h.Slice(24)),
                 BinaryPrimitives.ReadUInt64LittleEndian(h.Slice(32)), BinaryPrimitives.ReadUInt32LittleEndian(h.Slice(40)),
                 BinaryPrimitives.ReadUInt32LittleEndian(h.Slice(44)), BinaryPrimitives.ReadUInt64LittleEndian(h.Slice(56)));
-            if (headers[i].Type != ElfSectionType.NoBits && headers[i].Type != ElfSectionType.Null)
+            // Every section with contents in the file is checked, whatever its type: a SHT_NULL
+            // section named as a string table is read like any other. Only SHT_NOBITS has no bytes.
+            if (headers[i].Type != ElfSectionType.NoBits)
                 CheckRange(headers[i].Offset, headers[i].Size, $"section {i}");
         }
 
         var names = headers[namesIndex];
+        if (names.Type != ElfSectionType.StringTable)
+            throw Error($"the section name table (section {namesIndex}) is of type {names.Type}, not a string table (SHT_STRTAB)");
         var nameTable = image.Slice((int)names.Offset, (int)names.Size);
         var sections = new ElfSection[count];
         for (int i = 0; i < count; i++)
@@ -151,7 +158,10 @@ internal sealed class ElfFile
             return [];
         if (table.Link >= Sections.Count)
             throw Error($"symbol table '{table.Name}' links to string table {table.Link}, past the {Sections.Count} sections");
-        var strings = Contents(Sections[(int)table.Link]);
+        var stringSection = Sections[(int)table.Link];
+        if (stringSection.Type != ElfSectionType.StringTable)
+            throw Error($"symbol table '{table.Name}' links to section {table.Link} '{stringSection.Name}', of type {stringSection.Type}, not a string table (SHT_STRTAB)");
+        var strings = Contents(stringSection);
         var data = Contents(table);
         var symbols = new ElfSymbol[data.Length / SymbolSize];
         for (int i = 0; i < symbols.Length; i++)
@@ -161,7 +171,10 @@ internal sealed class ElfFile
             byte info = s[4];
             ushort section = BinaryPrimitives.ReadUInt16LittleEndian(s.Slice(6));
             symbols[i] = new ElfSymbol(i, name, (ElfSymbolType)(info & 0xF), (ElfSymbolBinding)(info >> 4), section,
-                BinaryPrimitives.ReadUInt64LittleEndian(s.Slice(8)), BinaryPrimitives.ReadUInt64LittleEndian(s.Slice(16)));
+                BinaryPrimitives.ReadUInt64LittleEndian(s.Slice(8)), BinaryPrimitives.ReadUInt64LittleEndian(s.Slice(16)))
+            {
+                Visibility = (ElfSymbolVisibility)(s[5] & 0x3),
+            };
         }
         return symbols;
     }

@@ -46,7 +46,7 @@ internal sealed class NativeElfFile
     /// <summary>Defined functions of .symtab; empty when the file is stripped.</summary>
     public IReadOnlyList<NativeElfFunction> StaticFunctions { get; }
 
-    public static NativeElfFile Read(string path) => new(File.ReadAllBytes(path), path);
+    public static NativeElfFile Read(string path) => new(BoundedFile.ReadAll(path, int.MaxValue, "an executable or shared library"), path);
 
     public static NativeElfFile Parse(byte[] image, string origin = "the ELF file") => new(image, origin);
 
@@ -69,8 +69,7 @@ internal sealed class NativeElfFile
     private void ReadHeader()
     {
         var image = _image.AsSpan();
-        if (image.Length < HeaderSize || image[0] != 0x7F || image[1] != (byte)'E' || image[2] != (byte)'L' || image[3] != (byte)'F')
-            throw Error("not an ELF file (no \\x7fELF magic at offset 0); a uprobe needs an executable or shared library");
+        ElfBounds.CheckHeader(_image, _origin, HeaderSize, "a uprobe needs an executable or shared library");
         if (image[4] != 2)
             throw Error($"ELF class {image[4]} at offset 4 is not ELFCLASS64; Nectar probes 64-bit binaries only");
         if (image[5] != 1)

@@ -110,14 +110,18 @@ public sealed unsafe class EventPoller : IDisposable
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             var sources = _sources;
-            int delivered = DrainAll(sources);
-            if (delivered > 0 || timeoutMs == 0)
+            // Woken (Wake, Dispose) during a pause: deliver what came, and return.
+            bool woken = _pause > 0 && timeoutMs != 0 && PauseWhileBusy(sources, timeoutMs);
+            if (Volatile.Read(ref _disposed) != 0)
+                return 0;
+            int delivered = Drained(DrainAll(sources));
+            if (delivered > 0 || timeoutMs == 0 || woken)
                 return delivered;
 
             if (SpinBeforeWait > TimeSpan.Zero)
             {
                 var spin = timeoutMs < 0 || SpinBeforeWait.TotalMilliseconds < timeoutMs ? SpinBeforeWait : TimeSpan.FromMilliseconds(timeoutMs);
-                if (SpinUntilData(sources, spin) && (delivered = DrainAll(sources)) > 0)
+                if (SpinUntilData(sources, spin) && (delivered = Drained(DrainAll(sources))) > 0)
                     return delivered;
                 if (timeoutMs > 0)
                     timeoutMs = Math.Max(0, timeoutMs - (int)spin.TotalMilliseconds);
@@ -132,7 +136,7 @@ public sealed unsafe class EventPoller : IDisposable
                 if (*(ulong*)(ready + i * Libc.EpollEventSize + Libc.EpollDataOffset) == WakeToken)
                     Libc.DrainEventFd(_wake);
             }
-            return count == 0 ? 0 : DrainAll(_sources);
+            return count == 0 ? 0 : Drained(DrainAll(_sources));
         }
         finally
         {
@@ -141,6 +145,97 @@ public sealed unsafe class EventPoller : IDisposable
             if (_releaseWhenPollReturns)
                 Release();
         }
+    }
+
+    /// <summary>
+    /// The longest pause between two drains of busy ring buffers (default 200 µs; zero: none,
+    /// every poll drains at once and sleeps in epoll_wait as soon as the rings are empty, as
+    /// libbpf's ring_buffer__poll does). When the last poll delivered more than one record,
+    /// the next one first pauses (without spinning; <see cref="Wake"/> and Dispose cut it
+    /// short), then drains what arrived meanwhile in one batch. A consumer that drains as
+    /// soon as it is woken catches up with the producer after a few records and sleeps again,
+    /// so the kernel wakes it over and over: each wake-up costs the producer's CPU an
+    /// interrupt and a cross-CPU wake. Pausing turns that into one drain per pause. The pause
+    /// adapts to the producer: it shrinks whenever a ring was more than a quarter full after
+    /// one (to what would fill an eighth of the ring at the rate just seen), doubles while the
+    /// rings stay under a sixteenth full, and starts again from 10 µs after every idle spell,
+    /// so a small ring is not overrun by the first pause of a fast burst. An idle poller never
+    /// pauses: the first drain that finds at most one record sends it to epoll_wait.
+    /// Records wait up to the pause before their handler sees them. Pollers holding a perf
+    /// buffer never pause (their per-CPU buffers are small; they wake on their own watermark).
+    /// </summary>
+    public TimeSpan BusyPause
+    {
+        get => TimeSpan.FromTicks(_maxPauseNs / 100);
+        set
+        {
+            if (value < TimeSpan.Zero)
+                throw new ArgumentOutOfRangeException(nameof(value), value, "A pause is zero or more.");
+            _maxPauseNs = (long)Math.Min(value.TotalMicroseconds * 1000, int.MaxValue);
+            _pause = Math.Min(MinPauseNs, _maxPauseNs);
+        }
+    }
+
+    private const long DefaultPauseNs = 200_000;
+    private const long MinPauseNs = 10_000;
+    private long _maxPauseNs = DefaultPauseNs;
+    private long _pause = MinPauseNs;
+    private bool _busy;
+
+    /// <summary>Notes whether the drain that delivered <paramref name="delivered"/> records found the rings busy.</summary>
+    private int Drained(int delivered)
+    {
+        _busy = delivered > 1;
+        if (!_busy)
+        {
+            // Idle again: the next burst starts with the shortest pause and doubles it while
+            // the rings stay nearly empty, so a burst faster than the last cannot overflow them.
+            _pause = Math.Min(MinPauseNs, _maxPauseNs);
+        }
+        return delivered;
+    }
+
+    /// <summary>
+    /// After a busy drain, pauses and adapts the next pause to how full the rings got. Returns
+    /// whether <see cref="Wake"/> or Dispose cut the pause short.
+    /// </summary>
+    private bool PauseWhileBusy(Source[] sources, int timeoutMs)
+    {
+        if (!_busy)
+            return false;
+        if (Fullest(sources) is var before && (before < 0 || before > 0.25))
+            return false; // a perf buffer (no pauses), or a ring that should be drained now
+        long pause = timeoutMs > 0 ? Math.Min(_pause, timeoutMs * 1_000_000L) : _pause;
+        long start = Stopwatch.GetTimestamp();
+        bool woken = Libc.WaitReadable(_wake, pause);
+        if (woken)
+            Libc.DrainEventFd(_wake);
+        double paused = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+        double after = Fullest(sources);
+        if (after > 0.25)
+        {
+            // Filling fast: the pause that would fill an eighth of the ring at this rate.
+            _pause = (long)Math.Clamp(paused * (0.125 / after), Math.Min(MinPauseNs, _maxPauseNs), _maxPauseNs);
+        }
+        else if (after < 1.0 / 16)
+        {
+            _pause = Math.Min(_maxPauseNs, _pause * 2);
+        }
+        return woken;
+    }
+
+    /// <summary>The largest fill fraction among the sources; negative when a source cannot tell.</summary>
+    private static double Fullest(Source[] sources)
+    {
+        double fullest = 0;
+        foreach (var source in sources)
+        {
+            double fill = source.FillFraction;
+            if (fill < 0)
+                return fill;
+            fullest = Math.Max(fullest, fill);
+        }
+        return fullest;
     }
 
     /// <summary>
@@ -177,7 +272,17 @@ public sealed unsafe class EventPoller : IDisposable
         {
             using var registration = cancellationToken.Register(static poller => ((EventPoller)poller!).Wake(), this);
             while (!cancellationToken.IsCancellationRequested && Volatile.Read(ref _disposed) == 0)
-                Poll(Timeout.InfiniteTimeSpan);
+            {
+                try
+                {
+                    Poll(Timeout.InfiniteTimeSpan);
+                }
+                catch (ObjectDisposedException) when (Volatile.Read(ref _disposed) != 0)
+                {
+                    // Disposed between the check above and Poll's own: the documented end, not a fault.
+                    break;
+                }
+            }
             cancellationToken.ThrowIfCancellationRequested();
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
@@ -245,6 +350,8 @@ public sealed unsafe class EventPoller : IDisposable
     {
         public abstract int Drain();
         public abstract bool HasData { get; }
+        /// <summary>The fraction of the buffer holding unconsumed records; negative when unknown.</summary>
+        public abstract double FillFraction { get; }
         public abstract void Release();
     }
 
@@ -256,6 +363,8 @@ public sealed unsafe class EventPoller : IDisposable
 
         public override bool HasData => ring.PendingBytes != 0;
 
+        public override double FillFraction => (double)ring.PendingBytes / ring.Map.MaxEntries;
+
         public override void Release() => ring.Dispose();
     }
 
@@ -264,6 +373,8 @@ public sealed unsafe class EventPoller : IDisposable
         public override int Drain() => perf.Consume(onSample, onLost);
 
         public override bool HasData => perf.HasData;
+
+        public override double FillFraction => -1;
 
         public override void Release() => perf.Dispose();
     }

@@ -18,7 +18,8 @@ internal static class AttachKindProbes
     private const string IteratorTarget = "task";
 
     /// <summary>Every kind Nectar attaches, in the order of <see cref="AttachKind"/>.</summary>
-    public static IEnumerable<AttachKind> All => Enum.GetValues<AttachKind>().Where(kind => kind != AttachKind.Unsupported);
+    public static IEnumerable<AttachKind> All =>
+        Enum.GetValues<AttachKind>().Where(kind => kind is not (AttachKind.Unsupported or AttachKind.LoadOnly));
 
     /// <summary>The kind's name as its section prefix spells it (raw_tp, tp_btf, iter, ...).</summary>
     public static string Name(AttachKind kind) => kind switch
@@ -38,6 +39,10 @@ internal static class AttachKindProbes
         AttachKind.Tcx => "tcx",
         AttachKind.SocketFilter => "socket",
         AttachKind.Cgroup => "cgroup",
+        AttachKind.ModifyReturn => "fmod_ret",
+        AttachKind.Lsm => "lsm",
+        AttachKind.UprobeMulti => "uprobe.multi",
+        AttachKind.LoadOnly => "load-only",
         _ => "unsupported",
     };
 
@@ -48,6 +53,11 @@ internal static class AttachKindProbes
         AttachKind.Tracepoint => ProgramType(Programs.ProgramType.Tracepoint) ?? TracefsMissing(),
         AttachKind.Kprobe or AttachKind.Kretprobe => ProgramType(Programs.ProgramType.Kprobe) ?? PmuMissing(KprobePmu, "CONFIG_KPROBE_EVENTS"),
         AttachKind.Uprobe or AttachKind.Uretprobe => ProgramType(Programs.ProgramType.Kprobe) ?? PmuMissing(UprobeLink.PmuDirectory, "CONFIG_UPROBE_EVENTS"),
+        // uprobe.multi is a link type of its own (Linux 6.6+); the uprobe PMU says nothing about it.
+        AttachKind.UprobeMulti => ProgramType(Programs.ProgramType.Kprobe) ?? PmuMissing(UprobeLink.PmuDirectory, "CONFIG_UPROBE_EVENTS"),
+        AttachKind.ModifyReturn => Tracing(AttachType.ModifyReturn, "bpf_modify_return_test", BtfKind.Func, "fmod_ret/bpf_modify_return_test"),
+        AttachKind.Lsm => Tracing(AttachType.LsmMac, "bpf_lsm_file_open", BtfKind.Func, "lsm/file_open", Programs.ProgramType.Lsm),
+        AttachKind.LoadOnly => "Nectar loads this kind of program but does not attach it itself",
         AttachKind.TracepointBtf => Tracing(AttachType.TraceRawTp, "btf_trace_" + TracepointTarget, BtfKind.Typedef, "tp_btf/" + TracepointTarget),
         AttachKind.Fentry => Tracing(AttachType.TraceFentry, TrampolineTarget, BtfKind.Func, "fentry/" + TrampolineTarget),
         AttachKind.Fexit => Tracing(AttachType.TraceFexit, TrampolineTarget, BtfKind.Func, "fexit/" + TrampolineTarget),
@@ -69,20 +79,22 @@ internal static class AttachKindProbes
         Tracing(AttachType.TraceIter, IteratorTargets.FunctionPrefix + target, BtfKind.Func, "iter/" + target);
 
     /// <summary>A tracing program against a real vmlinux BTF target: what tp_btf, fentry, fexit and iter programs are.</summary>
-    private static string? Tracing(AttachType attachType, string targetName, BtfKind targetKind, string section)
+    private static string? Tracing(AttachType attachType, string targetName, BtfKind targetKind, string section,
+        ProgramType programType = Programs.ProgramType.Tracing)
     {
-        using var program = LoadTracing(attachType, targetName, targetKind, section, out string? refused);
+        using var program = LoadTracing(attachType, targetName, targetKind, section, out string? refused, programType);
         return refused;
     }
 
-    private static BpfFileDescriptor? LoadTracing(AttachType attachType, string targetName, BtfKind targetKind, string section, out string? refused)
+    private static BpfFileDescriptor? LoadTracing(AttachType attachType, string targetName, BtfKind targetKind, string section, out string? refused,
+        ProgramType programType = Programs.ProgramType.Tracing)
     {
         if (VmlinuxBtf.Instance.FindByName(targetName, targetKind) is not { } target)
         {
             refused = $"this kernel's BTF has no {targetName} to probe {section} with";
             return null;
         }
-        var probe = new ProgramProbe(Programs.ProgramType.Tracing, ProbeExpectation.Loads) { ExpectedAttachType = (uint)attachType, AttachBtfId = target.Id };
+        var probe = new ProgramProbe(programType, ProbeExpectation.Loads) { ExpectedAttachType = (uint)attachType, AttachBtfId = target.Id };
         var program = ProbeCalls.TryLoadProgram(probe, out var result);
         refused = ProbeOutcome.Interpret($"loading the smallest {section} program", probe.Expect, result.Succeeded, result.Errno, result.Log);
         return program;

@@ -8,8 +8,12 @@ namespace Nectar.Interop;
 /// </summary>
 internal static unsafe class BtfHandle
 {
-    // Enough for the kernel's BTF log of any rejection Nectar has seen; the log is kept whole up to this.
-    private const int LogSize = 1 << 20;
+    // The log buffer of the second attempt; grown while the log comes back full. Kernels
+    // before 6.4 log every type they check, from the first, and keep only what fits, so for a large
+    // blob (a whole vmlinux: ~20 MB of log on Linux 6.1) the offending type, logged last, is lost in
+    // 1 MiB. Capped so a rejection never costs unbounded memory.
+    private const int FirstLogSize = 1 << 20;
+    private const int MaxLogSize = 64 << 20;
 
     /// <summary>
     /// Loads a raw BTF blob (as <see cref="Nectar.Btf.BtfWriter"/> writes) and returns its BTF file
@@ -29,18 +33,27 @@ internal static unsafe class BtfHandle
             if (errno is Errno.EPERM or Errno.EACCES or Errno.ENOSYS or Errno.EOPNOTSUPP)
                 throw Bpf.ToException("Loading BTF", errno);
 
-            var log = new byte[LogSize];
-            fixed (byte* logBuffer = log)
+            for (int size = FirstLogSize; ; size *= 8)
             {
-                attr = new BtfLoadAttr { Btf = (ulong)data, Size = (uint)blob.Length, LogBuffer = (ulong)logBuffer, LogSize = LogSize, LogLevel = 1 };
-                fd = Bpf.TryCall(BpfCommand.BtfLoad, ref attr, out int logErrno);
-                if (fd >= 0)
-                    return new BpfFileDescriptor(fd); // accepted the second time: nothing to report
+                var log = new byte[size];
+                int logErrno;
+                fixed (byte* logBuffer = log)
+                {
+                    attr = new BtfLoadAttr { Btf = (ulong)data, Size = (uint)blob.Length, LogBuffer = (ulong)logBuffer, LogSize = (uint)size, LogLevel = 1 };
+                    fd = Bpf.TryCall(BpfCommand.BtfLoad, ref attr, out logErrno);
+                    if (fd >= 0)
+                        return new BpfFileDescriptor(fd); // accepted the second time: nothing to report
+                }
+                // Full: the kernel says so (ENOSPC), or (before 6.4, which reports the rejection's
+                // own errno even then) it wrote up to the last byte.
+                int length = Array.IndexOf(log, (byte)0);
+                bool full = logErrno == Errno.ENOSPC || length < 0 || length >= size - 1;
+                if (full && size < MaxLogSize)
+                    continue;
                 if (logErrno != Errno.ENOSPC)
                     errno = logErrno;
+                throw new BtfLoadException(errno, Encoding.UTF8.GetString(log, 0, length < 0 ? log.Length : length));
             }
-            int length = Array.IndexOf(log, (byte)0);
-            throw new BtfLoadException(errno, Encoding.UTF8.GetString(log, 0, length < 0 ? log.Length : length));
         }
     }
 }

@@ -86,3 +86,34 @@ internal static unsafe partial class Libc
         Read(eventFd.Value, &value, 8);
     }
 }
+
+// ppoll(2): the poller's short pause between batches, which only its eventfd cuts short.
+internal static unsafe partial class Libc
+{
+    private const short PollIn = 0x001;
+
+    [LibraryImport(Library, EntryPoint = "ppoll", SetLastError = true)]
+    private static partial int PPoll(byte* fds, nuint count, long* timespec, void* sigmask);
+
+    /// <summary>
+    /// Sleeps up to <paramref name="nanoseconds"/> (nanosecond resolution, unlike epoll_wait's
+    /// milliseconds) or until <paramref name="fd"/> is readable. Returns whether it is.
+    /// </summary>
+    internal static bool WaitReadable(BpfFileDescriptor fd, long nanoseconds)
+    {
+        byte* pollfd = stackalloc byte[8]; // struct pollfd { int fd; short events; short revents; }
+        *(int*)pollfd = fd.Value;
+        *(short*)(pollfd + 4) = PollIn;
+        *(short*)(pollfd + 6) = 0;
+        long* timeout = stackalloc long[2];
+        timeout[0] = nanoseconds / 1_000_000_000;
+        timeout[1] = nanoseconds % 1_000_000_000;
+        int ready = PPoll(pollfd, 1, timeout, null);
+        if (ready >= 0)
+            return ready > 0;
+        int errno = Marshal.GetLastPInvokeError();
+        if (errno == Errno.EINTR)
+            return false;
+        throw Bpf.ToException("Pausing on an eventfd", errno);
+    }
+}

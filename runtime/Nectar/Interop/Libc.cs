@@ -23,6 +23,11 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "strerror")]
     private static partial nint StrError(int errno);
 
-    /// <summary>The C library's text for an errno value ("Operation not permitted").</summary>
-    internal static string ErrorText(int errno) => Marshal.PtrToStringUTF8(StrError(errno)) ?? $"errno {errno}";
+    /// <summary>
+    /// The C library's text for an errno value ("Operation not permitted"). The kernel's internal
+    /// errnos (512 and up, which bpf(2) does return) are unknown to libc ("Unknown error 524"), so
+    /// they are named here.
+    /// </summary>
+    internal static string ErrorText(int errno) => KernelErrorNames.Describe(errno)
+        ?? Marshal.PtrToStringUTF8(StrError(errno)) ?? $"errno {errno}";
 }

@@ -26,8 +26,21 @@ internal static class Tracefs
     public static ulong TracepointId(string category, string name)
     {
         string path = Path.Combine(Root, "events", category, name, "id");
-        if (!File.Exists(path))
-            throw new ArgumentException($"There is no tracepoint '{category}/{name}' ({path} is missing); see {Root}/available_events for the names.");
-        return ulong.Parse(File.ReadAllText(path).Trim());
+        // tracefs is root-only by default: an unreadable file is a privilege problem, not a missing tracepoint.
+        string unreadable = $"reading {path}: classic tracepoints (tracepoint/ sections) need read access to tracefs, which only root has " +
+            "unless it is mounted with a gid= of the application's group; raw_tp/ and tp_btf/ sections need no tracefs";
+        try
+        {
+            if (!File.Exists(path))
+            {
+                _ = Directory.GetFileSystemEntries(Path.Combine(Root, "events")); // throws when the folder is not readable
+                throw new ArgumentException($"There is no tracepoint '{category}/{name}' ({path} is missing); see {Root}/available_events for the names.");
+            }
+            return ulong.Parse(File.ReadAllText(path).Trim());
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new BpfPermissionException(unreadable, Errno.EACCES);
+        }
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
@@ -44,6 +46,13 @@ public static class NectarLoggingExtensions
 {
     /// <summary>Adds the console logger with <see cref="NectarConsoleFormatter"/>'s one-line format.</summary>
     public static ILoggingBuilder AddNectarConsole(this ILoggingBuilder builder)
-        => builder.AddConsole(options => options.FormatterName = NectarConsoleFormatter.FormatterName)
-                  .AddConsoleFormatter<NectarConsoleFormatter, ConsoleFormatterOptions>();
+    {
+        // The formatter is registered by hand rather than with AddConsoleFormatter<,>, which also
+        // binds its options to configuration by reflection (neither trimming- nor AOT-safe). This
+        // formatter has no options to bind; the console logger finds it by name among the
+        // registered ConsoleFormatters.
+        builder.AddConsole(options => options.FormatterName = NectarConsoleFormatter.FormatterName);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, NectarConsoleFormatter>());
+        return builder;
+    }
 }

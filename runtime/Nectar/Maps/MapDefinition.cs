@@ -35,8 +35,17 @@ public sealed class MapDefinition
 
     public MapOrigin Origin { get; }
 
-    /// <summary>For global data: the value stored at key 0 when the map is created (set variables here before load).</summary>
-    public byte[]? InitialValue { get; init; }
+    private byte[]? _initialValue;
+
+    /// <summary>
+    /// For global data: the value stored at key 0 when the map is created (set variables here
+    /// before load). Null for .bss until a variable of it is set: the kernel zero-fills a new map,
+    /// so a .bss of any size costs no memory here.
+    /// </summary>
+    public byte[]? InitialValue { get => _initialValue; init => _initialValue = value; }
+
+    /// <summary>The initial value to write a variable into, allocated (zeroed) on first use for .bss.</summary>
+    internal byte[] WritableInitialValue() => _initialValue ??= new byte[Spec.ValueSize];
 
     /// <summary>True for .rodata and .rodata.*: frozen after its initial value is stored, so the verifier may trust it.</summary>
     public bool FreezeAfterCreate { get; init; }

@@ -3,8 +3,8 @@ using Nectar.Btf;
 namespace Nectar.Programs;
 
 /// <summary>
-/// Finds the vmlinux BTF id a tp_btf, fentry or fexit program is loaded against: the typedef
-/// btf_trace_NAME for a BTF tracepoint, the FUNC itself for fentry and fexit.
+/// Finds the vmlinux BTF id a tp_btf, fentry, fexit, fmod_ret or lsm program is loaded against: the typedef
+/// btf_trace_NAME for a BTF tracepoint, FUNC bpf_lsm_HOOK for an LSM hook, the FUNC itself for the others.
 /// </summary>
 internal static class AttachTargets
 {
@@ -18,13 +18,17 @@ internal static class AttachTargets
             return IteratorTargets.Find(vmlinux, section.Target, spec.Name);
         try
         {
-            return section.Kind == AttachKind.TracepointBtf
-                ? vmlinux.GetByName("btf_trace_" + section.Target, BtfKind.Typedef).Id
-                : vmlinux.GetByName(section.Target, BtfKind.Func).Id;
+            return section.Kind switch
+            {
+                AttachKind.TracepointBtf => vmlinux.GetByName("btf_trace_" + section.Target, BtfKind.Typedef).Id,
+                // An LSM hook HOOK is the BTF FUNC bpf_lsm_HOOK, the kernel's attach point for it.
+                AttachKind.Lsm => vmlinux.GetByName("bpf_lsm_" + section.Target, BtfKind.Func).Id,
+                _ => vmlinux.GetByName(section.Target, BtfKind.Func).Id,
+            };
         }
         catch (BtfException e)
         {
-            string what = section.Kind == AttachKind.TracepointBtf ? "raw tracepoint" : "kernel function";
+            string what = section.Kind switch { AttachKind.TracepointBtf => "raw tracepoint", AttachKind.Lsm => "LSM hook", _ => "kernel function" };
             throw new ArgumentException($"Program '{spec.Name}' (section '{section.Name}'): this kernel has no {what} '{section.Target}' in its BTF. {e.Message}", e);
         }
     }

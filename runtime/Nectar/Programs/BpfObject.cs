@@ -44,6 +44,14 @@ public sealed class BpfObject : IDisposable
     /// <summary>Loaded programs by function name. Programs of sections Nectar does not support are absent.</summary>
     public NamedCollection<BpfProgram> Programs { get; }
 
+    /// <summary>
+    /// Attaches every program whose section says where (tracepoints, raw and BTF tracepoints,
+    /// kprobes, fentry/fexit, uprobes naming a binary and function); programs that need more (an
+    /// interface, a cgroup, perf events, iterators) are listed in <see cref="BpfLinkSet.Skipped"/>.
+    /// All or nothing: when one fails, those attached are detached and the error is thrown.
+    /// </summary>
+    public BpfLinkSet AttachAll() => BpfLinkSet.Attach(Programs.Values);
+
     /// <summary>Global variables, read and written through their maps.</summary>
     public NamedCollection<BpfVariable> Variables { get; private set; }
 
@@ -123,7 +131,7 @@ public sealed class BpfObject : IDisposable
 
     private void LoadPrograms(BpfLoadOptions options)
     {
-        foreach (var spec in Spec.Programs.Values.Where(p => p.Section.IsSupported))
+        foreach (var spec in Spec.Programs.Values.Where(p => p.Section.IsSupported && p.AutoLoad))
         {
             try
             {
@@ -219,6 +227,8 @@ public sealed class BpfObject : IDisposable
             return $"Program '{name}' failed to load: {failure.Message}";
         if (Spec.Programs.TryGetValue(name, out var spec) && !spec.Section.IsSupported)
             return $"Program '{name}' was not loaded: {spec.Section.UnsupportedReason}.";
+        if (spec?.NotLoadedReason is { } reason)
+            return $"Program '{name}' was not loaded: {reason}.";
         return null;
     }
 }

@@ -151,7 +151,8 @@ public sealed class BpfObjectSpec
             };
             var map = new MapDefinition(section.Name, spec, MapOrigin.GlobalData)
             {
-                InitialValue = section.Type == ElfSectionType.NoBits ? new byte[section.Size] : Elf.Contents(section).ToArray(),
+                // .bss has no bytes in the file and needs none: the kernel zero-fills the new map.
+                InitialValue = section.Type == ElfSectionType.NoBits ? null : Elf.Contents(section).ToArray(),
                 FreezeAfterCreate = readOnly,
             };
             _maps[section.Name] = map;
@@ -203,12 +204,15 @@ public sealed class BpfObjectSpec
         // own, say); libbpf refuses static programs.
         foreach (var function in functions.Where(f => f.Section.Name != ".text" && !f.IsStatic))
         {
-            var section = ProgramSection.Parse(function.Section.Name);
+            // SEC("?NAME"): a program of section NAME that libbpf does not load by default.
+            bool optional = function.Section.Name.StartsWith('?');
+            var section = ProgramSection.Parse(optional ? function.Section.Name[1..] : function.Section.Name);
             if (_programs.ContainsKey(function.Name))
                 throw new ElfException($"{Name}: two programs are named '{function.Name}'.");
             _programs[function.Name] = section.IsSupported
                 ? linker.Link(function, section, License)
                 : new ProgramSpec(function.Name, section, License, [], [], [(function, 0)]);
+            _programs[function.Name].AutoLoad = !optional;
         }
     }
 

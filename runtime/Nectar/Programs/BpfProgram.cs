@@ -40,14 +40,17 @@ public sealed partial class BpfProgram : IDisposable
     public BpfLink Attach(string target) => Section.Kind switch
     {
         AttachKind.RawTracepoint => RawTracepointLink.Attach(this, RequireTarget(target)),
-        AttachKind.TracepointBtf or AttachKind.Fentry or AttachKind.Fexit => TracingLink.Attach(this),
+        AttachKind.TracepointBtf or AttachKind.Fentry or AttachKind.Fexit or AttachKind.ModifyReturn or AttachKind.Lsm => TracingLink.Attach(this),
         AttachKind.Tracepoint => TracepointLink.Attach(this, RequireTarget(target)),
-        AttachKind.Kprobe or AttachKind.Kretprobe => KprobeLink.Attach(this, RequireTarget(target), Section.Kind == AttachKind.Kretprobe),
+        AttachKind.Kprobe or AttachKind.Kretprobe => KprobeLink.Attach(this,
+            Section.IsSyscallProbe ? SyscallWrappers.FunctionOf(RequireTarget(target)) : RequireTarget(target), Section.Kind == AttachKind.Kretprobe),
         AttachKind.Uprobe or AttachKind.Uretprobe => UprobeLink.Attach(this, UprobeTarget.Parse(RequireTarget(target)), null, Section.Kind == AttachKind.Uretprobe),
         AttachKind.Iterator => IteratorLink.Attach(this, new IteratorOptions()),
         AttachKind.PerfEvent => throw new NotSupportedException($"Program '{Name}' (section perf_event) runs on perf events: attach it with AttachPerfEvent(new PerfSampling {{ Frequency = ... }}), which opens one per CPU."),
         AttachKind.Xdp or AttachKind.Tcx or AttachKind.SocketFilter => throw new NotSupportedException(NetworkAttachHint),
         AttachKind.Cgroup => throw new NotSupportedException(CgroupAttachHint),
+        AttachKind.UprobeMulti => UprobeMultiLink.Attach(this, RequireTarget(target), Section.Name.StartsWith("uretprobe", StringComparison.Ordinal)),
+        AttachKind.LoadOnly => throw new NotSupportedException($"Program '{Name}': {Section.LoadOnlyHint}."),
         _ => throw new NotSupportedException(Section.UnsupportedReason),
     };
 

@@ -34,14 +34,14 @@ public sealed class GlobalVariable
     public void Set<T>(T value) where T : unmanaged
     {
         CheckSize<T>();
-        MemoryMarshal.Write(Map.InitialValue.AsSpan(Offset, Size), in value);
+        MemoryMarshal.Write(Map.WritableInitialValue().AsSpan(Offset, Size), in value);
     }
 
     /// <summary>The value the program will start with (its initialiser, or what <see cref="Set{T}"/> stored).</summary>
     public T Get<T>() where T : unmanaged
     {
         CheckSize<T>();
-        return MemoryMarshal.Read<T>(Map.InitialValue.AsSpan(Offset, Size));
+        return Map.InitialValue is { } initial ? MemoryMarshal.Read<T>(initial.AsSpan(Offset, Size)) : default;
     }
 
     internal unsafe void CheckSize<T>() where T : unmanaged

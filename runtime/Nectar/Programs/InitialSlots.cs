@@ -37,6 +37,8 @@ internal static class InitialSlots
             {
                 if (programs.TryGetValue(slot.Target, out var program))
                     maps[definition.Name].Update(slot.Index, program);
+                else if (spec.Programs.TryGetValue(slot.Target, out var skipped) && !skipped.AutoLoad)
+                    continue; // left out on purpose (SEC("?...") or AutoLoad = false): its slot stays empty
                 else if (!failures.ContainsKey(slot.Target))
                     throw new BpfException($"{spec.Name}: slot {slot.Index} of program array '{definition.Name}' names program '{slot.Target}', which was not loaded{Why(spec, slot.Target)}. " +
                         "Store only programs Nectar loads, or remove the entry.", Errno.EINVAL);

@@ -57,28 +57,41 @@ internal static class MapCreator
     }
 
     /// <summary>
-    /// Creates the map with its BTF key and value types where it has them. The kernel only takes
-    /// BTF types for some map types and key/value shapes; where it refuses them (EINVAL), the map
-    /// is created without, as libbpf does.
+    /// Creates the map with its BTF key and value types where it has them, as libbpf does: never
+    /// for map types the kernel cannot type (<see cref="MapBtfTyping"/>), and where the kernel
+    /// refuses them anyway (for any reason but a lack of privilege, which a retry cannot cure), the
+    /// map is created again without BTF.
     /// </summary>
     private static BpfMap CreateWithBtf(MapSpec spec, BpfFileDescriptor? btf, uint dataSectionTypeId)
     {
+        var untyped = spec with { BtfKeyTypeId = 0, BtfValueTypeId = 0 };
         var typed = dataSectionTypeId != 0 ? spec with { BtfKeyTypeId = 0, BtfValueTypeId = dataSectionTypeId } : spec;
-        if (btf is null || typed.BtfValueTypeId == 0)
-            return BpfMap.Create(spec);
+        if (btf is null || typed.BtfValueTypeId == 0 || !MapBtfTyping.AcceptsKeyValueTypes(spec.Type))
+            return BpfMap.Create(untyped);
         try
         {
             return BpfMap.Create(typed, btf);
         }
-        catch (BpfException e) when (e.ErrorNumber == Errno.EINVAL)
+        catch (BpfException e) when (e is not BpfPermissionException)
         {
-            return BpfMap.Create(spec with { BtfKeyTypeId = 0, BtfValueTypeId = 0 });
+            return BpfMap.Create(untyped);
         }
     }
 
     private static BpfMap CreateAndFill(MapDefinition definition, MapSpec spec, BpfFileDescriptor? btf, uint dataSectionTypeId)
     {
-        var map = CreateWithBtf(spec, btf, dataSectionTypeId);
+        BpfMap map;
+        try
+        {
+            map = CreateWithBtf(spec, btf, dataSectionTypeId);
+        }
+        catch (BpfException e) when (e.ErrorNumber == Errno.EINVAL && spec.MaxEntries == 0)
+        {
+            // Tools written for libbpf often leave max_entries out and set it before load
+            // (bpf_map__set_max_entries: a stack map sized by an option, an array per CPU).
+            throw new BpfException($"{e.Message} Map '{definition.Name}' declares no max_entries (0), which the kernel refuses for a {KernelNames.MapType((uint)spec.Type)} map: " +
+                $"set it before load, as the tool's user space does with bpf_map__set_max_entries (with Nectar: spec.Maps[\"{definition.Name}\"].Spec = spec.Maps[\"{definition.Name}\"].Spec with {{ MaxEntries = N }}).", e.ErrorNumber, e);
+        }
         try
         {
             if (definition.InitialValue is { } value)

@@ -34,7 +34,7 @@ internal sealed class ObjectBtf
     /// <summary>The DATASEC describing a global data section (the BTF value type of its map), or 0.</summary>
     internal uint DataSectionTypeId(string section) => _btf.FindByName(section, BtfKind.Datasec)?.Id ?? 0;
 
-    /// <summary>A copy of the raw BTF with every DATASEC's size and variable offsets taken from the ELF file.</summary>
+    /// <summary>A copy of the raw BTF with every DATASEC's size and variable offsets taken from the ELF file, and hidden global subprograms made static.</summary>
     internal byte[] KernelBytes()
     {
         byte[] bytes = _btf.RawBytes.ToArray();
@@ -54,6 +54,7 @@ internal sealed class ObjectBtf
                     BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(record + Btf.Btf.TypeRecordLength + 12 * i + 4), (uint)symbol.Value);
             }
         }
+        HiddenFunctions.MakeStatic(_btf, bytes, _spec.Elf);
         return bytes;
     }
 

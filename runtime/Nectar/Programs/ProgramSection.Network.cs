@@ -21,8 +21,8 @@ public sealed partial record ProgramSection
         ("socket", AttachKind.SocketFilter, ProgramType.SocketFilter, AttachType.None, ""),
     ];
 
-    /// <summary>xdp.frags: loaded with BPF_F_XDP_HAS_FRAGS, so it may see multi-buffer (jumbo, GRO) packets.</summary>
-    public bool IsXdpFrags => Name == "xdp.frags";
+    /// <summary>xdp.frags, xdp.frags/devmap, xdp.frags/cpumap: loaded with BPF_F_XDP_HAS_FRAGS, so it may see multi-buffer (jumbo, GRO) packets.</summary>
+    public bool IsXdpFrags => Prefix == "xdp.frags";
 
     /// <summary>The prog_flags BPF_PROG_LOAD sets for this section (sleepable, XDP frags).</summary>
     internal uint LoadFlags => (IsSleepable ? ProgramFlags.Sleepable : 0) | (IsXdpFrags ? ProgramFlags.XdpHasFrags : 0);

@@ -35,6 +35,19 @@ public enum AttachKind
     SocketFilter,
     /// <summary>cgroup_skb/, cgroup/, sockops: runs for the sockets or devices of a cgroup v2 (BPF_LINK_CREATE on its directory); attach with AttachCgroup.</summary>
     Cgroup,
+    /// <summary>fmod_ret/FUNCTION, fmod_ret.s/: BPF trampoline that may override the function's return value.</summary>
+    ModifyReturn,
+    /// <summary>lsm/HOOK, lsm.s/HOOK: a BPF LSM program on security hook HOOK (bpf_lsm_HOOK in vmlinux BTF).</summary>
+    Lsm,
+    /// <summary>
+    /// A program Nectar loads but that something other than Attach() attaches: a devmap or cpumap
+    /// entry (xdp/devmap), a sockmap (sk_skb, sk_msg), a route (lwt_*), a socket option
+    /// (sk_reuseport), a netns (flow_dissector, sk_lookup), BPF_PROG_TEST_RUN (syscall). See
+    /// <see cref="ProgramSection.LoadOnlyHint"/>.
+    /// </summary>
+    LoadOnly,
+    /// <summary>uprobe.multi/BINARY:PATTERN, uretprobe.multi/ (and .s): one link on every matching function (BPF_TRACE_UPROBE_MULTI).</summary>
+    UprobeMulti,
 }
 
 /// <summary>
@@ -66,17 +79,18 @@ public sealed partial record ProgramSection(string Name, AttachKind Kind, Progra
     /// Whether the kind needs a target in the section name to load (the BTF-typed kinds resolve
     /// their target at load time).
     /// </summary>
-    public bool NeedsTargetToLoad => Kind is AttachKind.TracepointBtf or AttachKind.Fentry or AttachKind.Fexit or AttachKind.Iterator;
+    public bool NeedsTargetToLoad => Kind is AttachKind.TracepointBtf or AttachKind.Fentry or AttachKind.Fexit or AttachKind.Iterator
+        or AttachKind.ModifyReturn or AttachKind.Lsm;
 
     public bool IsSupported => Kind != AttachKind.Unsupported;
 
-    /// <summary>uprobe.s/, uretprobe.s/: loaded with BPF_F_SLEEPABLE, so the program may fault in user memory.</summary>
-    public bool IsSleepable => Name.Split('/')[0] is "uprobe.s" or "uretprobe.s";
+    /// <summary>uprobe.s/, fentry.s/, lsm.s/, iter.s/, syscall, ...: loaded with BPF_F_SLEEPABLE, so the program may fault in user memory.</summary>
+    public bool IsSleepable => s_sleepable.Contains(Prefix);
 
     /// <summary>Interprets an executable section's name; unknown names are <see cref="AttachKind.Unsupported"/>.</summary>
     public static ProgramSection Parse(string sectionName)
     {
-        if ((ParseNetwork(sectionName) ?? ParseCgroup(sectionName)) is { } whole)
+        if ((ParseNetwork(sectionName) ?? ParseCgroup(sectionName) ?? ParseLibbpf(sectionName)) is { } whole)
             return whole;
         int slash = sectionName.IndexOf('/');
         string prefix = slash < 0 ? sectionName : sectionName[..slash];
@@ -90,6 +104,6 @@ public sealed partial record ProgramSection(string Name, AttachKind Kind, Progra
     }
 
     /// <summary>Why a program of this section cannot be loaded by Nectar, in words.</summary>
-    public string UnsupportedReason =>
-        $"section '{Name}' is not yet supported by Nectar (it loads tp_btf/, raw_tp/, raw_tracepoint/, tracepoint/, tp/, kprobe/, kretprobe/, fentry/, fexit/, uprobe/, uretprobe/, iter/, perf_event, xdp, xdp.frags, tcx/, tc, classifier, socket, cgroup_skb/, cgroup/ and sockops programs)";
+    public string UnsupportedReason => SpecificUnsupportedReason ??
+        $"section '{Name}' is not yet supported by Nectar (it loads the sections libbpf 1.x defines except struct_ops/, freplace/ and lsm_cgroup/)";
 }

@@ -36,6 +36,20 @@ public class SkeletonTests
     }
 
     [Fact]
+    public void An_embedded_skeleton_opens_its_object_from_the_assembly_and_compiles_without_warnings()
+    {
+        string source = Declaration().Replace($"[Nectar.BpfObject(\"{ObjectPath}\")]", $"[Nectar.BpfObject(\"{ObjectPath}\", Embed = true)]");
+        var (output, diagnostics, driver) = GeneratorHarness.Run([source], btfPath: null);
+        Assert.Empty(diagnostics);
+        Assert.Empty(GeneratorHarness.Problems(output));
+        string skeleton = GeneratorHarness.Generated(driver, "App.SkeletonDemo.g.cs");
+        Assert.Contains("public const string ResourceName = \"bpf/\" + ObjectFileName;", skeleton);
+        Assert.Contains("assembly.GetManifestResourceStream(ResourceName)", skeleton);
+        Assert.Contains("BpfObjectSpec.Parse(image, \"skeleton_demo\")", skeleton);
+        Assert.DoesNotContain("AppContext.BaseDirectory", skeleton);
+    }
+
+    [Fact]
     public void Ring_record_markers_are_not_skeleton_properties()
     {
         // exec_observer.bpf.c declares NECTAR_RING_RECORD(events, struct exec_event): a global

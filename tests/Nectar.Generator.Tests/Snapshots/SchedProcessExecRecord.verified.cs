@@ -15,16 +15,16 @@ namespace Observer
         /// <summary>The tracepoint this record belongs to: <c>sched/sched_process_exec</c> (fields from the tracefs format file).</summary>
         public const string TracepointName = "sched/sched_process_exec";
 
-        /// <summary><c>unsigned short common_type;</c> at offset 0, 2 bytes.</summary>
+        /// <summary><c>unsigned short common_type;</c> at offset 0, 2 bytes. Not valid in a BPF program: the kernel overwrites the record's first 8 bytes (the common_ fields) with a pointer to its registers before running BPF; use bpf_get_current_pid_tgid() for the pid. Valid in records read from tracefs or perf buffers.</summary>
         [FieldOffset(0)] public ushort CommonType;
 
-        /// <summary><c>unsigned char common_flags;</c> at offset 2, 1 byte.</summary>
+        /// <summary><c>unsigned char common_flags;</c> at offset 2, 1 byte. Not valid in a BPF program: the kernel overwrites the record's first 8 bytes (the common_ fields) with a pointer to its registers before running BPF; use bpf_get_current_pid_tgid() for the pid. Valid in records read from tracefs or perf buffers.</summary>
         [FieldOffset(2)] public byte CommonFlags;
 
-        /// <summary><c>unsigned char common_preempt_count;</c> at offset 3, 1 byte.</summary>
+        /// <summary><c>unsigned char common_preempt_count;</c> at offset 3, 1 byte. Not valid in a BPF program: the kernel overwrites the record's first 8 bytes (the common_ fields) with a pointer to its registers before running BPF; use bpf_get_current_pid_tgid() for the pid. Valid in records read from tracefs or perf buffers.</summary>
         [FieldOffset(3)] public byte CommonPreemptCount;
 
-        /// <summary><c>int common_pid;</c> at offset 4, 4 bytes.</summary>
+        /// <summary><c>int common_pid;</c> at offset 4, 4 bytes. Not valid in a BPF program: the kernel overwrites the record's first 8 bytes (the common_ fields) with a pointer to its registers before running BPF; use bpf_get_current_pid_tgid() for the pid. Valid in records read from tracefs or perf buffers.</summary>
         [FieldOffset(4)] public int CommonPid;
 
         /// <summary><c>__data_loc char[] filename;</c> at offset 8: the payload's offset in the record (low 16 bits) and length (high 16 bits).</summary>

@@ -104,6 +104,9 @@ namespace Nectar.Kernel
     [StructLayout(LayoutKind.Explicit, Size = 4, Pack = 1)]
     public partial struct atomic_like_t
     {
+        /// <summary>The BTF layout this type was generated from (size, then each member C can name: bit offset and bits), which <c>Nectar.KernelStruct&lt;T&gt;</c> compares with the running kernel's.</summary>
+        public const string BtfLayout = "size=4;counter@0:32";
+
         /// <summary><c>int counter;</c> at offset 0.</summary>
         [FieldOffset(0)] public int counter;
     }
@@ -144,6 +147,9 @@ namespace Nectar.Kernel
     [StructLayout(LayoutKind.Explicit, Size = 16, Pack = 1)]
     public partial struct either
     {
+        /// <summary>The BTF layout this type was generated from (size, then each member C can name: bit offset and bits), which <c>Nectar.KernelStruct&lt;T&gt;</c> compares with the running kernel's.</summary>
+        public const string BtfLayout = "size=16;word@0:32;bytes@0:32;f@0:128";
+
         /// <summary><c>u32 word;</c> at offset 0.</summary>
         [FieldOffset(0)] public uint word;
 
@@ -170,6 +176,8 @@ namespace Nectar.Kernel
     [StructLayout(LayoutKind.Explicit, Size = 0, Pack = 1)]
     public partial struct empty
     {
+        /// <summary>The BTF layout this type was generated from (size, then each member C can name: bit offset and bits), which <c>Nectar.KernelStruct&lt;T&gt;</c> compares with the running kernel's.</summary>
+        public const string BtfLayout = "size=0";
     }
 }
 
@@ -188,6 +196,9 @@ namespace Nectar.Kernel
     [StructLayout(LayoutKind.Explicit, Size = 16, Pack = 1)]
     public partial struct flags
     {
+        /// <summary>The BTF layout this type was generated from (size, then each member C can name: bit offset and bits), which <c>Nectar.KernelStruct&lt;T&gt;</c> compares with the running kernel's.</summary>
+        public const string BtfLayout = "size=16;a@0:1b;b@1:3b;s@4:5b;on@9:1b;where@10:3b;wide@17:40b;tail@64:8";
+
         [FieldOffset(0)] private byte _bits0_8;
 
         /// <summary><c>unsigned int a : 1;</c> bits 0..0 of the struct.</summary>
@@ -234,6 +245,9 @@ namespace Nectar.Kernel
     [StructLayout(LayoutKind.Explicit, Size = 8, Pack = 1)]
     public partial struct holds_empty
     {
+        /// <summary>The BTF layout this type was generated from (size, then each member C can name: bit offset and bits), which <c>Nectar.KernelStruct&lt;T&gt;</c> compares with the running kernel's.</summary>
+        public const string BtfLayout = "size=8;before@0:32;nothing@32:0;after@32:32";
+
         /// <summary><c>int before;</c> at offset 0.</summary>
         [FieldOffset(0)] public int before;
 
@@ -259,6 +273,9 @@ namespace Nectar.Kernel
     [StructLayout(LayoutKind.Explicit, Size = 24, Pack = 1)]
     public partial struct keywords
     {
+        /// <summary>The BTF layout this type was generated from (size, then each member C can name: bit offset and bits), which <c>Nectar.KernelStruct&lt;T&gt;</c> compares with the running kernel's.</summary>
+        public const string BtfLayout = "size=24;new@0:32;class@32:32;object@64:64;params@128:32";
+
         /// <summary><c>int new;</c> at offset 0.</summary>
         [FieldOffset(0)] public int @new;
 
@@ -299,6 +316,11 @@ namespace Nectar.Kernel
     [StructLayout(LayoutKind.Explicit, Size = 64, Pack = 1)]
     public partial struct node
     {
+        /// <summary>The BTF layout this type was generated from (size, then each member C can name: bit offset and bits), which <c>Nectar.KernelStruct&lt;T&gt;</c> compares with the running kernel's.</summary>
+        public const string BtfLayout =
+            "size=64;next@0:64;pid@64:32;tgid@96:32;key@64:64;raw@64:64;pos@128:16;fn@192:64;" +
+            "compare@256:64;refs@320:32;colour@352:32;small@384:8;big@448:64";
+
         [FieldOffset(0)] private KernelPtr _next;
 
         /// <summary><c>struct node *next;</c> at offset 0.</summary>
@@ -434,6 +456,9 @@ namespace Nectar.Kernel
     [StructLayout(LayoutKind.Explicit, Size = 7, Pack = 1)]
     public partial struct packed
     {
+        /// <summary>The BTF layout this type was generated from (size, then each member C can name: bit offset and bits), which <c>Nectar.KernelStruct&lt;T&gt;</c> compares with the running kernel's.</summary>
+        public const string BtfLayout = "size=7;tag@0:8;value@8:32;port@40:16";
+
         /// <summary><c>u8 tag;</c> at offset 0.</summary>
         [FieldOffset(0)] public byte tag;
 
@@ -460,6 +485,9 @@ namespace Nectar.Kernel
     [StructLayout(LayoutKind.Explicit, Size = 48, Pack = 1)]
     public partial struct slots
     {
+        /// <summary>The BTF layout this type was generated from (size, then each member C can name: bit offset and bits), which <c>Nectar.KernelStruct&lt;T&gt;</c> compares with the running kernel's.</summary>
+        public const string BtfLayout = "size=48;entries@0:192;cells@192:128;tail@320:8;halves@352:32;all@352:32";
+
         /// <summary><c>struct {...} entries[3];</c> at offset 0.</summary>
         [FieldOffset(0)] public InlineArray3<entries_t> entries;
 
@@ -539,6 +567,9 @@ namespace Nectar.Kernel
     [StructLayout(LayoutKind.Explicit, Size = 112, Pack = 1)]
     public partial struct table
     {
+        /// <summary>The BTF layout this type was generated from (size, then each member C can name: bit offset and bits), which <c>Nectar.KernelStruct&lt;T&gt;</c> compares with the running kernel's.</summary>
+        public const string BtfLayout = "size=112;name@0:128;grid@128:192;entries@320:256;heads@576:256;count@832:32;values@896:0";
+
         /// <summary><c>char name[16];</c> at offset 0.</summary>
         [FieldOffset(0)] public InlineArray16<sbyte> name;
 

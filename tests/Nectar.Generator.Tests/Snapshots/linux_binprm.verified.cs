@@ -12,6 +12,13 @@ namespace Nectar.Kernel
     [StructLayout(LayoutKind.Explicit, Size = 408, Pack = 1)]
     public partial struct linux_binprm
     {
+        /// <summary>The BTF layout this type was generated from (size, then each member C can name: bit offset and bits), which <c>Nectar.KernelStruct&lt;T&gt;</c> compares with the running kernel's.</summary>
+        public const string BtfLayout =
+            "size=408;vma@0:64;vma_pages@64:64;argmin@128:64;mm@192:64;p@256:64;have_execfd@320:1b;execfd_creds@321:1b;" +
+            "secureexec@322:1b;point_of_no_return@323:1b;comm_from_dentry@324:1b;is_check@325:1b;executable@384:64;interpreter@448:64;file@512:64;cred@576:64;" +
+            "unsafe@640:32;per_clear@672:32;argc@704:32;envc@736:32;filename@768:64;interp@832:64;fdpath@896:64;interp_flags@960:32;" +
+            "execfd@992:32;exec@1024:64;rlim_stack@1088:128;buf@1216:2048";
+
         /// <summary><c>struct vm_area_struct *vma;</c> at offset 0.</summary>
         [FieldOffset(0)] public KernelPtr vma;
 

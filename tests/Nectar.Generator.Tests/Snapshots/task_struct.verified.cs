@@ -12,6 +12,41 @@ namespace Nectar.Kernel
     [StructLayout(LayoutKind.Explicit, Size = 3264, Pack = 1)]
     public partial struct task_struct
     {
+        /// <summary>The BTF layout this type was generated from (size, then each member C can name: bit offset and bits), which <c>Nectar.KernelStruct&lt;T&gt;</c> compares with the running kernel's.</summary>
+        public const string BtfLayout =
+            "size=3264;thread_info@0:192;__state@192:32;saved_state@224:32;stack@256:64;usage@320:32;flags@352:32;ptrace@384:32;" +
+            "on_cpu@416:32;wake_entry@448:128;wakee_flips@576:32;wakee_flip_decay_ts@640:64;last_wakee@704:64;recent_used_cpu@768:32;wake_cpu@800:32;on_rq@832:32;" +
+            "prio@864:32;static_prio@896:32;normal_prio@928:32;rt_priority@960:32;se@1024:2048;rt@3072:576;dl@3648:1920;dl_server@5568:64;" +
+            "sched_class@5632:64;sched_task_group@5696:64;sched_throttle_work@5760:128;throttle_node@5888:128;throttled@6016:8;stats@6144:0;preempt_notifiers@6144:64;btrace_seq@6208:32;" +
+            "policy@6240:32;max_allowed_capacity@6272:64;nr_cpus_allowed@6336:32;cpus_ptr@6400:64;user_cpus_ptr@6464:64;cpus_mask@6528:256;migration_pending@6784:64;migration_disabled@6848:16;" +
+            "migration_flags@6864:16;rcu_read_lock_nesting@6880:32;rcu_read_unlock_special@6912:32;rcu_node_entry@6976:128;rcu_blocked_node@7104:64;rcu_tasks_nvcsw@7168:64;rcu_tasks_holdout@7232:8;rcu_tasks_idx@7240:8;" +
+            "rcu_tasks_idle_cpu@7264:32;rcu_tasks_holdout_list@7296:128;rcu_tasks_exit_cpu@7424:32;rcu_tasks_exit_list@7488:128;trc_reader_nesting@7616:32;trc_ipi_to_cpu@7648:32;trc_reader_special@7680:32;trc_holdout_list@7744:128;" +
+            "trc_blkd_node@7872:128;trc_blkd_cpu@8000:32;sched_info@8064:384;tasks@8448:128;pushable_tasks@8576:320;pushable_dl_tasks@8896:192;mm@9088:64;active_mm@9152:64;" +
+            "faults_disabled_mapping@9216:64;exit_state@9280:32;exit_code@9312:32;exit_signal@9344:32;pdeath_signal@9376:32;jobctl@9408:64;personality@9472:32;sched_reset_on_fork@9504:1b;" +
+            "sched_contributes_to_load@9505:1b;sched_migrated@9506:1b;sched_task_hot@9507:1b;sched_remote_wakeup@9536:1b;sched_rt_mutex@9537:1b;user_dumpable@9538:1b;in_execve@9539:1b;init_private_fork_class@9540:4b;" +
+            "in_iowait@9544:1b;restore_sigmask@9545:1b;in_user_fault@9546:1b;no_cgroup_migration@9547:1b;frozen@9548:1b;use_memdelay@9549:1b;in_memstall@9550:1b;in_eventfd@9551:1b;" +
+            "reported_split_lock@9552:1b;in_thrashing@9553:1b;in_nf_duplicate@9554:1b;atomic_flags@9600:64;restart_block@9664:448;pid@10112:32;tgid@10144:32;stack_canary@10176:64;" +
+            "real_parent@10240:64;parent@10304:64;children@10368:128;sibling@10496:128;group_leader@10624:64;ptraced@10688:128;ptrace_entry@10816:128;thread_pid@10944:64;" +
+            "pid_links@11008:512;thread_node@11520:128;vfork_done@11648:64;set_child_tid@11712:64;clear_child_tid@11776:64;worker_private@11840:64;utime@11904:64;stime@11968:64;" +
+            "gtime@12032:64;prev_cputime@12096:192;nvcsw@12288:64;nivcsw@12352:64;start_time@12416:64;start_boottime@12480:64;min_flt@12544:64;maj_flt@12608:64;" +
+            "posix_cputimers@12672:640;posix_cputimers_work@13312:448;ptracer_cred@13760:64;real_cred@13824:64;cred@13888:64;cached_requested_key@13952:64;comm@14016:128;nameidata@14144:64;" +
+            "sysvsem@14208:64;sysvshm@14272:128;last_switch_count@14400:64;last_switch_time@14464:64;fs@14528:64;files@14592:64;io_uring@14656:64;nsproxy@14720:64;" +
+            "signal@14784:64;sighand@14848:64;blocked@14912:64;real_blocked@14976:64;saved_sigmask@15040:64;pending@15104:192;sas_ss_sp@15296:64;sas_ss_size@15360:64;" +
+            "sas_ss_flags@15424:32;task_works@15488:64;audit_context@15552:64;loginuid@15616:32;sessionid@15648:32;seccomp@15680:128;syscall_dispatch@15808:256;parent_exec_id@16064:64;" +
+            "self_exec_id@16128:64;alloc_lock@16192:32;pi_lock@16224:32;wake_q@16256:64;pi_waiters@16320:128;pi_top_task@16448:64;pi_blocked_on@16512:64;blocked_on@16576:64;" +
+            "blocker@16640:64;journal_info@16704:64;bio_list@16768:64;plug@16832:64;reclaim_state@16896:64;io_context@16960:64;capture_control@17024:64;ptrace_message@17088:64;" +
+            "last_siginfo@17152:64;ioac@17216:448;psi_flags@17664:32;acct_rss_mem1@17728:64;acct_vm_mem1@17792:64;acct_timexpd@17856:64;mems_allowed@17920:1024;mems_allowed_seq@18944:32;" +
+            "cpuset_mem_spread_rotor@18976:32;cgroups@19008:64;cg_list@19072:128;robust_list@19200:64;compat_robust_list@19264:64;pi_state_list@19328:128;pi_state_cache@19456:64;futex_exit_mutex@19520:256;" +
+            "futex_state@19776:32;perf_recursion@19808:32;perf_event_ctxp@19840:64;perf_event_mutex@19904:256;perf_event_list@20160:128;perf_ctx_data@20288:64;mempolicy@20352:64;il_prev@20416:16;" +
+            "il_weight@20432:8;pref_node_fork@20448:16;numa_scan_seq@20480:32;numa_scan_period@20512:32;numa_scan_period_max@20544:32;numa_preferred_nid@20576:32;numa_migrate_retry@20608:64;node_stamp@20672:64;" +
+            "last_task_numa_placement@20736:64;last_sum_exec_runtime@20800:64;numa_work@20864:128;numa_group@20992:64;numa_faults@21056:64;total_numa_faults@21120:64;numa_faults_locality@21184:192;numa_pages_migrated@21376:64;" +
+            "rseq@21440:64;rseq_len@21504:32;rseq_sig@21536:32;rseq_event_mask@21568:64;mm_cid@21632:32;last_mm_cid@21664:32;migrate_from_cpu@21696:32;mm_cid_active@21728:32;" +
+            "cid_work@21760:128;tlb_ubc@21888:384;splice_pipe@22272:64;task_frag@22336:128;delays@22464:64;nr_dirtied@22528:32;nr_dirtied_pause@22560:32;dirty_paused_when@22592:64;" +
+            "timer_slack_ns@22656:64;default_timer_slack_ns@22720:64;trace_recursion@22784:64;memcg_in_oom@22848:64;memcg_nr_pages_over_high@22912:32;active_memcg@22976:64;objcg@23040:64;throttle_disk@23104:64;" +
+            "utask@23168:64;kmap_ctrl@23232:0;rcu@23232:128;rcu_users@23360:32;pagefault_disabled@23392:32;oom_reaper_list@23424:64;oom_reaper_timer@23488:320;stack_vm_area@23808:64;" +
+            "stack_refcount@23872:32;security@23936:64;bpf_storage@24000:64;bpf_ctx@24064:64;bpf_net_context@24128:64;kstack_offset@24192:32;l1d_flush_kill@24256:128;unwind_info@24384:320;" +
+            "thread@24704:1216";
+
         /// <summary><c>struct thread_info thread_info;</c> at offset 0.</summary>
         [FieldOffset(0)] public thread_info thread_info;
 

@@ -26,7 +26,7 @@ public partial class ExecObserverProcessTests
             Assert.Equal(0, Kill(process.Id, SigInt));
             Assert.True(process.WaitForExit(10_000), "the sample did not stop after SIGINT");
             Assert.Equal(0, process.ExitCode);
-            Assert.Matches(@"^ExecObserver: detached after \d+ exec\(s\), 0 dropped\.", process.StandardError.ReadToEnd());
+            Assert.Matches(@"^ExecObserver: detached after \d+ exec\(s\) observed, \d+ written, 0 dropped\.", process.StandardError.ReadToEnd());
             Assert.DoesNotContain($"prog_id {id.Groups[1].Value} ", Bpftool.Run("perf"));
             Assert.Contains("INFO raw_trace_sched_process_exec: task.pid: ", output.Result);
         }

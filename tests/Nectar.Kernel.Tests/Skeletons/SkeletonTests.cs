@@ -67,6 +67,29 @@ public class SkeletonTests
     }
 
     [KernelFact]
+    public void AttachAll_attaches_every_program_its_section_places_and_detaches_them_on_dispose()
+    {
+        using var skeleton = SkeletonDemoObject.Open();
+        skeleton.TargetTgid = (uint)Environment.ProcessId;
+        skeleton.WatchedSyscall = Getppid;
+        skeleton.Load();
+        using (var links = skeleton.AttachAll())
+        {
+            Assert.Equal(["on_getppid", "on_sys_enter"], links.Attached.Order(StringComparer.Ordinal));
+            Assert.Empty(links.Skipped);
+            Workload.CallGetppid(20);
+        }
+        int events = skeleton.ConsumeEvents((ref readonly SkeletonDemoObject.Event _) => { });
+        Assert.True(events >= 20, $"{events} events from the raw tracepoint program");
+        // The tracepoint program counted each getppid too (on top of the raw tracepoint's count).
+        ulong hits = skeleton.Hits;
+        Assert.True(hits >= (ulong)events + 20, $"hits {hits}, events {events}: the tracepoint program did not run");
+
+        Workload.CallGetppid(20); // detached: nothing counts any more
+        Assert.Equal(hits, skeleton.Hits);
+    }
+
+    [KernelFact]
     public void A_setting_that_matches_no_process_leaves_the_program_silent()
     {
         // Open() without a path: the <BpfProgram> item of this project put the object in bpf/ of the output.

@@ -22,7 +22,7 @@ public sealed class BpfObjectProvenanceTests : IDisposable
     {
         string bpf = Path.Combine(_repo, "bpf");
         Directory.CreateDirectory(Path.Combine(bpf, "include"));
-        foreach (var script in new[] { "build.sh", "check-objects.sh" })
+        foreach (var script in new[] { "build.sh", "compile.sh", "check-objects.sh" })
             File.Copy(Path.Combine(Fixtures.Directory, "..", "..", "bpf", script), Path.Combine(bpf, script));
         File.WriteAllText(Path.Combine(bpf, "probe.bpf.c"), Source);
         Git("init", "-q", ".");

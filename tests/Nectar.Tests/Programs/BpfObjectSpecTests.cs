@@ -26,10 +26,10 @@ public class BpfObjectSpecTests
     [InlineData("tc", AttachKind.Tcx, ProgramType.SchedCls, AttachType.None, "")]
     [InlineData("classifier", AttachKind.Tcx, ProgramType.SchedCls, AttachType.None, "")]
     [InlineData("socket", AttachKind.SocketFilter, ProgramType.SocketFilter, AttachType.None, "")]
-    [InlineData("xdp/devmap", AttachKind.Unsupported, ProgramType.Unspecified, AttachType.None, "devmap")]
+    [InlineData("xdp/devmap", AttachKind.LoadOnly, ProgramType.Xdp, AttachType.XdpDevmap, "")]
     [InlineData("tcx/sideways", AttachKind.Unsupported, ProgramType.Unspecified, AttachType.None, "sideways")]
-    [InlineData("sk_lookup", AttachKind.Unsupported, ProgramType.Unspecified, AttachType.None, "")]
-    [InlineData("kprobe.multi/vfs_*", AttachKind.Unsupported, ProgramType.Unspecified, AttachType.None, "vfs_*")]
+    [InlineData("sk_lookup", AttachKind.LoadOnly, ProgramType.SkLookup, AttachType.SkLookup, "")]
+    [InlineData("kprobe.multi/vfs_*", AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.TraceKprobeMulti, "vfs_*")]
     [InlineData("tp_btfx/foo", AttachKind.Unsupported, ProgramType.Unspecified, AttachType.None, "foo")]
     public void Section_names_mean_what_libbpf_says(string name, AttachKind kind, ProgramType type, AttachType attach, string target)
     {
@@ -100,10 +100,11 @@ public class BpfObjectSpecTests
     public void Unsupported_sections_are_recognised_and_not_linked()
     {
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("unsupported_sections"));
-        Assert.Equal(AttachKind.Unsupported, spec.Programs["lookup_socket"].Section.Kind);
-        Assert.Equal(AttachKind.Unsupported, spec.Programs["probe_true"].Section.Kind);
-        Assert.Empty(spec.Programs["lookup_socket"].Instructions);
-        Assert.Contains("not yet supported", spec.Programs["lookup_socket"].Section.UnsupportedReason);
+        Assert.Equal(AttachKind.Unsupported, spec.Programs["replace_handler"].Section.Kind);
+        Assert.Equal(AttachKind.Unsupported, spec.Programs["struct_ops_callback"].Section.Kind);
+        Assert.Empty(spec.Programs["replace_handler"].Instructions);
+        Assert.Contains("freplace", spec.Programs["replace_handler"].Section.UnsupportedReason);
+        Assert.Contains("struct_ops map", spec.Programs["struct_ops_callback"].Section.UnsupportedReason);
         Assert.Equal(AttachKind.RawTracepoint, spec.Programs["supported_one"].Section.Kind);
     }
 }

@@ -59,7 +59,6 @@ public sealed class CgroupSectionTests
     [InlineData("cgroup_skb/forward")]
     [InlineData("cgroup/connect")]
     [InlineData("cgroup/connect4/extra")]
-    [InlineData("cgroup/skb")] // libbpf's attach-type-less cgroup_skb: Nectar would not know the hook to attach
     [InlineData("sockops/x")]
     [InlineData("cgroup")]
     public void Names_libbpf_does_not_give_a_cgroup_hook_are_not_loaded_as_one(string name)
@@ -70,12 +69,19 @@ public sealed class CgroupSectionTests
     }
 
     [Fact]
-    public void The_unsupported_reason_lists_the_cgroup_sections()
+    public void The_unsupported_reason_names_the_section_and_what_Nectar_loads()
     {
-        string reason = ProgramSection.Parse("lsm/bpf").UnsupportedReason;
-        Assert.Contains("cgroup_skb/", reason);
-        Assert.Contains("cgroup/", reason);
-        Assert.Contains("sockops", reason);
+        string reason = ProgramSection.Parse("cgroupx/skb").UnsupportedReason;
+        Assert.Contains("'cgroupx/skb'", reason);
+        Assert.Contains("libbpf 1.x", reason);
+    }
+
+    [Fact]
+    public void Cgroup_skb_without_a_direction_attaches_at_ingress_as_libbpf_does()
+    {
+        // libbpf's cgroup/skb has no expected attach type; bpf_program__attach_cgroup then uses 0, BPF_CGROUP_INET_INGRESS.
+        var section = ProgramSection.Parse("cgroup/skb");
+        Assert.Equal((AttachKind.Cgroup, ProgramType.CgroupSkb, AttachType.CgroupInetIngress), (section.Kind, section.Type, section.ExpectedAttachType));
     }
 
     [Fact]

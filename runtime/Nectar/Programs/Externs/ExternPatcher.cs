@@ -7,6 +7,7 @@ namespace Nectar.Programs;
 /// <list type="bullet">
 /// <item>ld_imm64 of a __kconfig value: the address of its bytes in the .kconfig map (map value + offset);</item>
 /// <item>ld_imm64 of a __ksym variable or function: BPF_PSEUDO_BTF_ID with its vmlinux BTF id (0 when weak and absent);</item>
+/// <item>ld_imm64 of a typeless (void) __ksym: its address from /proc/kallsyms as a constant;</item>
 /// <item>call of a kfunc: BPF_PSEUDO_KFUNC_CALL with its vmlinux BTF id; a weak kfunc the kernel lacks
 /// becomes a call to a helper that does not exist, which the verifier accepts only where
 /// bpf_ksym_exists() made it dead code.</item>
@@ -22,9 +23,12 @@ internal sealed class ExternPatcher
     private readonly string _objectName;
     private readonly List<BpfExtern> _externs;
     private readonly IReadOnlyDictionary<string, uint> _kernelIds;
+    private readonly IReadOnlyDictionary<string, ulong> _addresses;
 
-    internal ExternPatcher(ElfFile elf, string objectName, IReadOnlyList<BpfExtern> externs, IReadOnlyDictionary<string, uint> kernelIds)
+    internal ExternPatcher(ElfFile elf, string objectName, IReadOnlyList<BpfExtern> externs, IReadOnlyDictionary<string, uint> kernelIds,
+        IReadOnlyDictionary<string, ulong>? addresses = null)
     {
+        _addresses = addresses ?? new Dictionary<string, ulong>();
         _elf = elf;
         _objectName = objectName;
         _externs = [.. externs];
@@ -82,6 +86,13 @@ internal sealed class ExternPatcher
                 second.Immediate = e.Offset + instruction.Immediate;
                 instruction.SourceRegister = BpfInstruction.PseudoMapValue;
                 instruction.Immediate = kconfigMapFd;
+            }
+            else if (_addresses.TryGetValue(name, out ulong address))
+            {
+                // A typeless ksym: a plain 64-bit constant, its kallsyms address (libbpf does the same).
+                instruction.SourceRegister = 0;
+                instruction.Immediate = (int)(uint)address;
+                second.Immediate = (int)(uint)(address >> 32);
             }
             else if (_kernelIds.TryGetValue(name, out uint id))
             {

@@ -17,6 +17,9 @@ internal static class ExternResolution
         var ids = spec.Externs.Any(e => e.Kind != ExternKind.Kconfig)
             ? KsymResolver.Resolve(spec.Externs, spec.Btf!, kernelBtf(), spec.Name)
             : [];
-        return new ExternPatcher(spec.Elf, spec.Name, spec.Externs, ids);
+        var addresses = spec.Externs.Any(e => e.Kind == ExternKind.KernelVariable)
+            ? KsymResolver.Addresses(spec.Externs, spec.Btf!, spec.Name)
+            : [];
+        return new ExternPatcher(spec.Elf, spec.Name, spec.Externs, ids, addresses);
     }
 }

@@ -19,8 +19,8 @@ internal static class KsymResolver
         {
             var declaration = objectBtf.GetType(e.BtfTypeId);
             bool isFunction = e.Kind == ExternKind.KernelFunction;
-            if (!isFunction && objectBtf.SkipModifiersAndTypedefs(declaration.TypeId).IsVoid)
-                throw new BpfExternException(e.Name, $"{objectName}: __ksym '{e.Name}' is declared void (a typeless ksym, whose address libbpf reads from /proc/kallsyms); Nectar resolves typed ksyms only: declare it with its kernel type (extern const struct T {e.Name} __ksym;).");
+            if (!isFunction && IsTypeless(objectBtf, e))
+                continue; // its address comes from kallsyms: see Addresses
 
             var found = kernel.FindByName(e.Name, isFunction ? BtfKind.Func : BtfKind.Var);
             string what = isFunction ? "kfunc" : "kernel variable";
@@ -41,6 +41,35 @@ internal static class KsymResolver
             ids[e.Name] = target.Id;
         }
         return ids;
+    }
+
+    /// <summary>A ksym declared void (extern const void NAME __ksym;): libbpf takes its address from /proc/kallsyms, not BTF.</summary>
+    internal static bool IsTypeless(Btf.Btf objectBtf, BpfExtern e) =>
+        e.Kind == ExternKind.KernelVariable && objectBtf.SkipModifiersAndTypedefs(objectBtf.GetType(e.BtfTypeId).TypeId).IsVoid;
+
+    /// <summary>
+    /// The kallsyms addresses of the typeless ksyms, as libbpf reads them. A weak one the kernel
+    /// lacks is left out (its address is 0); any other missing one, or addresses hidden from this
+    /// process (all 0: kptr_restrict), is an error naming it.
+    /// </summary>
+    internal static Dictionary<string, ulong> Addresses(IEnumerable<BpfExtern> externs, Btf.Btf objectBtf, string objectName)
+    {
+        var typeless = externs.Where(e => IsTypeless(objectBtf, e)).ToList();
+        var found = Kallsyms.Find(typeless.Select(e => e.Name).ToHashSet(StringComparer.Ordinal));
+        foreach (var e in typeless)
+        {
+            if (!found.TryGetValue(e.Name, out ulong address))
+            {
+                if (e.IsWeak)
+                    continue;
+                throw new BpfExternException(e.Name, $"{objectName}: typeless __ksym '{e.Name}' (declared void) is not in {Kallsyms.Path}. " +
+                    $"Check the name, or declare it __weak and test bpf_ksym_exists({e.Name}) before using it.");
+            }
+            if (address == 0)
+                throw new BpfExternException(e.Name, $"{objectName}: typeless __ksym '{e.Name}': {Kallsyms.Path} shows its address as 0 to this process " +
+                    "(kernel.kptr_restrict hides addresses): run as root, or with CAP_SYSLOG and kptr_restrict at most 1.");
+        }
+        return found;
     }
 
     private static bool Compatible(Btf.Btf local, uint localId, Btf.Btf target, uint targetId)

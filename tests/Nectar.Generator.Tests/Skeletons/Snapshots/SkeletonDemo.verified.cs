@@ -78,6 +78,9 @@ namespace App
             _object = global::Nectar.Programs.BpfObject.Load(Spec, options);
         }
 
+        /// <summary>Attaches every program whose section says where (the others are listed in its Skipped); dispose the result to detach them all.</summary>
+        public global::Nectar.Programs.BpfLinkSet AttachAll() => Object.AttachAll();
+
         // Before Load a variable is its initial value in the spec; after, its live value in the kernel.
         private T ReadVariable<T>(string name) where T : unmanaged => _object != null ? _object.Variables[name].Get<T>() : Spec.Variables[name].Get<T>();
 

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Nectar.Benchmarks.RingDecodeBenchmarks).Assembly).Run(args);
