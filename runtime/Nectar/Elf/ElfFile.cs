@@ -14,7 +14,7 @@ namespace Nectar.Elf;
 /// before it is read, so a truncated or corrupt file is an <see cref="ElfException"/>. The runtime
 /// and the generator compile it (netstandard2.0).
 /// </summary>
-internal sealed class ElfFile
+internal sealed partial class ElfFile
 {
     private const ushort MachineBpf = 247;
     private const int HeaderSize = 64;
@@ -40,19 +40,6 @@ internal sealed class ElfFile
 
     /// <summary>The symbol table (.symtab); index 0 is the null symbol.</summary>
     public IReadOnlyList<ElfSymbol> Symbols { get; }
-
-    /// <summary>Reads a BPF object file from disk; devices, FIFOs and files over 256 MiB are refused.</summary>
-    public static ElfFile Read(string path)
-    {
-#if NET
-        return new(BoundedFile.ReadAll(path, BoundedFile.MaxObjectBytes, "a BPF object (clang -target bpf -c x.bpf.c -o x.bpf.o)"), path, bpfOnly: true);
-#else
-        // The generator reads the objects its own build made, by path, as it reads BTF (see Btf.Load).
-#pragma warning disable RS1035
-        return new(File.ReadAllBytes(path), path, bpfOnly: true);
-#pragma warning restore RS1035
-#endif
-    }
 
     /// <summary>Reads a BPF object from memory; <paramref name="origin"/> names it in errors.</summary>
     public static ElfFile Parse(byte[] image, string origin = "the BPF object") => new(image, origin, bpfOnly: true);

@@ -8,7 +8,7 @@ namespace Nectar.Elf;
 /// the file offset the kernel probes. Every offset is checked against the file before it is read,
 /// so a truncated or corrupt file is an <see cref="ElfException"/>, never a crash.
 /// </summary>
-internal sealed class NativeElfFile
+internal sealed partial class NativeElfFile
 {
     private const int HeaderSize = 64;
     private const int ProgramHeaderSize = 56;
@@ -45,8 +45,6 @@ internal sealed class NativeElfFile
 
     /// <summary>Defined functions of .symtab; empty when the file is stripped.</summary>
     public IReadOnlyList<NativeElfFunction> StaticFunctions { get; }
-
-    public static NativeElfFile Read(string path) => new(BoundedFile.ReadAll(path, int.MaxValue, "an executable or shared library"), path);
 
     public static NativeElfFile Parse(byte[] image, string origin = "the ELF file") => new(image, origin);
 

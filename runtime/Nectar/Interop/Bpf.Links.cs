@@ -49,4 +49,36 @@ internal static unsafe partial class Bpf
         var attr = new IterCreateAttr { LinkFd = (uint)link.Value };
         return CallForFd(BpfCommand.IterCreate, ref attr, operation);
     }
+
+    /// <summary>
+    /// BPF_LINK_CREATE of a uprobe.multi program (Linux 6.6+): one link on every file offset of
+    /// <paramref name="offsets"/> in <paramref name="path"/>, with optional semaphore offsets and
+    /// BPF cookies (one per offset), for one process or, with <paramref name="processId"/> null, all.
+    /// </summary>
+    internal static BpfFileDescriptor UprobeMultiLinkCreate(BpfFileDescriptor program, string path, ReadOnlySpan<ulong> offsets,
+        ReadOnlySpan<ulong> referenceCounterOffsets, ReadOnlySpan<ulong> cookies, bool isReturn, int? processId, string operation)
+    {
+        const uint ReturnFlag = 1; // BPF_F_UPROBE_MULTI_RETURN
+        const uint TraceUprobeMulti = 48; // BPF_TRACE_UPROBE_MULTI
+        byte[] encodedPath = CString.Encode(path);
+        fixed (byte* pathPointer = encodedPath)
+        fixed (ulong* offsetPointer = offsets)
+        fixed (ulong* referenceCounterPointer = referenceCounterOffsets)
+        fixed (ulong* cookiePointer = cookies)
+        {
+            var attr = new UprobeMultiLinkCreateAttr
+            {
+                ProgFd = (uint)program.Value,
+                AttachType = TraceUprobeMulti,
+                Path = (ulong)pathPointer,
+                Offsets = (ulong)offsetPointer,
+                RefCtrOffsets = referenceCounterOffsets.IsEmpty ? 0 : (ulong)referenceCounterPointer,
+                Cookies = cookies.IsEmpty ? 0 : (ulong)cookiePointer,
+                Count = (uint)offsets.Length,
+                MultiFlags = isReturn ? ReturnFlag : 0,
+                Pid = processId is { } pid ? (uint)pid : 0,
+            };
+            return CallForFd(BpfCommand.LinkCreate, ref attr, operation);
+        }
+    }
 }

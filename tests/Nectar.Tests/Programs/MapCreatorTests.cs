@@ -36,8 +36,9 @@ public class MapCreatorTests
     }
 
     [Fact]
-    public void Any_other_refusal_is_not_retried_and_names_the_map()
+    public void Any_other_refusal_is_retried_once_without_btf_and_then_names_the_map()
     {
+        // libbpf retries without BTF after any failure (E2BIG here), not only EINVAL.
         using var kernel = new FakeKernel((_, _) => -Errno.E2BIG);
         using var btf = new BpfFileDescriptor(FakeKernel.NewFd());
 
@@ -45,6 +46,19 @@ public class MapCreatorTests
 
         Assert.Equal(Errno.E2BIG, error.ErrorNumber);
         Assert.Contains("'.data'", error.Message);
+        var creates = kernel.AttrsOf<MapCreateAttr>(BpfCommand.MapCreate).ToList();
+        Assert.Equal(2, creates.Count);
+        Assert.Equal((0u, 0u), (creates[1].BtfValueTypeId, creates[1].BtfFd));
+    }
+
+    [Fact]
+    public void A_permission_refusal_is_not_retried()
+    {
+        using var kernel = new FakeKernel((_, _) => -Errno.EPERM);
+        using var btf = new BpfFileDescriptor(FakeKernel.NewFd());
+
+        Assert.Throws<BpfPermissionException>(() => MapCreator.Create(s_data, "/unused", btf, dataSectionTypeId: 7, out _));
+
         Assert.Single(kernel.Calls);
     }
 }
