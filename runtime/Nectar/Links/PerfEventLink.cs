@@ -10,7 +10,7 @@ namespace Nectar.Links;
 /// </summary>
 internal static class PerfEventLink
 {
-    internal static BpfLink Attach(BpfProgram program, BpfFileDescriptor perfEvent, string description, bool legacy = false)
+    internal static BpfLink Attach(BpfProgram program, BpfFileDescriptor perfEvent, string description, bool legacy = false, ulong cookie = 0)
     {
         try
         {
@@ -19,11 +19,14 @@ internal static class PerfEventLink
                 ProgFd = (uint)program.Fd.Value,
                 TargetFd = (uint)perfEvent.Value,
                 AttachType = (uint)AttachType.PerfEvent,
+                Tail0 = cookie, // perf_event.bpf_cookie
             };
             int errno = Errno.EINVAL;
             int fd = legacy ? -1 : Bpf.TryCall(BpfCommand.LinkCreate, ref attr, out errno);
             if (fd >= 0)
                 return new BpfLink(new BpfFileDescriptor(fd), description, perfEvent);
+            if (cookie != 0)
+                throw Bpf.ToException($"Linking '{description}' with BPF cookie {cookie} (only a BPF link carries a cookie; the perf event ioctl cannot)", errno);
             if (!legacy && errno is not (Errno.EINVAL or Errno.EOPNOTSUPP or Errno.ENOTSUPP))
                 throw Bpf.ToException($"Linking '{description}'", errno);
             PerfEventIoctl.AttachProgram(perfEvent, program.Fd, $"Attaching '{description}' through its perf event");
