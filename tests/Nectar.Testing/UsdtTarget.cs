@@ -26,15 +26,24 @@ public static class UsdtTarget
         return result.Output.Trim();
     }
 
-    private static string Build()
+    private static readonly Lazy<string> s_libbpfOracle = new(() => Compile("libbpf_usdt_specs", ["libbpf_usdt_specs.c"], "-lbpf"));
+
+    /// <summary>
+    /// tests/fixtures/usdt/libbpf_usdt_specs.c built against libbpf-dev: attaches USDT programs with
+    /// libbpf and prints its __bpf_usdt_specs slots ("spec ID HEX"). Tests using it declare Oracle.Clang (libbpf-dev) too.
+    /// </summary>
+    public static string LibbpfOracle => s_libbpfOracle.Value;
+
+    private static string Build() => Compile(Name, [Name + ".c", "gated.c"]);
+
+    private static string Compile(string name, string[] sourceFiles, params string[] libraries)
     {
         string sources = Fixtures.PathOf("usdt");
         string folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"nectar-usdt-{Environment.ProcessId}");
         System.IO.Directory.CreateDirectory(folder);
-        string output = System.IO.Path.Combine(folder, Name);
-        var result = Processes.Run("gcc", ["-O2", "-o", output,
-            System.IO.Path.Combine(sources, Name + ".c"), System.IO.Path.Combine(sources, "gated.c")]);
-        Assert.True(result.ExitCode == 0, $"gcc could not build {Name}: {result.Error}");
+        string output = System.IO.Path.Combine(folder, name);
+        var result = Processes.Run("gcc", ["-O2", "-o", output, .. sourceFiles.Select(f => System.IO.Path.Combine(sources, f)), .. libraries]);
+        Assert.True(result.ExitCode == 0, $"gcc could not build {name}: {result.Error}");
         return output;
     }
 }

@@ -156,4 +156,29 @@ public class UsdtTests
         var syntax = Assert.Throws<UsdtException>(() => obj.Programs["on_args"].Attach("no-colons"));
         Assert.Equal(UsdtProblem.BadSyntax, syntax.Problem);
     }
+
+    [KernelFact(Attach = [AttachKind.Uprobe], Tools = Oracle.SdtCompiler | Oracle.Clang)]
+    public void The_spec_map_holds_byte_for_byte_what_libbpf_writes_for_the_same_attachments()
+    {
+        string path = BpfObjects.PathOf("usdt_args");
+        var libbpf = Processes.Run(UsdtTarget.LibbpfOracle,
+            [path, UsdtTarget.Path, "on_args:nectar:args:0", "on_consts:nectar:consts:0xc0ffee", "on_gated:nectar:gated:5"]);
+        Assert.True(libbpf.ExitCode == 0, $"the libbpf oracle failed: {libbpf.Error}");
+        var theirs = libbpf.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ')).ToDictionary(f => int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture), f => f[2]);
+        Assert.Equal(7, theirs.Count);
+
+        using var obj = BpfObject.Load(path);
+        using var args = obj.Programs["on_args"].AttachUsdt(UsdtTarget.Path, "nectar", "args");
+        using var consts = obj.Programs["on_consts"].AttachUsdt(UsdtTarget.Path, "nectar", "consts", cookie: 0xc0ffee);
+        using var gated = obj.Programs["on_gated"].AttachUsdt(UsdtTarget.Path, "nectar", "gated", cookie: 5);
+        var specs = obj.Maps["__bpf_usdt_specs"];
+        foreach (var (id, hex) in theirs)
+        {
+            var value = new byte[specs.ValueSize];
+            Assert.True(specs.TryLookup(BitConverter.GetBytes(id), value));
+            Assert.True(hex == Convert.ToHexStringLower(value), $"spec {id}: libbpf wrote {hex}, Nectar {Convert.ToHexStringLower(value)}");
+        }
+        Assert.NotEqual(new string('0', 416), theirs[2]); // three specs were compared, not only empty slots
+    }
 }
