@@ -105,11 +105,10 @@ internal sealed class DwarfTypes
         byte encoding = (byte)(entry.Number(AtEncoding) ?? EncodingUnsigned);
         if (encoding == EncodingFloat)
             return _builder.AddFloat(entry.Name ?? "", size);
+        // As clang's BTF encodes them: no CHAR flag, so only "char" by name prints as text.
         var btfEncoding = encoding switch
         {
-            EncodingSigned => BtfIntEncoding.Signed,
-            EncodingSignedChar => BtfIntEncoding.Signed | BtfIntEncoding.Char,
-            EncodingUnsignedChar => BtfIntEncoding.Char,
+            EncodingSigned or EncodingSignedChar => BtfIntEncoding.Signed,
             EncodingBoolean => BtfIntEncoding.Bool,
             _ => BtfIntEncoding.None,
         };

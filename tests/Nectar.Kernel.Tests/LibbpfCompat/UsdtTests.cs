@@ -181,4 +181,32 @@ public class UsdtTests
         }
         Assert.NotEqual(new string('0', 416), theirs[2]); // three specs were compared, not only empty slots
     }
+
+    [KernelFact(Attach = [AttachKind.Uprobe], Tools = Oracle.SdtCompiler)]
+    public void Nectar_trace_attaches_the_usdt_sections_and_prints_their_arguments()
+    {
+        string target = UsdtTarget.Path;
+        string? path = Environment.GetEnvironmentVariable("PATH");
+        Environment.SetEnvironmentVariable("PATH", UsdtTarget.Directory + ":" + path); // the sections name the target without a path
+        Processes.Result result;
+        try
+        {
+            var trace = Task.Run(() => NectarCli.Run("trace", BpfObjects.PathOf("usdt_args"), "--duration", "4", "--program", "on_args", "--program", "on_gated"));
+            while (!trace.IsCompleted)
+            {
+                UsdtTarget.Run(1);
+                Thread.Sleep(100);
+            }
+            result = trace.Result;
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PATH", path);
+        }
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Contains("2 program(s) of usdt_args.bpf.o attached", result.Error);
+        Assert.Contains("events: usdt_event { probe: 1, arg_count: 6, cookie: 0, args: [-5, -300, 250, 1250999896491, 77, -1000] }", result.Output);
+        Assert.Contains("events: usdt_event { probe: 3, arg_count: 2, cookie: 0, args: [0, 1, 0, 0, 0, 0] }", result.Output);
+        Assert.DoesNotContain("probe: 2", result.Output);
+    }
 }

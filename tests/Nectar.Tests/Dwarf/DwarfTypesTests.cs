@@ -47,6 +47,8 @@ public class DwarfTypesTests
         Assert.Equal((BtfKind.Array, 16u), (Member("comm").Kind, Member("comm").Array.Count));
         Assert.Equal("char", types.SkipModifiersAndTypedefs(Member("comm").Array.ElementTypeId).Name);
         Assert.Equal((BtfKind.Array, 3u), (Member("bytes").Kind, Member("bytes").Array.Count));
+        var byteType = types.SkipModifiersAndTypedefs(Member("bytes").Array.ElementTypeId);
+        Assert.Equal(("unsigned char", BtfIntEncoding.None), (byteType.Name, byteType.IntEncoding)); // as clang encodes it in BTF: numbers, not text
         Assert.Equal(BtfKind.Ptr, Member("pointer").Kind);
         Assert.Null(DwarfTypes.FindStruct(DwarfReader.FromElf(ElfFile.Read(s_object), s_object)!, "no_such", s_object));
     }
