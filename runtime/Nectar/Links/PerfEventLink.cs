@@ -14,17 +14,10 @@ internal static class PerfEventLink
     {
         try
         {
-            var attr = new LinkCreateAttr
-            {
-                ProgFd = (uint)program.Fd.Value,
-                TargetFd = (uint)perfEvent.Value,
-                AttachType = (uint)AttachType.PerfEvent,
-                Tail0 = cookie, // perf_event.bpf_cookie
-            };
             int errno = Errno.EINVAL;
-            int fd = legacy ? -1 : Bpf.TryCall(BpfCommand.LinkCreate, ref attr, out errno);
-            if (fd >= 0)
-                return new BpfLink(new BpfFileDescriptor(fd), description, perfEvent);
+            var fd = legacy ? null : Bpf.TryLinkCreate(program.Fd, (uint)perfEvent.Value, (uint)AttachType.PerfEvent, 0, out errno, cookie: cookie);
+            if (fd is not null)
+                return new BpfLink(fd, description, perfEvent);
             if (cookie != 0)
                 throw Bpf.ToException($"Linking '{description}' with BPF cookie {cookie} (only a BPF link carries a cookie; the perf event ioctl cannot)", errno);
             if (!legacy && errno is not (Errno.EINVAL or Errno.EOPNOTSUPP or Errno.ENOTSUPP))

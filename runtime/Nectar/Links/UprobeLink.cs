@@ -8,7 +8,8 @@ internal static unsafe class UprobeLink
 {
     internal const string PmuDirectory = "/sys/bus/event_source/devices/uprobe";
 
-    internal static BpfLink Attach(BpfProgram program, UprobeTarget target, int processId, bool isReturn)
+    // processId: the one process to probe; null for every process.
+    internal static BpfLink Attach(BpfProgram program, UprobeTarget target, int? processId, bool isReturn)
     {
         var (path, fileOffset) = target.Resolve();
         string where = target.Function is { Length: > 0 } function
@@ -23,17 +24,17 @@ internal static unsafe class UprobeLink
     /// increments in every process while the probe is on (ref_ctr_offset); a nonzero
     /// <paramref name="cookie"/> is the BPF cookie the program reads (bpf_get_attach_cookie).
     /// </summary>
-    internal static BpfLink AttachAt(BpfProgram program, string path, ulong fileOffset, string where, int processId, bool isReturn,
+    internal static BpfLink AttachAt(BpfProgram program, string path, ulong fileOffset, string where, int? processId, bool isReturn,
         ulong semaphoreOffset = 0, ulong cookie = 0)
     {
         string kind = isReturn ? "uretprobe" : "uprobe";
-        if (processId < -1)
-            throw new ArgumentOutOfRangeException(nameof(processId), processId, "A uprobe's process id is -1 (every process) or a process id.");
+        if (processId < 0)
+            throw new ArgumentOutOfRangeException(nameof(processId), processId, "A uprobe's process id is a process id, or null for every process.");
         uint type = ProbePmu.Type(PmuDirectory, $"Attaching {kind} to '{path}'", "the kernel is built without CONFIG_UPROBE_EVENTS");
         ulong config = ProbePmu.Config(PmuDirectory, isReturn);
         if (semaphoreOffset != 0)
             config |= ProbePmu.ReferenceCounter(PmuDirectory, semaphoreOffset, $"Attaching {kind} to {where}");
-        string forProcess = processId < 0 ? "" : $" for process {processId}";
+        string forProcess = processId is { } pid ? $" for process {pid}" : "";
         byte[] name = CString.Encode(path);
         fixed (byte* pointer = name)
         {
@@ -46,7 +47,8 @@ internal static unsafe class UprobeLink
                 SamplePeriod = 1,
                 WakeupEvents = 1,
             };
-            var perfEvent = ProcessPerfEvent.Open(ref attr, processId,
+            // perf_event_open's pid -1: every process.
+            var perfEvent = ProcessPerfEvent.Open(ref attr, processId ?? -1,
                 $"Opening {kind} on {where}{forProcess} (is the offset at an instruction boundary, and does the process exist?)");
             return PerfEventLink.Attach(program, perfEvent, $"{program.Name} on {kind} {where}{forProcess}", cookie: cookie);
         }

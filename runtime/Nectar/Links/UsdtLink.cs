@@ -26,10 +26,10 @@ internal static class UsdtLink
         return (target[..middle], target[(middle + 1)..last], target[(last + 1)..]);
     }
 
-    internal static BpfLink Attach(BpfProgram program, UsdtSpecTable table, string binary, string provider, string name, int processId, ulong cookie)
+    internal static BpfLink Attach(BpfProgram program, UsdtSpecTable table, string binary, string provider, string name, int? processId, ulong cookie)
     {
-        if (processId < -1)
-            throw new ArgumentOutOfRangeException(nameof(processId), processId, "A USDT probe's process id is -1 (every process) or a process id.");
+        if (processId < 0)
+            throw new ArgumentOutOfRangeException(nameof(processId), processId, "A USDT probe's process id is a process id, or null for every process.");
         if (RuntimeInformation.ProcessArchitecture != Architecture.X64)
             throw new UsdtException(UsdtProblem.BadArgument, $"USDT argument specs are read for x86-64 only; this process runs on {RuntimeInformation.ProcessArchitecture}.");
         string path = UprobeTarget.ResolveBinary(binary);
@@ -78,7 +78,7 @@ internal static class UsdtLink
             Undo();
             throw;
         }
-        string forProcess = processId < 0 ? "" : $" for process {processId}";
+        string forProcess = processId is { } pid ? $" for process {pid}" : "";
         var done = new List<BpfLink>(parts);
         parts.Clear(); // the link owns them now; Undo then only frees ids and addresses
         return new BpfLink(done, $"{program.Name} on usdt {path}:{probe} ({done.Count} site(s)){forProcess}", Undo);
@@ -122,12 +122,12 @@ internal static class UsdtLink
     /// note's address in a position-dependent executable, else the library's or PIE's load address
     /// (from /proc/PID/maps) plus the file offset, which needs a process id.
     /// </summary>
-    private static ulong AddressInProcess(NativeElfFile elf, string path, ulong address, ulong fileOffset, int processId, string probe)
+    private static ulong AddressInProcess(NativeElfFile elf, string path, ulong address, ulong fileOffset, int? processId, string probe)
     {
         const ushort executable = 2; // ET_EXEC
         if (elf.FileType == executable)
             return address;
-        if (processId < 0)
+        if (processId is null)
             throw new UsdtException(UsdtProblem.BadAddress,
                 $"This kernel has no BPF cookies, so USDT probe {probe} is found by its address in the process; '{path}' is a shared library or PIE, whose address differs per process: attach for one process id.");
         string maps = $"/proc/{processId}/maps";
