@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 namespace Nectar.Programs;
 
 /// <summary>
@@ -29,7 +30,7 @@ public sealed class ProgramSpec
     public IReadOnlyList<MapReference> MapReferences { get; }
 
     /// <summary>
-    /// Whether <see cref="BpfObject.Load(BpfObjectSpec, BpfLoadOptions?)"/> loads the program. False
+    /// Whether <c>BpfObject.Load</c> loads the program. False
     /// for sections written SEC("?NAME"), which libbpf does not load unless asked: set it to true
     /// before load to load one (or false to leave any program out).
     /// </summary>

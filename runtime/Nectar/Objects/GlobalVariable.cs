@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.InteropServices;
 using Nectar.Maps;
 
@@ -34,7 +35,11 @@ public sealed class GlobalVariable
     public void Set<T>(T value) where T : unmanaged
     {
         CheckSize<T>();
+#if NET
         MemoryMarshal.Write(Map.WritableInitialValue().AsSpan(Offset, Size), in value);
+#else
+        MemoryMarshal.Write(Map.WritableInitialValue().AsSpan(Offset, Size), ref value);
+#endif
     }
 
     /// <summary>The value the program will start with (its initialiser, or what <see cref="Set{T}"/> stored).</summary>

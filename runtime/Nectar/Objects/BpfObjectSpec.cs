@@ -1,7 +1,10 @@
+using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
 using System.Text;
 using Nectar.Elf;
-using Nectar.Interop;
 using Nectar.Maps;
 
 namespace Nectar.Programs;
@@ -11,7 +14,7 @@ namespace Nectar.Programs;
 /// (linked), maps and global variables. Change global variables and map definitions here, then
 /// <see cref="Load"/>. Reading never needs privileges.
 /// </summary>
-public sealed class BpfObjectSpec
+public sealed partial class BpfObjectSpec
 {
     private const string LegacyMapsSection = "maps";
 
@@ -60,14 +63,10 @@ public sealed class BpfObjectSpec
     /// <summary>Global variables by name (.data, .rodata, .bss and their .name variants).</summary>
     public IReadOnlyDictionary<string, GlobalVariable> Variables => _variables;
 
-    public static BpfObjectSpec Read(string path) => new(ElfFile.Read(path), ObjectName(path));
-
     public static BpfObjectSpec Parse(byte[] image, string name) => new(ElfFile.Parse(image, name), name);
 
-    /// <summary>Creates the maps, loads the programs; see <see cref="BpfObject.Load(BpfObjectSpec, BpfLoadOptions?)"/>.</summary>
-    public BpfObject Load(BpfLoadOptions? options = null) => BpfObject.Load(this, options);
-
-    private static string ObjectName(string path)
+    /// <summary>The object's name for a file name: without .bpf.o (or .o).</summary>
+    internal static string ObjectName(string path)
     {
         string file = Path.GetFileName(path);
         foreach (var suffix in new[] { ".bpf.o", ".o" })
@@ -82,7 +81,10 @@ public sealed class BpfObjectSpec
     {
         if (Elf.FindSection("license") is not { } section)
             return "";
-        return CString.Decode(Elf.Contents(section));
+        // NUL-terminated, as C writes it: char LICENSE[] SEC("license") = "GPL";
+        var bytes = Elf.Contents(section);
+        int end = bytes.IndexOf((byte)0);
+        return Encoding.UTF8.GetString((end < 0 ? bytes : bytes.Slice(0, end)).ToArray());
     }
 
     private uint ReadVersion()
@@ -205,7 +207,7 @@ public sealed class BpfObjectSpec
         foreach (var function in functions.Where(f => f.Section.Name != ".text" && !f.IsStatic))
         {
             // SEC("?NAME"): a program of section NAME that libbpf does not load by default.
-            bool optional = function.Section.Name.StartsWith('?');
+            bool optional = function.Section.Name.StartsWith("?", StringComparison.Ordinal);
             var section = ProgramSection.Parse(optional ? function.Section.Name[1..] : function.Section.Name);
             if (_programs.ContainsKey(function.Name))
                 throw new ElfException($"{Name}: two programs are named '{function.Name}'.");
