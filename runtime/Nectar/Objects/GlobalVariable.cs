@@ -28,6 +28,12 @@ public sealed class GlobalVariable
 
     public int Size { get; }
 
+    /// <summary>
+    /// The BTF VAR of the variable in its section's DATASEC (its type and linkage), or 0 when the object
+    /// has no BTF for it. Skeletons type their properties by it.
+    /// </summary>
+    internal uint BtfVarId { get; set; }
+
     /// <summary>True for variables in .rodata*: fixed at load, read-only afterwards.</summary>
     public bool IsConstant => Map.FreezeAfterCreate;
 

@@ -40,6 +40,9 @@ public sealed class ProgramSpec
     internal string? NotLoadedReason => AutoLoad ? null
         : $"it is not loaded by default (its section is written '?{Section.Name}', or AutoLoad was cleared); set spec.Programs[\"{Name}\"].AutoLoad = true before load to load it";
 
+    /// <summary>The entry function's BTF FUNC (its prototype), or 0 when the object's BTF has none of that name.</summary>
+    internal uint BtfFuncId { get; set; }
+
     /// <summary>Which function sits where in <see cref="Instructions"/>: the entry first, then subprograms.</summary>
     internal IReadOnlyList<(BpfFunction Function, int Start)> Layout { get; }
 
