@@ -1,3 +1,4 @@
+using System;
 namespace Nectar.Programs;
 
 /// <summary>How a program attaches, as its ELF section name (libbpf's SEC()) says.</summary>

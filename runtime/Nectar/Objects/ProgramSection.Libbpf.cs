@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 namespace Nectar.Programs;
 
 // The rest of libbpf 1.x's section table (its SEC_DEF list), written from its documented meaning:
