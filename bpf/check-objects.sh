@@ -13,8 +13,9 @@ git ls-files -z | xargs -0 -I{} cp --parents {} "$scratch/" 2>/dev/null || true
 # The objects must come from the build, not the copy.
 find "$scratch" -name '*.bpf.o' -delete
 
-mapfile -t objects < <(git ls-files '*.bpf.o')
-mapfile -t sources < <(git ls-files '*.bpf.c')
+# templates/ holds C that `dotnet new` copies into a user's project, built there, never committed as an object.
+mapfile -t objects < <(git ls-files '*.bpf.o' ':!templates/')
+mapfile -t sources < <(git ls-files '*.bpf.c' ':!templates/')
 status=0
 for object in "${objects[@]}"; do
   if [ ! -f "${object%.o}.c" ]; then
