@@ -61,6 +61,32 @@ public sealed partial class KernelFeatureTests
             $"the probe says iter/{target} is {feature}, but loading {program} {(loaded ? "succeeded" : "failed: " + obj.Failures[program].Message)}");
     }
 
+    /// <summary>
+    /// The uprobe.multi probe creates a real uprobe_multi link (on a path the kernel then refuses),
+    /// so it agrees with attaching bpf/uprobe_multi.bpf.o on libc: both work, or both are refused
+    /// (Linux 6.1 has no uprobe_multi link; its uprobe PMU alone said nothing about that).
+    /// </summary>
+    [KernelFact(Attach = [AttachKind.Uprobe])]
+    public void The_uprobe_multi_probe_agrees_with_attaching_a_real_uprobe_multi_program()
+    {
+        var feature = KernelFeatures.Of(AttachKind.UprobeMulti);
+        using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("uprobe_multi")).Load(new BpfLoadOptions { ContinueOnProgramFailure = true });
+        string? attachError = obj.Failures.TryGetValue("count_entries", out var loadError) ? loadError.Message : null;
+        if (attachError is null)
+        {
+            try
+            {
+                obj.Programs["count_entries"].Attach().Dispose();
+            }
+            catch (Nectar.Interop.BpfException e)
+            {
+                attachError = e.Message;
+            }
+        }
+        Assert.True(feature.IsAvailable == (attachError is null),
+            $"the probe says uprobe.multi is {feature}, but attaching count_entries {(attachError is null ? "succeeded" : "failed: " + attachError)}");
+    }
+
     [KernelFact]
     public void Probes_are_cached_per_process()
     {
