@@ -105,5 +105,12 @@ dotnet vstest "$bin/Nectar.Kernel.Tests.dll" "${filter[@]}" \
     "--Blame:CollectHangDump;HangDumpType=None;TestTimeout=${NECTAR_VM_TEST_TIMEOUT:-300}s" \
     "--logger:trx;LogFileName=$results/kernel.trx" "--logger:console;verbosity=normal" || status=1
 echo "kernel tests on $(uname -r): $(($(date +%s) - start)) s"
+# A class or test of the list that ran nothing was renamed or moved: say so, and fail.
+if [ -z "${NECTAR_VM_TESTS:-}" ] && [ -f "$results/kernel.trx" ]; then
+    for class in "${classes[@]}"; do
+        grep -q "testName=\"Nectar\.Kernel\.Tests\.${class//./\\.}" "$results/kernel.trx" ||
+            { echo "no test of Nectar.Kernel.Tests.$class ran: renamed or moved? (tests/vm/guest-kernel-tests.sh lists it)"; status=1; }
+    done
+fi
 [ -z "${watchdog:-}" ] || kill "$watchdog" 2>/dev/null
 exit "$status"
