@@ -28,9 +28,10 @@ struct exec_event {
     __u8 bprm[BPRM_SNAPSHOT_MAX];     // *bprm in the running kernel's layout (C# decodes it with KernelStruct<linux_binprm>)
 };
 
+// 1 MiB: about 1,500 events of 688 bytes (most of it the linux_binprm snapshot) between two polls.
 struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
-    __uint(max_entries, 256 * 1024);
+    __uint(max_entries, 1024 * 1024);
 } events SEC(".maps");
 NECTAR_RING_RECORD(events, struct exec_event);
 
