@@ -78,7 +78,7 @@ public sealed partial class KernelFeatureTests
             {
                 obj.Programs["count_entries"].Attach().Dispose();
             }
-            catch (Nectar.Interop.BpfException e)
+            catch (BpfException e)
             {
                 attachError = e.Message;
             }
