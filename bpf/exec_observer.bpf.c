@@ -5,7 +5,8 @@
 // (u64 args[3]: task_struct *p, pid_t old_pid, linux_binprm *bprm), which the C# side decodes
 // with the generated SchedProcessExecArgs, plus what user space cannot read itself: a snapshot of
 // the kernel structs those pointers point to. The struct reads go through BPF_CORE_READ, so the
-// offsets from vmlinux.h are relocated against the running kernel's BTF at load (CO-RE).
+// offsets from vmlinux.h are relocated against the running kernel's BTF at load (CO-RE); the copy
+// of struct linux_binprm is in the running kernel's layout, which C# decodes by name.
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -13,6 +14,7 @@
 #include "nectar_ring.h"
 
 #define EXEC_FILENAME_MAX 128
+#define BPRM_SNAPSHOT_MAX 512 // sizeof(struct linux_binprm): 408 bytes on 6.18, 416 on 6.1
 
 // The record this program writes to its ring buffer `events` (NECTAR_RING_RECORD below names it
 // for the tools: a ring buffer map has no value type of its own).
@@ -22,11 +24,14 @@ struct exec_event {
     __u32 pid;                        // task->pid
     __u32 uid;                        // task->cred->uid.val
     char filename[EXEC_FILENAME_MAX]; // bprm->filename, NUL-terminated, possibly truncated
+    __u32 bprm_size;                  // bytes in bprm: the running kernel's sizeof(struct linux_binprm), 0 if unread
+    __u8 bprm[BPRM_SNAPSHOT_MAX];     // *bprm in the running kernel's layout (C# decodes it with KernelStruct<linux_binprm>)
 };
 
+// 1 MiB: about 1,500 events of 688 bytes (most of it the linux_binprm snapshot) between two polls.
 struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
-    __uint(max_entries, 256 * 1024);
+    __uint(max_entries, 1024 * 1024);
 } events SEC(".maps");
 NECTAR_RING_RECORD(events, struct exec_event);
 
@@ -56,6 +61,12 @@ static __always_inline int emit(__u64 p, __u64 old_pid, __u64 bprm)
     event->pid = pid;
     event->uid = BPF_CORE_READ(task, cred, uid.val);
     bpf_probe_read_kernel_str(event->filename, sizeof(event->filename), BPF_CORE_READ(binprm, filename));
+    // The whole struct as this kernel lays it out (its size relocated at load): user space maps it
+    // onto the layout it was built with, member by member, so argc, envc and buf read right anywhere.
+    __u32 size = bpf_core_type_size(struct linux_binprm);
+    if (size > BPRM_SNAPSHOT_MAX)
+        size = BPRM_SNAPSHOT_MAX;
+    event->bprm_size = bpf_probe_read_kernel(event->bprm, size, binprm) == 0 ? size : 0;
     bpf_ringbuf_submit(event, 0);
     return 0;
 }

@@ -9,7 +9,8 @@ namespace Nectar.Samples.ExecObserver;
 /// The exec observer's core, apart from its command line so that a test can run it: loads
 /// bpf/exec_observer.bpf.o through its generated skeleton (<see cref="ExecObserverObject"/>), attaches the program of the chosen mode to sched_process_exec, and
 /// logs one line per exec through an <see cref="ILogger"/> whose category is the program's name:
-/// <c>task.pid: 82000, old_pid: 82000, linux_binprm.filename: /bin/sh, ctx.uid: 502</c>.
+/// <c>task.pid: 82000, old_pid: 82000, linux_binprm.filename: /bin/sh, ctx.uid: 502, linux_binprm.argc: 3,
+/// linux_binprm.envc: 2, linux_binprm.buf: \x7fELF</c>.
 /// Dispose detaches the program and unloads everything.
 /// </summary>
 public sealed class ExecObserverSession : IDisposable
@@ -80,7 +81,17 @@ public sealed class ExecObserverSession : IDisposable
 
     /// <summary>The line for one exec: the decoded tracepoint arguments and the kernel's snapshot.</summary>
     public static string Describe(in ExecObserverObject.ExecEvent exec)
-        => $"task.pid: {exec.pid}, old_pid: {exec.Arguments.OldPid}, linux_binprm.filename: {exec.filename_text}, ctx.uid: {exec.uid}";
+        => $"task.pid: {exec.pid}, old_pid: {exec.Arguments.OldPid}, linux_binprm.filename: {exec.filename_text}, ctx.uid: {exec.uid}"
+            + (exec.Binprm is { } bprm ? $", linux_binprm.argc: {bprm.argc}, linux_binprm.envc: {bprm.envc}, linux_binprm.buf: {Header(bprm.buf)}" : "");
+
+    /// <summary>The first bytes of the executable as the kernel read them: <c>\x7fELF</c> for a binary, <c>#!/b</c> for a script.</summary>
+    public static string Header(ReadOnlySpan<byte> buf)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (byte b in buf[..Math.Min(4, buf.Length)])
+            text.Append(b is >= 0x21 and < 0x7f ? ((char)b).ToString() : $"\\x{b:x2}");
+        return text.ToString();
+    }
 
     /// <summary>
     /// Logs a warning (category <see cref="DiagnosticsCategory"/>) when exec events were dropped

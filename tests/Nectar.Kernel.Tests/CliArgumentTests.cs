@@ -51,7 +51,7 @@ public class CliArgumentTests
         { "trace", ["trace", Mutant("elf-header-cut-at-63-bytes.o")], "truncated: it starts with the ELF magic but has 63 bytes" },
         { "iter", ["iter", Directory], "directory, not a regular file" },
         { "iter", ["iter", Mutant("elf-header-cut-at-17-bytes.o")], "truncated: it starts with the ELF magic but has 17 bytes" },
-        { "iter", ["iter", BpfObjects.PathOf("task_iter"), "--map-id", "-1"], "'-1'" },
+        { "iter", ["iter", BpfObjects.PathOf("map_elem_iter"), "--map-id", "-1"], "'-1'" },
     };
 
     [KernelTheory]

@@ -3,8 +3,8 @@
 # root file system (9p, read-only, under a tmpfs overlay). Mounts what BPF programs and their tests
 # use, brings the loopback interface up (vstest talks to its test host over 127.0.0.1), puts the
 # kernel package's config where libbpf and Nectar look for it, then runs the command the host
-# asked for in the host's working directory with the host's environment, its output on the second
-# serial port (the host's stdout), and writes its exit status to the shared run directory.
+# asked for in the host's working directory with the host's environment, its output in the shared
+# run directory (the host copies it to its stdout as it grows), and writes its exit status there.
 
 run=/run/nectar-vm
 console=/dev/console
@@ -54,18 +54,19 @@ if [ -f "$run/kernel-config" ]; then
     cp "$run/kernel-config" "/boot/config-$(uname -r)"
 fi
 
-# The command's output goes to the second serial port, which the host copies to its stdout: raw,
-# so that line endings pass unchanged, and through a pipe, so that the command sees no terminal
-# (no colours, no cursor moves), as when the host's CI runs it.
-out=/dev/ttyS1
-stty -F "$out" raw -echo 2>/dev/null
+# The command's output goes to a file of the run directory (9p), which the host follows and copies
+# to its stdout, through a pipe, so that the command sees no terminal (no colours, no cursor
+# moves), as when the host's CI runs it. Not over a serial port: a CI run's guest output once
+# stopped mid-line for minutes, and a serial port's writers wait on emulated transmit interrupts
+# (one lost, and every writer behind it blocks, the command too); a 9p write waits on nothing.
+out=$run/output
 
 # shellcheck disable=SC1091
 source "$run/environment"
 mapfile -d '' -t command <"$run/command"
 cwd=$(cat "$run/cwd")
 say "running in $cwd on $(uname -r): ${command[*]}"
-(cd "$cwd" && exec "${command[@]}") </dev/null 2>&1 | cat >"$out"
+(cd "$cwd" && exec "${command[@]}") </dev/null 2>&1 | cat >>"$out"
 status=${PIPESTATUS[0]}
 echo "$status" >"$run/status.tmp"
 mv "$run/status.tmp" "$run/status"

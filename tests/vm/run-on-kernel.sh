@@ -134,14 +134,17 @@ flock -u 9
 # What the guest reads: the command (NUL-separated), the working directory, the environment.
 run=$(mktemp -d /tmp/nectar-vm.XXXXXX)
 qemu_pid=
+tail_pid=
 cleanup() {
     [ -z "$qemu_pid" ] || kill "$qemu_pid" 2>/dev/null || true
+    [ -z "$tail_pid" ] || kill "$tail_pid" 2>/dev/null || true
     if [ -n "${NECTAR_VM_KEEP:-}" ]; then echo "run-on-kernel: kept $run" >&2; else rm -rf "$run"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 printf '%s\0' "$@" >"$run/command"
+: >"$run/output"
 pwd >"$run/cwd"
 for name in $(compgen -e); do
     case $name in
@@ -167,15 +170,20 @@ timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
     -nodefaults -display none -no-reboot -no-user-config \
     -kernel "$kernel" -initrd "$initramfs" \
     -append "console=ttyS0 quiet loglevel=3 panic=-1 mitigations=off rdinit=/init" \
-    -serial "file:$run/console.log" -serial stdio \
+    -serial "file:$run/console.log" \
     -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
     -virtfs "local,path=$run,mount_tag=nectarrun,security_model=none,multidevs=remap" \
     "${share_args[@]}" \
     </dev/null &
 qemu_pid=$!
+# The command's output, as the guest writes it to the shared run directory, until QEMU is gone.
+tail -n +1 -s 0.5 -f --pid="$qemu_pid" "$run/output" &
+tail_pid=$!
 wait "$qemu_pid"
 qemu_status=$?
 qemu_pid=
+wait "$tail_pid"
+tail_pid=
 set -e
 elapsed=$(($(date +%s) - start))
 

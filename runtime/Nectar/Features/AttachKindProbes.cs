@@ -54,8 +54,8 @@ internal static class AttachKindProbes
         AttachKind.Tracepoint => ProgramType(Programs.ProgramType.Tracepoint) ?? TracefsMissing(),
         AttachKind.Kprobe or AttachKind.Kretprobe => ProgramType(Programs.ProgramType.Kprobe) ?? PmuMissing(KprobePmu, "CONFIG_KPROBE_EVENTS"),
         AttachKind.Uprobe or AttachKind.Uretprobe or AttachKind.Usdt => ProgramType(Programs.ProgramType.Kprobe) ?? PmuMissing(UprobeLink.PmuDirectory, "CONFIG_UPROBE_EVENTS"),
-        // uprobe.multi is a link type of its own (Linux 6.6+); the uprobe PMU says nothing about it.
-        AttachKind.UprobeMulti => ProgramType(Programs.ProgramType.Kprobe) ?? PmuMissing(UprobeLink.PmuDirectory, "CONFIG_UPROBE_EVENTS"),
+        // uprobe.multi is a link type of its own (Linux 6.6+): the uprobe PMU says nothing about it.
+        AttachKind.UprobeMulti => UprobeMultiLinkRefused(),
         AttachKind.ModifyReturn => Tracing(AttachType.ModifyReturn, "bpf_modify_return_test", BtfKind.Func, "fmod_ret/bpf_modify_return_test"),
         AttachKind.Lsm => Tracing(AttachType.LsmMac, "bpf_lsm_file_open", BtfKind.Func, "lsm/file_open", Programs.ProgramType.Lsm),
         AttachKind.LoadOnly => "Nectar loads this kind of program but does not attach it itself",
@@ -126,6 +126,23 @@ internal static class AttachKindProbes
             return ProbeOutcome.Interpret($"loading the smallest {KernelNames.ProgramType((uint)type)} program", probe.Expect, false, load.Errno, load.Log);
         var link = ProbeCalls.CreateLinkOnNothing(program, attachType);
         return ProbeOutcome.Interpret($"creating a {what} link", new ProbeExpectation(ProbeOutcome.ENODEV), link.Succeeded, link.Errno, link.Log);
+    }
+
+    /// <summary>
+    /// A kprobe program whose expected attach type is BPF_TRACE_UPROBE_MULTI loads, and a
+    /// uprobe_multi link of it on "/" (a directory) is refused with EBADF: the kernel knows the link
+    /// type and got as far as looking the binary up. Nothing is attached.
+    /// </summary>
+    private static string? UprobeMultiLinkRefused()
+    {
+        if (ProgramType(Programs.ProgramType.Kprobe) is { } missing)
+            return missing;
+        var probe = new ProgramProbe(Programs.ProgramType.Kprobe, ProbeExpectation.Loads) { ExpectedAttachType = (uint)AttachType.TraceUprobeMulti };
+        using var program = ProbeCalls.TryLoadProgram(probe, out var load);
+        if (program is null)
+            return ProbeOutcome.Interpret("loading the smallest uprobe.multi program", probe.Expect, false, load.Errno, load.Log);
+        var link = ProbeCalls.CreateUprobeMultiOnDirectory(program);
+        return ProbeOutcome.Interpret("creating a uprobe_multi link (BPF_LINK_CREATE, Linux 6.6+)", new ProbeExpectation(Interop.Errno.EBADF), link.Succeeded, link.Errno, link.Log);
     }
 
     private static string? PmuMissing(string directory, string config) => Directory.Exists(directory) ? null

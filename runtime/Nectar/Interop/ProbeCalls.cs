@@ -84,6 +84,33 @@ internal static unsafe class ProbeCalls
         return new Result(fd >= 0, errno, "");
     }
 
+    /// <summary>
+    /// BPF_LINK_CREATE of a uprobe_multi link of <paramref name="program"/> with one uprobe at offset 0
+    /// of "/", which is a directory: a kernel that knows uprobe_multi links looks the path up and
+    /// refuses it with EBADF (not a regular file), so nothing is ever attached. Kernels without the
+    /// link type answer EINVAL, kernels built without uprobes EOPNOTSUPP.
+    /// </summary>
+    internal static Result CreateUprobeMultiOnDirectory(BpfFileDescriptor program)
+    {
+        byte[] path = CString.Encode("/");
+        ulong offset = 0;
+        fixed (byte* pathPointer = path)
+        {
+            var attr = new UprobeMultiLinkCreateAttr
+            {
+                ProgFd = (uint)program.Value,
+                AttachType = (uint)AttachType.TraceUprobeMulti,
+                Path = (ulong)pathPointer,
+                Offsets = (ulong)&offset,
+                Count = 1,
+            };
+            int fd = Bpf.TryCall(BpfCommand.LinkCreate, ref attr, out int errno);
+            if (fd >= 0)
+                Libc.Close(fd);
+            return new Result(fd >= 0, errno, "");
+        }
+    }
+
     /// <summary>An iterator link of <paramref name="program"/> (no map, no process), one BPF_ITER_CREATE, and one read() of it.</summary>
     internal static (Result Result, string Step) RunIterator(BpfFileDescriptor program)
     {

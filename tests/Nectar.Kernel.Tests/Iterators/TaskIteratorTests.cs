@@ -33,7 +33,7 @@ public sealed class TaskIteratorTests
 
     private sealed record TaskLine(int Tgid, int Pid, string Comm);
 
-    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task"])]
     public void Task_iterator_lists_this_process_and_about_as_many_processes_as_proc()
     {
         OpenFileDescriptors.AssertNoLeak(() =>
@@ -57,7 +57,7 @@ public sealed class TaskIteratorTests
         });
     }
 
-    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task"])]
     public void Each_read_runs_the_iterator_again()
     {
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
@@ -85,7 +85,7 @@ public sealed class TaskIteratorTests
         }
     }
 
-    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task"])]
     public void Records_written_with_bpf_seq_write_read_as_structs()
     {
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
@@ -101,7 +101,7 @@ public sealed class TaskIteratorTests
         Assert.Single(tasks, t => t.Comm == "kthreadd");
     }
 
-    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task"])]
     public void Reading_records_of_the_wrong_size_names_the_mismatch()
     {
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
@@ -119,7 +119,7 @@ public sealed class TaskIteratorTests
         public byte First;
     }
 
-    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task"])]
     public void The_plain_Attach_of_an_iterator_gives_a_link_that_reads_as_one()
     {
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
@@ -129,7 +129,7 @@ public sealed class TaskIteratorTests
         Assert.Contains(new TaskLine(pid, pid, comm), ParseLines(iterator.ReadAll()));
     }
 
-    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"])]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task"])]
     public void A_pinned_iterator_runs_when_its_file_is_read()
     {
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
@@ -156,7 +156,7 @@ public sealed class TaskIteratorTests
     /// through libbpf; `cat` of its pin lists the same processes as Nectar's run, up to those that
     /// came and went in between. `bpftool link list` shows Nectar's link while it is attached.
     /// </summary>
-    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task", "bpf_map_elem"], Tools = Oracle.Bpftool)]
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task"], Tools = Oracle.Bpftool)]
     public void Bpftool_lists_the_same_processes_and_shows_the_iterator_link()
     {
         string objectPath = BpfObjects.PathOf("task_iter");
@@ -193,6 +193,16 @@ public sealed class TaskIteratorTests
         int differing = ours.Except(oracle).Count() + oracle.Except(ours).Count();
         Assert.True(differing <= 5 + ours.Count / 10,
             $"Nectar listed {ours.Count} processes and bpftool {oracle.Count}; {differing} differ: {string.Join(' ', ours.Except(oracle))} / {string.Join(' ', oracle.Except(ours))}");
+    }
+
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task"])]
+    public void A_task_iterator_limited_to_this_process_lists_only_its_threads()
+    {
+        using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
+        using var iterator = obj.Programs["dump_tasks"].AttachIterator(new IteratorOptions { ProcessId = Environment.ProcessId });
+        var tgids = iterator.ReadLines().Select(line => int.Parse(line.Split(' ')[0])).ToList();
+        Assert.NotEmpty(tgids);
+        Assert.All(tgids, tgid => Assert.Equal(Environment.ProcessId, tgid));
     }
 
     /// <summary>"TGID PID COMM" lines (comm may hold spaces: it is the rest of the line).</summary>

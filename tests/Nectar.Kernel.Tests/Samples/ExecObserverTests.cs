@@ -36,7 +36,7 @@ public class ExecObserverTests
         }
 
         foreach (var (path, pid) in expected)
-            Assert.Contains($"task.pid: {pid}, old_pid: {pid}, linux_binprm.filename: {path}, ctx.uid: {uid}", messages);
+            Assert.Contains($"task.pid: {pid}, old_pid: {pid}, linux_binprm.filename: {path}, ctx.uid: {uid}, linux_binprm.argc: 2, linux_binprm.envc: 1, linux_binprm.buf: \\x7fELF", messages);
         Assert.All(capture.Entries.Where(e => e.Message.Contains(programs.Directory, StringComparison.Ordinal)), e =>
         {
             Assert.Equal(ExecObserverSession.ProgramNameOf(mode), e.Category);
@@ -85,7 +85,7 @@ public class ExecObserverTests
         var console = new StringWriter();
         new NectarConsoleFormatter().Write(new LogEntry<object?>(entry.Level, entry.Category, default, entry.State, null, (_, _) => entry.Message), null, console);
         Assert.Matches(
-            $@"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{6}}Z INFO raw_trace_sched_process_exec: task\.pid: {pid}, old_pid: {pid}, linux_binprm\.filename: {System.Text.RegularExpressions.Regex.Escape(programs.Paths[0])}, ctx\.uid: {GetUid()}\n$",
+            $@"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{6}}Z INFO raw_trace_sched_process_exec: task\.pid: {pid}, old_pid: {pid}, linux_binprm\.filename: {System.Text.RegularExpressions.Regex.Escape(programs.Paths[0])}, ctx\.uid: {GetUid()}, linux_binprm\.argc: 2, linux_binprm\.envc: 1, linux_binprm\.buf: \\x7fELF\n$",
             console.ToString());
     }
 
@@ -107,9 +107,50 @@ public class ExecObserverTests
         Assert.DoesNotContain($"prog_id {id} ", Bpftool.Run("perf"));
     }
 
+    /// <summary>
+    /// The line has the right argc, envc and first bytes of buf, from the kernel's own linux_binprm,
+    /// for both execs of sh -c 'exec /bin/true a b c', also where the running kernel lays the struct
+    /// out differently from the build machine (Debian's 6.1 in the VM matrix: 416 bytes against
+    /// 6.18's 408, buf at 160 instead of 152).
+    /// </summary>
+    [KernelFact]
+    public void The_line_has_argc_envc_and_the_header_from_the_kernels_linux_binprm_on_this_kernels_layout()
+    {
+        var capture = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(logging => logging.AddProvider(capture));
+        using var session = new ExecObserverSession(factory);
+        var start = new ProcessStartInfo("/bin/sh", ["-c", "exec /bin/true a b c"]) { UseShellExecute = false };
+        start.Environment.Clear();
+        start.Environment["NECTAR_A"] = "1";
+        start.Environment["NECTAR_B"] = "2";
+        int pid;
+        using (var child = Process.Start(start)!)
+        {
+            pid = child.Id;
+            Assert.True(child.WaitForExit(10_000), "sh did not exit");
+        }
+
+        List<string> ours = [];
+        var deadline = Stopwatch.StartNew();
+        while (ours.Count < 2 && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            session.Poll(TimeSpan.FromMilliseconds(100));
+            ours = capture.Entries.Select(e => e.Message).Where(m => m.StartsWith($"task.pid: {pid}, ", StringComparison.Ordinal)).ToList();
+        }
+        Assert.Equal(2, ours.Count);
+        Assert.EndsWith(", linux_binprm.argc: 3, linux_binprm.envc: 2, linux_binprm.buf: \\x7fELF", ours[0]);
+        Assert.Contains("linux_binprm.filename: /bin/true, ", ours[1]);
+        // The shell may export a variable of its own (PWD) besides the two it was given.
+        Assert.Matches(@", linux_binprm\.argc: 4, linux_binprm\.envc: [2-9], linux_binprm\.buf: \\x7fELF$", ours[1]);
+    }
+
+    /// <summary>Runs <paramref name="path"/> with one argument and one environment variable (argc 2, envc 1).</summary>
     private static int Exec(string path)
     {
-        using var process = Process.Start(new ProcessStartInfo(path, ["exec-observer-test"]) { UseShellExecute = false })!;
+        var start = new ProcessStartInfo(path, ["exec-observer-test"]) { UseShellExecute = false };
+        start.Environment.Clear();
+        start.Environment["NECTAR_TEST"] = "1";
+        using var process = Process.Start(start)!;
         int pid = process.Id;
         Assert.True(process.WaitForExit(10_000), $"{path} did not exit");
         return pid;
