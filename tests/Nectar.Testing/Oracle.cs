@@ -15,6 +15,8 @@ public enum Oracle
     LlvmObjdump = 8,
     /// <summary>Debian's libbpf-tools, xdp-tools and libxdp1: a corpus of real-world BPF objects (execsnoop is the marker).</summary>
     DebianBpfTools = 16,
+    /// <summary>Debian's prometheus (2.42): the real scraper and query API the exec agent's metrics are checked with.</summary>
+    Prometheus = 32,
 }
 
 /// <summary>Where the oracles are, how to install them, and whether CI requires them.</summary>
@@ -38,6 +40,7 @@ public static class Oracles
         Oracle.LlvmReadelf => "llvm-readelf-16",
         Oracle.LlvmObjdump => "llvm-objdump-16",
         Oracle.DebianBpfTools => "execsnoop",
+        Oracle.Prometheus => "prometheus",
         _ => throw new ArgumentOutOfRangeException(nameof(tool), tool, "one oracle at a time"),
     };
 
@@ -47,6 +50,7 @@ public static class Oracles
         Oracle.Bpftool => "apt-get install bpftool",
         Oracle.Clang => "apt-get install clang-16 llvm-16 libbpf-dev",
         Oracle.DebianBpfTools => "apt-get install libbpf-tools xdp-tools libxdp1",
+        Oracle.Prometheus => "apt-get install prometheus",
         _ => "apt-get install llvm-16",
     };
 
