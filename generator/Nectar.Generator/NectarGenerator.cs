@@ -54,21 +54,35 @@ namespace Nectar.Generator
                 .Select((input, _) => BtfStamp.Of(input.Left)).WithTrackingName(TrackingNames.BtfStamp)
                 .Select((stamp, _) => BtfCache.Load(stamp)).WithTrackingName(TrackingNames.Btf);
 
-            IncrementalValueProvider<EquatableArray<KernelTypeRequest>> kernelTypes = context.SyntaxProvider
+            // Each declaration step yields its requests with where they are; the requests go on to
+            // emission without the locations (so moving a declaration re-runs nothing), the locations
+            // go straight to reporting.
+            IncrementalValueProvider<ImmutableArray<Located<EquatableArray<KernelTypeRequest>>>> kernelTypeDeclarations = context.SyntaxProvider
                 .ForAttributeWithMetadataName(AttributeSource.KernelType, (node, _) => node is CompilationUnitSyntax, Declarations.KernelTypes)
-                .Collect()
-                .Select((all, _) => all.SelectMany(x => x).ToEquatableArray())
+                .Collect();
+            IncrementalValueProvider<EquatableArray<KernelTypeRequest>> kernelTypes = kernelTypeDeclarations
+                .Select((all, _) => all.SelectMany(x => x.Value).ToEquatableArray())
                 .WithTrackingName(TrackingNames.KernelTypes);
 
-            IncrementalValueProvider<EquatableArray<TracepointDeclaration>> raw = context.SyntaxProvider
+            IncrementalValueProvider<ImmutableArray<Located<TracepointDeclaration>>> rawDeclarations = context.SyntaxProvider
                 .ForAttributeWithMetadataName(AttributeSource.RawTracepoint, (node, _) => node is StructDeclarationSyntax,
                     (c, cancel) => Declarations.Tracepoint(c, raw: true, cancel))
-                .Collect().Select((all, _) => all.ToEquatableArray()).WithTrackingName(TrackingNames.RawTracepoints);
+                .Collect();
+            IncrementalValueProvider<EquatableArray<TracepointDeclaration>> raw = rawDeclarations
+                .Select((all, _) => all.Select(x => x.Value).ToEquatableArray()).WithTrackingName(TrackingNames.RawTracepoints);
 
-            IncrementalValueProvider<EquatableArray<TracepointDeclaration>> records = context.SyntaxProvider
+            IncrementalValueProvider<ImmutableArray<Located<TracepointDeclaration>>> recordDeclarations = context.SyntaxProvider
                 .ForAttributeWithMetadataName(AttributeSource.Tracepoint, (node, _) => node is StructDeclarationSyntax,
                     (c, cancel) => Declarations.Tracepoint(c, raw: false, cancel))
-                .Collect().Select((all, _) => all.ToEquatableArray()).WithTrackingName(TrackingNames.Tracepoints);
+                .Collect();
+            IncrementalValueProvider<EquatableArray<TracepointDeclaration>> records = recordDeclarations
+                .Select((all, _) => all.Select(x => x.Value).ToEquatableArray()).WithTrackingName(TrackingNames.Tracepoints);
+
+            IncrementalValueProvider<EquatableArray<SourceLocation>> locations = kernelTypeDeclarations.Combine(rawDeclarations).Combine(recordDeclarations)
+                .Select((all, _) => all.Left.Left.SelectMany(x => x.Locations)
+                    .Concat(all.Left.Right.SelectMany(x => x.Locations))
+                    .Concat(all.Right.SelectMany(x => x.Locations)).ToEquatableArray())
+                .WithTrackingName(TrackingNames.Locations);
 
             IncrementalValueProvider<EquatableArray<TracepointPrototype>> prototypes = context.AdditionalTextsProvider
                 .Where(file => file.Path.EndsWith(".h", StringComparison.OrdinalIgnoreCase))
@@ -111,7 +125,7 @@ namespace Nectar.Generator
                         // BTF that validates but is inconsistent where emission looks (a cycle, a kind in the wrong place).
                         result = new CodegenResult(EquatableArray<GeneratedSource>.Empty, new[]
                         {
-                            new CodegenDiagnostic(DiagnosticIds.MalformedBtf, CodegenSeverity.Error,
+                            new CodegenDiagnostic(DiagnosticIds.MalformedBtf,
                                 "Malformed BTF in '" + loaded.Stamp.Path + "': " + e.Message, null),
                         }.ToEquatableArray());
                     }
@@ -122,10 +136,10 @@ namespace Nectar.Generator
                 .Select((compilation, _) => compilation.GetTypeByMetadataName("Nectar.KernelPtr`1") == null)
                 .WithTrackingName(TrackingNames.NeedsKernelPtr);
 
-            context.RegisterSourceOutput(emission.Combine(needsKernelPtr), (output, input) =>
+            context.RegisterSourceOutput(emission.Combine(locations).Combine(needsKernelPtr), (output, input) =>
             {
-                (CodegenResult result, bool needsPtr) = input;
-                Report(output, result);
+                ((CodegenResult result, EquatableArray<SourceLocation> where), bool needsPtr) = input;
+                Report(output, result, where);
                 if (needsPtr && result.Sources.Count > 0)
                     output.AddSource("Nectar.KernelPtr.g.cs", SourceText.From(EmbeddedKernelPtr.Value, System.Text.Encoding.UTF8));
             });
@@ -140,8 +154,13 @@ namespace Nectar.Generator
                 options.GlobalOptions.TryGetValue("build_property.NectarBpfObjects", out string? built);
                 return ObjectSearch.From(directory, built);
             });
-            IncrementalValuesProvider<CodegenResult> skeletons = context.SyntaxProvider
-                .ForAttributeWithMetadataName(AttributeSource.BpfObject, (node, _) => node is ClassDeclarationSyntax, Declarations.Skeleton)
+            IncrementalValuesProvider<Located<SkeletonDeclaration>> skeletonDeclarations = context.SyntaxProvider
+                .ForAttributeWithMetadataName(AttributeSource.BpfObject, (node, _) => node is ClassDeclarationSyntax, Declarations.Skeleton);
+            IncrementalValueProvider<EquatableArray<SourceLocation>> skeletonLocations = skeletonDeclarations
+                .Select((d, _) => d.Locations).Collect()
+                .Select((all, _) => all.SelectMany(x => x).ToEquatableArray());
+            IncrementalValuesProvider<CodegenResult> skeletons = skeletonDeclarations
+                .Select((d, _) => d.Value)
                 .WithTrackingName(TrackingNames.Skeletons)
                 // Re-stat the object on every compilation (as the BTF file), so a rebuilt object is noticed.
                 .Combine(objectSearch.Combine(context.CompilationProvider))
@@ -153,12 +172,12 @@ namespace Nectar.Generator
                 .Combine(hasRuntime)
                 .Select((input, _) => SkeletonCodegen.Generate(input.Left.Declaration, input.Left.Object, input.Right))
                 .WithTrackingName(TrackingNames.SkeletonEmission);
-            context.RegisterSourceOutput(skeletons, Report);
+            context.RegisterSourceOutput(skeletons.Combine(skeletonLocations), (output, input) => Report(output, input.Left, input.Right));
 
             // Each skeleton's program sections against the kernel BTF (a warning per unknown attach
             // point). Its own branch, so that a new kernel BTF re-runs the check, not the skeletons.
-            IncrementalValuesProvider<CodegenResult> attachChecks = context.SyntaxProvider
-                .ForAttributeWithMetadataName(AttributeSource.BpfObject, (node, _) => node is ClassDeclarationSyntax, Declarations.Skeleton)
+            IncrementalValuesProvider<CodegenResult> attachChecks = skeletonDeclarations
+                .Select((d, _) => d.Value)
                 .Combine(objectSearch.Combine(context.CompilationProvider))
                 .Select((input, _) => (Source: input.Left.Request?.Source,
                     Stamp: input.Left.Request is { } r ? SkeletonInput.Stamp(r.ObjectPath, input.Right.Left) : BtfStamp.None))
@@ -169,15 +188,21 @@ namespace Nectar.Generator
                         ? AttachPointCheck.Check(contents, input.Right.Value, input.Right.Stamp.Path, input.Left.Source)
                         : Enumerable.Empty<CodegenDiagnostic>()).ToEquatableArray()))
                 .WithTrackingName(TrackingNames.AttachPointCheck);
-            context.RegisterSourceOutput(attachChecks, Report);
+            context.RegisterSourceOutput(attachChecks.Combine(skeletonLocations), (output, input) => Report(output, input.Left, input.Right));
         }
 
-        private static void Report(SourceProductionContext output, CodegenResult result)
+        /// <summary>Adds the sources, and reports the diagnostics where their declarations are now.</summary>
+        private static void Report(SourceProductionContext output, CodegenResult result, EquatableArray<SourceLocation> locations)
         {
             foreach (GeneratedSource source in result.Sources)
                 output.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
+            if (result.Diagnostics.Count == 0) return;
+            var where = new Dictionary<SourceKey, SourceSpan>();
+            foreach (SourceLocation location in locations)
+                if (!where.ContainsKey(location.Key)) where.Add(location.Key, location.Span);
             foreach (CodegenDiagnostic diagnostic in result.Diagnostics)
-                output.ReportDiagnostic(Diagnostics.Create(diagnostic));
+                output.ReportDiagnostic(Diagnostics.Create(diagnostic,
+                    diagnostic.Source is { } key && where.TryGetValue(key, out SourceSpan? span) ? span : null));
         }
 
         // The runtime's own KernelPtr.cs, one source of truth for both. It stays public: generated
@@ -205,7 +230,7 @@ namespace Nectar.Generator
             }
             catch (FormatException e)
             {
-                return new FormatFile(path, null, new CodegenDiagnostic(DiagnosticIds.MalformedInput, CodegenSeverity.Warning,
+                return new FormatFile(path, null, new CodegenDiagnostic(DiagnosticIds.MalformedInput,
                     $"'{path}' is not a readable tracefs format file and is ignored: {e.Message}", null));
             }
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Microsoft.Extensions.Logging;
 using Nectar;
+using Nectar.Logging;
 using Nectar.Interop;
 using Nectar.Output;
 using Nectar.Samples.ExecObserver;

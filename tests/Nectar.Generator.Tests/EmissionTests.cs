@@ -29,7 +29,7 @@ public class EmissionTests
     {
         var (output, _, _) = Run();
         Assembly assembly = GeneratedAssembly.Load(output);
-        byte[] data = BtfElfSection.Extract(File.ReadAllBytes(EmissionFixture.ObjectPath), ".data")!;
+        byte[] data = Nectar.Elf.ElfFile.Read(EmissionFixture.ObjectPath).SectionBytes(".data")!;
         // llvm-objdump -t: g_flags_init at .data+0 (16 bytes), g_node_init at .data+16 (64 bytes).
         Assert.Equal(80, data.Length);
 
@@ -60,7 +60,7 @@ public class EmissionTests
     {
         var (output, _, _) = Run();
         Assembly assembly = GeneratedAssembly.Load(output);
-        byte[] data = BtfElfSection.Extract(File.ReadAllBytes(EmissionFixture.ObjectPath), ".data")!;
+        byte[] data = Nectar.Elf.ElfFile.Read(EmissionFixture.ObjectPath).SectionBytes(".data")!;
         Type type = assembly.GetType("Nectar.Kernel.flags")!;
         object flags = GeneratedAssembly.Read(type, data, 0);
         type.GetProperty("s")!.SetValue(flags, 7);

@@ -42,6 +42,31 @@ public class IncrementalTests
     }
 
     [Fact]
+    public void Moving_every_declaration_one_line_down_leaves_emission_cached_and_moves_its_diagnostics()
+    {
+        const string WithUnknown = "[assembly: Nectar.KernelType(\"task_strukt\")]\n" + Declarations;
+        CSharpCompilation compilation = GeneratorHarness.Compilation([WithUnknown]);
+        GeneratorDriver driver = GeneratorHarness.Driver(GeneratorHarness.VmlinuxPath,
+            [Fixtures.PathOf("trace-headers/sched.h"), Fixtures.PathOf("tracefs/sched/sched_process_exec/format")]);
+        driver = driver.RunGenerators(compilation);
+        Assert.Equal(0, UnknownTypeLine(driver));
+
+        SyntaxTree old = compilation.SyntaxTrees.Single();
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(old,
+            CSharpSyntaxTree.ParseText("// a line above every declaration\n" + WithUnknown, GeneratorHarness.ParseOptions, old.FilePath)));
+
+        var steps = driver.GetRunResult().Results.Single().TrackedSteps;
+        Assert.Equal(IncrementalStepRunReason.Modified, steps[TrackingNames.Locations].Single().Outputs.Single().Reason);
+        Assert.Equal(IncrementalStepRunReason.Unchanged, steps[TrackingNames.KernelTypes].Single().Outputs.Single().Reason);
+        Assert.Equal(IncrementalStepRunReason.Cached, steps[TrackingNames.Emission].Single().Outputs.Single().Reason);
+        // The cached emission's diagnostic is reported where the attribute is now.
+        Assert.Equal(1, UnknownTypeLine(driver));
+    }
+
+    private static int UnknownTypeLine(GeneratorDriver driver) =>
+        driver.GetRunResult().Diagnostics.Single(d => d.Id == "NECTAR003").Location.GetLineSpan().StartLinePosition.Line;
+
+    [Fact]
     public void Touching_the_btf_file_reparses_it_and_emission_is_unchanged()
     {
         string copy = Path.Combine(Path.GetTempPath(), $"nectar-touch-{Environment.ProcessId}.btf");

@@ -47,6 +47,22 @@ public class CoreRelocationTests
         Assert.Contains("bpf/core_unguarded.bpf.c:", error.Message);
     }
 
+    [KernelFact]
+    public void KernelBtf_replaces_the_running_kernels_types_for_CO_RE()
+    {
+        // Types of another "kernel": a BPF object's BTF, which has no task_struct. The same object
+        // that loads against the running kernel (above) now has relocations nothing satisfies.
+        var foreign = Nectar.Btf.Btf.Load(Fixtures.PathOf("btf/emission.bpf.o"));
+        Assert.Null(foreign.FindByName("task_struct", BtfKind.Struct));
+        var spec = BpfObjectSpec.Read(BpfObjects.PathOf("core_reads"));
+
+        var error = Assert.ThrowsAny<NectarException>(() => spec.Load(new BpfLoadOptions { KernelBtf = foreign }).Dispose());
+
+        Assert.Contains("task_struct", error.Message);
+        using var loaded = spec.Load(new BpfLoadOptions { KernelBtf = VmlinuxBtf.Instance });
+        Assert.NotNull(loaded.Programs["read_task"]);
+    }
+
     private static int ParentProcessId()
     {
         // /proc/self/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after the ')'.

@@ -68,7 +68,7 @@ public partial class ExternTests
         var hz = kconfig["CONFIG_HZ"];
         Assert.Equal(int.Parse(ReadConfig()["CONFIG_HZ"]), BitConverter.ToInt32(value, hz.Offset));
         // Frozen: the kernel refuses writes from user space too (EPERM), as for .rodata.
-        var refused = Assert.ThrowsAny<Interop.BpfException>(() => obj.Maps[".kconfig"].Update(stackalloc byte[4], value));
+        var refused = Assert.ThrowsAny<BpfException>(() => obj.Maps[".kconfig"].Update(stackalloc byte[4], value));
         Assert.Equal(1, refused.ErrorNumber);
     }
 

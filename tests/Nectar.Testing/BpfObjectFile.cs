@@ -1,4 +1,5 @@
 using Nectar.Btf;
+using Nectar.Elf;
 using Nectar.Relocation;
 
 namespace Nectar.Testing;
@@ -9,14 +10,14 @@ namespace Nectar.Testing;
 /// </summary>
 public sealed class BpfObjectFile
 {
-    private readonly byte[] _file;
+    private readonly ElfFile _file;
 
     private BpfObjectFile(string path)
     {
         Path = path;
-        _file = File.ReadAllBytes(path);
-        Btf = Nectar.Btf.Btf.Parse(BtfElfSection.Extract(_file, ".BTF") ?? throw new InvalidDataException($"{path} has no .BTF"));
-        Ext = BtfExt.Parse(BtfElfSection.Extract(_file, ".BTF.ext") ?? throw new InvalidDataException($"{path} has no .BTF.ext"), Btf);
+        _file = ElfFile.Read(path);
+        Btf = Nectar.Btf.Btf.Parse(_file.SectionBytes(".BTF") ?? throw new InvalidDataException($"{path} has no .BTF"));
+        Ext = BtfExt.Parse(_file.SectionBytes(".BTF.ext") ?? throw new InvalidDataException($"{path} has no .BTF.ext"), Btf);
     }
 
     public string Path { get; }
@@ -30,7 +31,7 @@ public sealed class BpfObjectFile
 
     /// <summary>A fresh copy of a code section's instructions.</summary>
     public byte[] Instructions(string section) =>
-        BtfElfSection.Extract(_file, section) ?? throw new InvalidDataException($"{Path} has no section '{section}'");
+        _file.SectionBytes(section) ?? throw new InvalidDataException($"{Path} has no section '{section}'");
 
     public IReadOnlyList<CoreRelocation> CoreRelocations(string section) => CoreRelocation.ForSection(Ext, Btf, section);
 }

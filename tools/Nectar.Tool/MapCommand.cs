@@ -14,7 +14,7 @@ internal static class MapCommand
             Table.Print(["id", "type", "name", "key", "value", "entries", "flags"],
                 KernelObjects.Maps().Select(m => new[]
                 {
-                    m.Id.ToString(), m.TypeName, m.Name, m.KeySize.ToString(), m.ValueSize.ToString(), m.MaxEntries.ToString(), $"0x{m.Flags:x}",
+                    m.Id.ToString(), m.TypeName, m.Name, m.KeySize.ToString(), m.ValueSize.ToString(), m.MaxEntries.ToString(), $"0x{(uint)m.Flags:x}",
                 }));
             return 0;
         });

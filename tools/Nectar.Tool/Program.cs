@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Nectar.Interop;
+using Nectar;
 using Nectar.Tool;
 
 // First, before anything opens a descriptor (Console among them): at a low open-files limit the
@@ -41,10 +41,9 @@ catch (BpfException e)
 {
     return ExitWith(2, e.Message);
 }
-// Bad input includes an object whose externs no config value can fill (or this kernel lacks
-// without __weak) and CO-RE relocations that cannot be applied: the fix is in the object.
-catch (Exception e) when (e is IOException or UnauthorizedAccessException or Nectar.Elf.ElfException or Nectar.Btf.BtfException
-    or Nectar.Programs.BpfExternException or Nectar.Relocation.CoreRelocationException or ArgumentException or KeyNotFoundException)
+// Bad input includes every object fault (ELF, BTF, externs no config value can fill, CO-RE
+// relocations that cannot be applied): the fix is in the object.
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or BpfObjectException or ArgumentException or KeyNotFoundException)
 {
     return ExitWith(1, e.Message);
 }

@@ -130,7 +130,7 @@ namespace Nectar.Generator.Emit
                     var known = formats.Select(f => f.Format.Name)
                         .Concat(btf?.Types.Where(t => t.Kind == BtfKind.Struct && t.Name.StartsWith("trace_event_raw_", StringComparison.Ordinal))
                             .Select(t => t.Name.Substring("trace_event_raw_".Length)) ?? Enumerable.Empty<string>());
-                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UnknownTracepoint, CodegenSeverity.Error,
+                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UnknownTracepoint,
                         $"No format for tracepoint '{r.System}/{r.Event}': add /sys/kernel/tracing/events/{r.System}/{r.Event}/format as an AdditionalFiles item " +
                         $"(kept under a folder named {r.System}/{r.Event}/), or give BTF that has struct trace_event_raw_{r.Event}.{RawTracepointEmitter.DidYouMean(BtfSuggestions.Closest(r.Event, known))}",
                         r.Source));
@@ -190,25 +190,25 @@ namespace Nectar.Generator.Emit
         }
 
         /// <summary>Why a requested name gives no type: a typedef of a scalar (pid_t) needs none; anything else is unknown.</summary>
-        internal static CodegenDiagnostic NotAType(KernelTypes types, string name, SourceSpan? source)
+        internal static CodegenDiagnostic NotAType(KernelTypes types, string name, SourceKey? source)
         {
             if (types.ScalarTypedef(name) is { } scalar)
-                return new CodegenDiagnostic(DiagnosticIds.ScalarTypedef, CodegenSeverity.Warning,
+                return new CodegenDiagnostic(DiagnosticIds.ScalarTypedef,
                     $"'{name}' is a typedef of " + (scalar.CType == scalar.Underlying ? $"'{scalar.CType}'" : $"'{scalar.CType}' ('{scalar.Underlying}')") +
                     ", not of a struct, union or enum, so there is no type to generate: " +
                     (scalar.CSharpType != null ? $"use {scalar.CSharpType} where C uses {name}" : $"use a C# type of the same size where C uses {name}") +
                     ", and remove this request.", source);
-            return new CodegenDiagnostic(DiagnosticIds.UnknownType, CodegenSeverity.Error,
+            return new CodegenDiagnostic(DiagnosticIds.UnknownType,
                 $"No struct, union, enum or typedef named '{name}' in the BTF.{RawTracepointEmitter.DidYouMean(types.Suggest(name))}", source);
         }
 
-        private static CodegenDiagnostic Missing(string why, SourceSpan? source, string? btfProblem)
-            => new CodegenDiagnostic(btfProblem == null ? DiagnosticIds.MissingBtf : DiagnosticIds.MalformedBtf, CodegenSeverity.Error, why, source);
+        private static CodegenDiagnostic Missing(string why, SourceKey? source, string? btfProblem)
+            => new CodegenDiagnostic(btfProblem == null ? DiagnosticIds.MissingBtf : DiagnosticIds.MalformedBtf, why, source);
 
-        private static bool Claim(HashSet<string> taken, TargetStruct target, SourceSpan? source, List<CodegenDiagnostic> diagnostics)
+        private static bool Claim(HashSet<string> taken, TargetStruct target, SourceKey? source, List<CodegenDiagnostic> diagnostics)
         {
             if (taken.Add(target.FullName)) return true;
-            diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.ConflictingDeclarations, CodegenSeverity.Error,
+            diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.ConflictingDeclarations,
                 $"'{target.FullName}' is declared for more than one tracepoint (or twice): give each [RawTracepoint]/[Tracepoint] its own partial struct.", source));
             return false;
         }

@@ -38,14 +38,14 @@ namespace Nectar.Generator.Emit
         /// <c>btf_trace_</c> typedef for it. Names come from BTF first (<see cref="TracepointNames"/>),
         /// then the prototype files, else Arg0..N with an info diagnostic.
         /// </summary>
-        public IReadOnlyList<Argument>? Resolve(string tracepoint, SourceSpan? source, List<CodegenDiagnostic> diagnostics)
+        public IReadOnlyList<Argument>? Resolve(string tracepoint, SourceKey? source, List<CodegenDiagnostic> diagnostics)
         {
             NamedTracepoint? named = _names.Resolve(tracepoint);
             if (named == null)
             {
                 var names = _btf.Types.Where(t => t.Kind == BtfKind.Typedef && t.Name.StartsWith("btf_trace_", StringComparison.Ordinal))
                     .Select(t => t.Name.Substring("btf_trace_".Length));
-                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UnknownRawTracepoint, CodegenSeverity.Error,
+                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UnknownRawTracepoint,
                     $"No raw tracepoint '{tracepoint}' in the BTF (no typedef btf_trace_{tracepoint}).{DidYouMean(BtfSuggestions.Closest(tracepoint, names))}", source));
                 return null;
             }
@@ -53,12 +53,12 @@ namespace Nectar.Generator.Emit
             _prototypes.TryGetValue(tracepoint, out TracepointPrototype? prototype);
             string btfSignature = tracepoint + "(" + string.Join(", ", parameters.Select(p => CDeclarations.TypeName(_btf, p.TypeId))) + ")";
             if (named.Source == TracepointNameSource.None)
-                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.NoPrototype, CodegenSeverity.Info,
+                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.NoPrototype,
                     $"No parameter names for raw tracepoint '{tracepoint}': the BTF has neither __traceiter_{tracepoint} nor an event class __bpf_trace_* of this prototype, " +
                     $"and no prototype file declares it, so its arguments are named Arg0..Arg{parameters.Count - 1}. " +
                     "Add the kernel trace header that declares it (include/trace/events/*.h) as an AdditionalFiles item for TP_PROTO names.", source));
             if (prototype != null && (prototype.Parameters.Count != parameters.Count || !SameTypes(prototype, parameters)))
-                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.PrototypeMismatch, CodegenSeverity.Warning,
+                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.PrototypeMismatch,
                     $"The prototype files and BTF disagree about raw tracepoint '{tracepoint}': header says {prototype.Signature}, BTF says {btfSignature}. " +
                     "BTF types are used; names come from BTF, else from the header where it has them. Use the trace headers of the kernel the BTF came from.", source));
 

@@ -7,9 +7,14 @@ namespace Nectar.Generator.Model
         Error,
     }
 
-    /// <summary>A problem found while generating, with its stable id and the declaration it is about (if any).</summary>
-    internal sealed record CodegenDiagnostic(string Id, CodegenSeverity Severity, string Message, SourceSpan? Source)
+    /// <summary>
+    /// A problem found while generating, with its stable id and the declaration it is about (if any).
+    /// Its severity is the id's (<see cref="DiagnosticIds.SeverityOf"/>): one severity per id.
+    /// </summary>
+    internal sealed record CodegenDiagnostic(string Id, string Message, SourceKey? Source)
     {
+        public CodegenSeverity Severity => DiagnosticIds.SeverityOf(Id);
+
         public override string ToString() => $"{Severity.ToString().ToLowerInvariant()} {Id}: {Message}";
     }
 
@@ -32,7 +37,30 @@ namespace Nectar.Generator.Model
         public const string BadSkeletonDeclaration = "NECTAR012";
         public const string UnknownMap = "NECTAR013";
         public const string UntypedRingBuffer = "NECTAR014";
-        // NECTAR015..019 left for the generator work of other branches in flight.
+        public const string RingRecordOverridden = "NECTAR015";
+        // NECTAR016..019 left for the generator work of other branches in flight.
         public const string UnknownAttachPoint = "NECTAR020";
+
+        /// <summary>
+        /// Each id's one severity; the Roslyn descriptors (Pipeline/Diagnostics.cs) and
+        /// AnalyzerReleases.Shipped.md say the same, and a test checks they agree.
+        /// </summary>
+        public static CodegenSeverity SeverityOf(string id)
+        {
+            switch (id)
+            {
+                case NoPrototype:
+                case UntypedRingBuffer:
+                    return CodegenSeverity.Info;
+                case PrototypeMismatch:
+                case MalformedInput:
+                case ScalarTypedef:
+                case RingRecordOverridden:
+                case UnknownAttachPoint:
+                    return CodegenSeverity.Warning;
+                default:
+                    return CodegenSeverity.Error;
+            }
+        }
     }
 }

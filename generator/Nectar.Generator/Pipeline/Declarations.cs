@@ -12,31 +12,48 @@ namespace Nectar.Generator.Pipeline
     /// <summary>A [RawTracepoint] or [Tracepoint] struct turned into plain values, or the reason it cannot be used.</summary>
     internal sealed record TracepointDeclaration(RawTracepointRequest? Raw, TracepointRecordRequest? Record, CodegenDiagnostic? Problem);
 
+    /// <summary>A declaration's requests (or problem) and, apart, where it is: the pipeline splits the two.</summary>
+    internal sealed record Located<T>(T Value, EquatableArray<SourceLocation> Locations);
+
     /// <summary>
     /// The first pipeline step for each attribute: reads what the user declared into equatable
-    /// models. Nothing Roslyn-owned (symbols, syntax, locations) leaves these methods.
+    /// models. Nothing Roslyn-owned (symbols, syntax, locations) leaves these methods. The models
+    /// name their declaration by <see cref="SourceKey"/>; where it is goes beside them, in
+    /// <see cref="Located{T}.Locations"/>, which never reaches emission.
     /// </summary>
     internal static class Declarations
     {
-        public static EquatableArray<KernelTypeRequest> KernelTypes(GeneratorAttributeSyntaxContext context, CancellationToken cancel)
+        public static Located<EquatableArray<KernelTypeRequest>> KernelTypes(GeneratorAttributeSyntaxContext context, CancellationToken cancel)
         {
             var requests = new List<KernelTypeRequest>();
+            var locations = new List<SourceLocation>();
+            var seen = new Dictionary<string, int>();
             foreach (AttributeData attribute in context.Attributes)
             {
                 cancel.ThrowIfCancellationRequested();
-                if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name)
-                    requests.Add(new KernelTypeRequest(name, SpanOf(attribute.ApplicationSyntaxReference?.GetSyntax(cancel).GetLocation())));
+                if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string name) continue;
+                // The same name twice in one file: each its own key (by occurrence), so each reports where it is.
+                seen.TryGetValue(name, out int occurrence);
+                seen[name] = occurrence + 1;
+                var key = new SourceKey(context.TargetNode.SyntaxTree.FilePath, "KernelType(" + name + ")#" + occurrence);
+                requests.Add(new KernelTypeRequest(name, key));
+                Add(locations, key, attribute.ApplicationSyntaxReference?.GetSyntax(cancel).GetLocation());
             }
-            return requests.ToEquatableArray();
+            return new Located<EquatableArray<KernelTypeRequest>>(requests.ToEquatableArray(), locations.ToEquatableArray());
         }
 
-        public static TracepointDeclaration Tracepoint(GeneratorAttributeSyntaxContext context, bool raw, CancellationToken cancel)
+        public static Located<TracepointDeclaration> Tracepoint(GeneratorAttributeSyntaxContext context, bool raw, CancellationToken cancel)
+        {
+            var (where, locations) = Key(context, raw ? "RawTracepoint" : "Tracepoint");
+            return new Located<TracepointDeclaration>(TracepointCore(context, raw, where), locations);
+        }
+
+        private static TracepointDeclaration TracepointCore(GeneratorAttributeSyntaxContext context, bool raw, SourceKey where)
         {
             var node = (TypeDeclarationSyntax)context.TargetNode;
-            SourceSpan? where = SpanOf(node.Identifier.GetLocation());
             AttributeData attribute = context.Attributes[0];
             if (!IsPartialAll(node))
-                return new TracepointDeclaration(null, null, new CodegenDiagnostic(DiagnosticIds.NotPartialStruct, CodegenSeverity.Error,
+                return new TracepointDeclaration(null, null, new CodegenDiagnostic(DiagnosticIds.NotPartialStruct,
                     $"'{node.Identifier.Text}' must be a partial struct (and every type containing it partial) for Nectar to add its members.", where));
             var symbol = (INamedTypeSymbol)context.TargetSymbol;
             var target = new TargetStruct(
@@ -50,13 +67,18 @@ namespace Nectar.Generator.Pipeline
             return new TracepointDeclaration(null, null, null); // the compiler already reports the bad attribute arguments
         }
 
-        public static SkeletonDeclaration Skeleton(GeneratorAttributeSyntaxContext context, CancellationToken cancel)
+        public static Located<SkeletonDeclaration> Skeleton(GeneratorAttributeSyntaxContext context, CancellationToken cancel)
+        {
+            var (where, locations) = Key(context, "BpfObject");
+            return new Located<SkeletonDeclaration>(SkeletonCore(context, where, cancel), locations);
+        }
+
+        private static SkeletonDeclaration SkeletonCore(GeneratorAttributeSyntaxContext context, SourceKey where, CancellationToken cancel)
         {
             var node = (TypeDeclarationSyntax)context.TargetNode;
-            SourceSpan? where = SpanOf(node.Identifier.GetLocation());
             var symbol = (INamedTypeSymbol)context.TargetSymbol;
             if (!IsPartialAll(node) || symbol.IsStatic || symbol.IsRecord || symbol.TypeParameters.Length > 0)
-                return new SkeletonDeclaration(null, new CodegenDiagnostic(DiagnosticIds.BadSkeletonDeclaration, CodegenSeverity.Error,
+                return new SkeletonDeclaration(null, new CodegenDiagnostic(DiagnosticIds.BadSkeletonDeclaration,
                     $"'{node.Identifier.Text}' must be a non-static, non-generic partial class (and every type containing it partial) for Nectar to add the object's skeleton.", where));
             AttributeData attribute = context.Attributes[0];
             if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string path)
@@ -101,6 +123,22 @@ namespace Nectar.Generator.Pipeline
                 headers.Insert(0, "partial " + keyword + " " + t.Name + parameters);
             }
             return headers.ToEquatableArray();
+        }
+
+        /// <summary>A type declaration's key (its file, the attribute, the type's full name) and where its name is.</summary>
+        private static (SourceKey Key, EquatableArray<SourceLocation> Locations) Key(GeneratorAttributeSyntaxContext context, string attribute)
+        {
+            var node = (TypeDeclarationSyntax)context.TargetNode;
+            var key = new SourceKey(node.SyntaxTree.FilePath, attribute + " " + context.TargetSymbol.ToDisplayString());
+            var locations = new List<SourceLocation>();
+            Add(locations, key, node.Identifier.GetLocation());
+            return (key, locations.ToEquatableArray());
+        }
+
+        private static void Add(List<SourceLocation> locations, SourceKey key, Location? location)
+        {
+            if (SpanOf(location) is { } span)
+                locations.Add(new SourceLocation(key, span));
         }
 
         internal static SourceSpan? SpanOf(Location? location)

@@ -5,46 +5,54 @@ using Nectar.Generator.Model;
 
 namespace Nectar.Generator.Pipeline
 {
-    /// <summary>Turns the emitter's plain diagnostics into Roslyn ones, one descriptor per stable id.</summary>
+    /// <summary>
+    /// Turns the emitter's plain diagnostics into Roslyn ones. One static descriptor per stable id,
+    /// with the id's one severity (as <see cref="DiagnosticIds.SeverityOf"/> and
+    /// AnalyzerReleases.Shipped.md give it; the release-tracking analyzer checks the file).
+    /// </summary>
     internal static class Diagnostics
     {
-        private static readonly Dictionary<string, string> Titles = new Dictionary<string, string>
-        {
-            [DiagnosticIds.MissingBtf] = "No BTF input",
-            [DiagnosticIds.MalformedBtf] = "Malformed BTF",
-            [DiagnosticIds.UnknownType] = "Unknown kernel type",
-            [DiagnosticIds.UnknownRawTracepoint] = "Unknown raw tracepoint",
-            [DiagnosticIds.NoPrototype] = "No tracepoint prototype",
-            [DiagnosticIds.PrototypeMismatch] = "Tracepoint prototype and BTF disagree",
-            [DiagnosticIds.ConflictingDeclarations] = "Conflicting declarations",
-            [DiagnosticIds.UnknownTracepoint] = "Unknown tracepoint",
-            [DiagnosticIds.MalformedInput] = "Unreadable tracepoint input",
-            [DiagnosticIds.NotPartialStruct] = "Not a partial struct",
-            [DiagnosticIds.ScalarTypedef] = "Typedef of a scalar",
-            [DiagnosticIds.BadSkeletonDeclaration] = "Not a partial class",
-            [DiagnosticIds.UnknownMap] = "Unknown map",
-            [DiagnosticIds.UntypedRingBuffer] = "Ring buffer without an event type",
-            [DiagnosticIds.UnknownAttachPoint] = "Unknown attach point",
-        };
+        private const string Category = "Nectar";
+        private const string AsGiven = "{0}";
 
-        private static readonly Dictionary<(string, CodegenSeverity), DiagnosticDescriptor> Descriptors = new Dictionary<(string, CodegenSeverity), DiagnosticDescriptor>();
+        public static readonly DiagnosticDescriptor MissingBtf = new DiagnosticDescriptor(DiagnosticIds.MissingBtf, "No BTF input", AsGiven, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor MalformedBtf = new DiagnosticDescriptor(DiagnosticIds.MalformedBtf, "Malformed BTF", AsGiven, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor UnknownType = new DiagnosticDescriptor(DiagnosticIds.UnknownType, "Unknown kernel type", AsGiven, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor UnknownRawTracepoint = new DiagnosticDescriptor(DiagnosticIds.UnknownRawTracepoint, "Unknown raw tracepoint", AsGiven, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor NoPrototype = new DiagnosticDescriptor(DiagnosticIds.NoPrototype, "No tracepoint prototype", AsGiven, Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor PrototypeMismatch = new DiagnosticDescriptor(DiagnosticIds.PrototypeMismatch, "Tracepoint prototype and BTF disagree", AsGiven, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor ConflictingDeclarations = new DiagnosticDescriptor(DiagnosticIds.ConflictingDeclarations, "Conflicting declarations", AsGiven, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor UnknownTracepoint = new DiagnosticDescriptor(DiagnosticIds.UnknownTracepoint, "Unknown tracepoint", AsGiven, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor MalformedInput = new DiagnosticDescriptor(DiagnosticIds.MalformedInput, "Unreadable tracepoint input", AsGiven, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor NotPartialStruct = new DiagnosticDescriptor(DiagnosticIds.NotPartialStruct, "Not a partial struct", AsGiven, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor ScalarTypedef = new DiagnosticDescriptor(DiagnosticIds.ScalarTypedef, "Typedef of a scalar", AsGiven, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor BadSkeletonDeclaration = new DiagnosticDescriptor(DiagnosticIds.BadSkeletonDeclaration, "Not a partial class", AsGiven, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor UnknownMap = new DiagnosticDescriptor(DiagnosticIds.UnknownMap, "Unknown map", AsGiven, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor UntypedRingBuffer = new DiagnosticDescriptor(DiagnosticIds.UntypedRingBuffer, "Ring buffer without an event type", AsGiven, Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor RingRecordOverridden = new DiagnosticDescriptor(DiagnosticIds.RingRecordOverridden, "[RingBufferEvent] overrides NECTAR_RING_RECORD", AsGiven, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor UnknownAttachPoint = new DiagnosticDescriptor(DiagnosticIds.UnknownAttachPoint, "Unknown attach point", AsGiven, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
-        public static Diagnostic Create(CodegenDiagnostic d)
+        /// <summary>Every descriptor, by id.</summary>
+        public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = Index(
+            MissingBtf, MalformedBtf, UnknownType, UnknownRawTracepoint, NoPrototype, PrototypeMismatch, ConflictingDeclarations,
+            UnknownTracepoint, MalformedInput, NotPartialStruct, ScalarTypedef, BadSkeletonDeclaration, UnknownMap, UntypedRingBuffer,
+            RingRecordOverridden, UnknownAttachPoint);
+
+        /// <param name="span">Where the declaration <see cref="CodegenDiagnostic.Source"/> names is now, if it names one.</param>
+        public static Diagnostic Create(CodegenDiagnostic d, SourceSpan? span)
         {
-            DiagnosticDescriptor descriptor;
-            lock (Descriptors)
-            {
-                if (!Descriptors.TryGetValue((d.Id, d.Severity), out descriptor!))
-                {
-                    var severity = d.Severity == CodegenSeverity.Error ? DiagnosticSeverity.Error : d.Severity == CodegenSeverity.Warning ? DiagnosticSeverity.Warning : DiagnosticSeverity.Info;
-                    descriptor = new DiagnosticDescriptor(d.Id, Titles.TryGetValue(d.Id, out string? title) ? title : d.Id, "{0}", "Nectar", severity, isEnabledByDefault: true);
-                    Descriptors.Add((d.Id, d.Severity), descriptor);
-                }
-            }
-            Location location = d.Source is { } s
+            Location location = span is { } s
                 ? Location.Create(s.Path, new TextSpan(s.Start, s.Length), new LinePositionSpan(new LinePosition(s.StartLine, s.StartColumn), new LinePosition(s.EndLine, s.EndColumn)))
                 : Location.None;
-            return Diagnostic.Create(descriptor, location, d.Message);
+            return Diagnostic.Create(ById[d.Id], location, d.Message);
+        }
+
+        private static IReadOnlyDictionary<string, DiagnosticDescriptor> Index(params DiagnosticDescriptor[] descriptors)
+        {
+            var byId = new Dictionary<string, DiagnosticDescriptor>();
+            foreach (DiagnosticDescriptor descriptor in descriptors)
+                byId.Add(descriptor.Id, descriptor);
+            return byId;
         }
     }
 }

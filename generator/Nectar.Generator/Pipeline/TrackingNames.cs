@@ -19,6 +19,7 @@ namespace Nectar.Generator.Pipeline
         public const string Object = "Object";
         public const string SkeletonEmission = "SkeletonEmission";
         public const string HasRuntime = "HasRuntime";
+        public const string Locations = "Locations";
         public const string AttachPointCheck = "AttachPointCheck";
     }
 }

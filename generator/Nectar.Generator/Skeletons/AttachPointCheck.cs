@@ -20,7 +20,7 @@ namespace Nectar.Generator.Skeletons
     /// </summary>
     internal static class AttachPointCheck
     {
-        public static IEnumerable<CodegenDiagnostic> Check(ObjectContents contents, Btf.Btf? kernel, string? kernelPath, SourceSpan? source)
+        public static IEnumerable<CodegenDiagnostic> Check(ObjectContents contents, Btf.Btf? kernel, string? kernelPath, SourceKey? source)
         {
             if (kernel == null) yield break;
             KernelNames names = KernelNames.Of(kernel);
@@ -28,7 +28,7 @@ namespace Nectar.Generator.Skeletons
             foreach (ObjectProgram program in contents.Programs)
             {
                 if (Problem(program.Section, names) is { } unknown)
-                    yield return new CodegenDiagnostic(DiagnosticIds.UnknownAttachPoint, CodegenSeverity.Warning,
+                    yield return new CodegenDiagnostic(DiagnosticIds.UnknownAttachPoint,
                         $"Program {program.Name}: SEC(\"{program.Section}\") names the {unknown.What} '{unknown.Name}', which the kernel BTF ({kernelPath}) does not have, " +
                         $"so attaching it would fail on that kernel.{RawTracepointEmitter.DidYouMean(unknown.Suggestions)}", source);
             }

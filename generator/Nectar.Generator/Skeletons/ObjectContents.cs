@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using Nectar.Btf;
+using Nectar.Elf;
+using Nectar.Maps;
 
 namespace Nectar.Generator.Skeletons
 {
@@ -9,14 +11,12 @@ namespace Nectar.Generator.Skeletons
     internal sealed record ObjectProgram(string Name, string Section, uint FuncTypeId);
 
     /// <summary>A BTF-defined map (<c>SEC(".maps")</c>): its kind, size and key/value types (0 when BTF gives none).</summary>
-    internal sealed record ObjectMap(string Name, uint Type, uint MaxEntries, uint KeyTypeId, uint ValueTypeId)
+    internal sealed record ObjectMap(string Name, MapType Type, uint MaxEntries, uint KeyTypeId, uint ValueTypeId)
     {
-        public const uint RingBufferType = 27; // BPF_MAP_TYPE_RINGBUF
-
-        public bool IsRingBuffer => Type == RingBufferType;
+        public bool IsRingBuffer => Type == MapType.RingBuf;
 
         /// <summary>Per-CPU maps hold one value per CPU: a lookup is not one value of the value type.</summary>
-        public bool IsPerCpu => Type == 5 || Type == 6 || Type == 10; // PERCPU_HASH, PERCPU_ARRAY, LRU_PERCPU_HASH
+        public bool IsPerCpu => Type.IsPerCpu();
     }
 
     /// <summary>A global variable of a data section (.rodata*, .data*, .bss*).</summary>
@@ -36,7 +36,7 @@ namespace Nectar.Generator.Skeletons
     /// What a compiled BPF object holds, as its BTF describes it: maps from the .maps DATASEC, global
     /// variables from the data DATASECs, and programs from .BTF.ext's function records (every function
     /// placed in a section other than .text is a program, unless static, as loaders decide). Reads only the .BTF and
-    /// .BTF.ext sections, so the generator needs no ELF loader.
+    /// .BTF.ext sections, through the runtime's ELF reader (Elf/ElfFile.cs, compiled in).
     /// </summary>
     internal sealed class ObjectContents
     {
@@ -84,12 +84,12 @@ namespace Nectar.Generator.Skeletons
         /// <summary>Reads an object's image; <paramref name="name"/> is for messages. Bad input throws <see cref="BtfException"/> only.</summary>
         public static ObjectContents Parse(byte[] file, string name)
         {
-            if (!BtfElfSection.IsElf(file))
+            if (!ElfFile.IsElf(file))
                 throw new BtfException($"'{name}' is not an ELF file; [BpfObject] takes a BPF object compiled with clang -g -target bpf.");
-            byte[] btfBytes = BtfElfSection.Extract(file, ".BTF")
+            byte[] btfBytes = Nectar.Btf.Btf.SectionOf(file, name, ".BTF")
                 ?? throw new BtfException($"'{name}' has no .BTF section; compile it with clang -g.");
             Btf.Btf btf = Nectar.Btf.Btf.Parse(btfBytes);
-            byte[]? ext = BtfElfSection.Extract(file, ".BTF.ext");
+            byte[]? ext = Nectar.Btf.Btf.SectionOf(file, name, ".BTF.ext");
             var variables = ReadVariables(btf, out var ringRecords);
             return new ObjectContents(btf, ext == null ? Array.Empty<ObjectProgram>() : ReadPrograms(btf, ext), ReadMaps(btf), variables, ringRecords);
         }
@@ -143,7 +143,7 @@ namespace Nectar.Generator.Skeletons
                         case "value": value = pointer.TypeId; break;
                     }
                 }
-                maps.Add(new ObjectMap(variable.Name, type, maxEntries, key, value));
+                maps.Add(new ObjectMap(variable.Name, (MapType)type, maxEntries, key, value));
             }
             return maps;
         }

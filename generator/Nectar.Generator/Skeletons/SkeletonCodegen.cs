@@ -24,7 +24,7 @@ namespace Nectar.Generator.Skeletons
             if (!hasRuntime)
                 return Result(null, new[]
                 {
-                    new CodegenDiagnostic(DiagnosticIds.BadSkeletonDeclaration, CodegenSeverity.Error,
+                    new CodegenDiagnostic(DiagnosticIds.BadSkeletonDeclaration,
                         $"The skeleton {request.Target.Name} loads its object through the Nectar runtime, which this project does not reference: " +
                         "add a reference to the Nectar package (or to runtime/Nectar/Nectar.csproj).", request.Source),
                 });
@@ -33,8 +33,7 @@ namespace Nectar.Generator.Skeletons
                 string why = loaded.Problem ?? $"[BpfObject(\"{request.ObjectPath}\")] names no object file.";
                 return Result(null, new[]
                 {
-                    new CodegenDiagnostic(loaded.Stamp.Problem != null || loaded.Stamp.Path == null ? DiagnosticIds.MissingBtf : DiagnosticIds.MalformedBtf,
-                        CodegenSeverity.Error, why, request.Source),
+                    new CodegenDiagnostic(loaded.Stamp.Problem != null || loaded.Stamp.Path == null ? DiagnosticIds.MissingBtf : DiagnosticIds.MalformedBtf, why, request.Source),
                 });
             }
             var diagnostics = new List<CodegenDiagnostic>();
@@ -47,7 +46,7 @@ namespace Nectar.Generator.Skeletons
             catch (Exception e) when (e is BtfException || e is InvalidOperationException)
             {
                 // BTF that validates but is inconsistent where the skeleton looks (a cycle, a kind in the wrong place).
-                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.MalformedBtf, CodegenSeverity.Error,
+                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.MalformedBtf,
                     "Malformed BTF in '" + loaded.Stamp.Path + "': " + e.Message, request.Source));
                 return Result(null, diagnostics);
             }

@@ -4,6 +4,8 @@ using System.Linq;
 using Nectar.Btf;
 using Nectar.Generator.Emit;
 using Nectar.Generator.Model;
+using Nectar.Maps;
+using Nectar.Programs;
 
 namespace Nectar.Generator.Skeletons
 {
@@ -20,15 +22,8 @@ namespace Nectar.Generator.Skeletons
         private const string EventsNs = "global::Nectar.Events.";
 
         // Map kinds whose lookups are one key to one value, so a typed TryLookup/Update is exact.
-        private static readonly HashSet<uint> KeyValueMapTypes = new HashSet<uint> { 1, 2, 9, 11 }; // HASH, ARRAY, LRU_HASH, LPM_TRIE
-
-        private static readonly string[] MapTypeNames =
-        {
-            "UNSPEC", "HASH", "ARRAY", "PROG_ARRAY", "PERF_EVENT_ARRAY", "PERCPU_HASH", "PERCPU_ARRAY", "STACK_TRACE", "CGROUP_ARRAY",
-            "LRU_HASH", "LRU_PERCPU_HASH", "LPM_TRIE", "ARRAY_OF_MAPS", "HASH_OF_MAPS", "DEVMAP", "SOCKMAP", "CPUMAP", "XSKMAP", "SOCKHASH",
-            "CGROUP_STORAGE", "REUSEPORT_SOCKARRAY", "PERCPU_CGROUP_STORAGE", "QUEUE", "STACK", "SK_STORAGE", "DEVMAP_HASH", "STRUCT_OPS",
-            "RINGBUF", "INODE_STORAGE", "TASK_STORAGE", "BLOOM_FILTER", "USER_RINGBUF", "CGRP_STORAGE", "ARENA",
-        };
+        /// <summary>Maps whose lookups from user space give one value of the value type, so the skeleton adds typed lookups.</summary>
+        private static readonly HashSet<MapType> KeyValueMapTypes = new HashSet<MapType> { MapType.Hash, MapType.Array, MapType.LruHash, MapType.LpmTrie };
 
         private readonly SkeletonRequest _request;
         private readonly ObjectContents _contents;
@@ -61,13 +56,13 @@ namespace Nectar.Generator.Skeletons
                 if (map == null || !map.IsRingBuffer)
                 {
                     string what = map == null ? "no map named '" + ev.Map + "'" : "map '" + ev.Map + "', but it is a " + MapTypeName(map.Type) + ", not a ring buffer";
-                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UnknownMap, CodegenSeverity.Error,
+                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UnknownMap,
                         $"[RingBufferEvent(\"{ev.Map}\", \"{ev.Struct}\")]: {ObjectFileName} has {what}." +
                         RawTracepointEmitter.DidYouMean(BtfSuggestions.Closest(ev.Map, _contents.Maps.Where(m => m.IsRingBuffer).Select(m => m.Name))), _request.Source));
                 }
                 else if (_ringEvents.ContainsKey(ev.Map))
                 {
-                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.ConflictingDeclarations, CodegenSeverity.Error,
+                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.ConflictingDeclarations,
                         $"Ring buffer '{ev.Map}' has more than one [RingBufferEvent]: keep one.", _request.Source));
                 }
                 else if (_types.Find(ev.Struct) is { } found)
@@ -91,7 +86,7 @@ namespace Nectar.Generator.Skeletons
                 AddByValue(map.KeyTypeId);
                 AddByValue(map.ValueTypeId);
                 if (map.IsRingBuffer && !_ringEvents.ContainsKey(map.Name))
-                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UntypedRingBuffer, CodegenSeverity.Info,
+                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UntypedRingBuffer,
                         $"Ring buffer '{map.Name}' of {ObjectFileName} has no event type (BTF gives ring buffers none), so {_request.Target.Name} offers its records as bytes only: " +
                         $"declare NECTAR_RING_RECORD({map.Name}, struct <name>) after the map in C (bpf/include/nectar_ring.h), or add [RingBufferEvent(\"{map.Name}\", \"<struct name>\")], to read them as that struct.", _request.Source));
             }
@@ -114,7 +109,7 @@ namespace Nectar.Generator.Skeletons
                 if (_ringEvents.TryGetValue(record.Map, out uint declared))
                 {
                     if (declared != type.Id)
-                        diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.ConflictingDeclarations, CodegenSeverity.Warning,
+                        diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.RingRecordOverridden,
                             $"[RingBufferEvent] reads ring buffer '{record.Map}' as {_types.CNameOf(declared)}, but {ObjectFileName} declares " +
                             $"NECTAR_RING_RECORD({record.Map}, {CDeclarations.TypeName(_btf, type.Id)}); the attribute wins. Remove it, or make the two agree.", _request.Source));
                     continue;
@@ -396,7 +391,9 @@ namespace Nectar.Generator.Skeletons
             return candidate;
         }
 
-        private static string MapTypeName(uint type) => type < MapTypeNames.Length ? "BPF_MAP_TYPE_" + MapTypeNames[type] : "map type " + type;
+        private static string MapTypeName(MapType type) => (uint)type < (uint)MapType.Arena + 1
+            ? "BPF_MAP_TYPE_" + KernelNames.MapType((uint)type).ToUpperInvariant()
+            : "map type " + (uint)type;
 
         private static string Count(int n, string what) => n + " " + what + (n == 1 ? "" : "s");
 

@@ -11,7 +11,7 @@ namespace Nectar.Generator.Skeletons
     /// types asked for by name.
     /// </summary>
     internal sealed record SkeletonRequest(string ObjectPath, TargetStruct Target, EquatableArray<RingBufferEventRequest> RingBufferEvents,
-        EquatableArray<string> Types, SourceSpan? Source)
+        EquatableArray<string> Types, SourceKey? Source)
     {
         /// <summary>[BpfObject(..., Embed = true)]: Open() reads the object from the assembly's resources.</summary>
         public bool Embed { get; init; }

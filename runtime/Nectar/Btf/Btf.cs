@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
+using Nectar.Elf;
 
 namespace Nectar.Btf;
 
@@ -98,10 +99,26 @@ public sealed partial class Btf
         {
             throw new BtfException($"Cannot read BTF from '{path}': {e.Message}");
         }
-        if (BtfElfSection.IsElf(bytes))
-            bytes = BtfElfSection.Extract(bytes, ".BTF") ??
+        if (ElfFile.IsElf(bytes))
+            bytes = SectionOf(bytes, path, ".BTF") ??
                 throw new BtfException($"'{path}' is an ELF object without a .BTF section; compile it with clang -g.");
         return ParseFile(path, new BtfBytes(bytes), baseBtf);
+    }
+
+    /// <summary>
+    /// A section of an ELF file (a BPF object, a kernel image or module), read by the one ELF reader;
+    /// its problems are BTF input problems here, as all of this reader's are.
+    /// </summary>
+    internal static byte[]? SectionOf(byte[] elf, string path, string section)
+    {
+        try
+        {
+            return ElfFile.ParseAnyMachine(elf, path).SectionBytes(section);
+        }
+        catch (ElfException e)
+        {
+            throw new BtfException(e.Message);
+        }
     }
 
     private static Btf ParseFile(string path, BtfBytes bytes, Btf? baseBtf)

@@ -6,7 +6,7 @@ namespace Nectar.Btf;
 /// BTF that cannot be read: truncated, of the other byte order, inconsistent. The message names
 /// the byte offset (or type id) and what was wrong there.
 /// </summary>
-public sealed class BtfException : Exception
+public sealed class BtfException : BpfObjectException
 {
     public BtfException(string message, long offset = -1) : base(message) => Offset = offset;
 

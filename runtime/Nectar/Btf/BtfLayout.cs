@@ -6,7 +6,7 @@ using System.Text;
 namespace Nectar.Btf;
 
 /// <summary>One member of a flattened layout: its C name, bit offset from the start of the type, bit size, and whether it is a bitfield.</summary>
-public readonly record struct BtfLayoutMember(string Name, uint BitOffset, uint BitSize, bool IsBitfield);
+internal readonly record struct BtfLayoutMember(string Name, uint BitOffset, uint BitSize, bool IsBitfield);
 
 /// <summary>
 /// The layout of a struct or union as the members C code can name: anonymous struct and union
@@ -15,7 +15,7 @@ public readonly record struct BtfLayoutMember(string Name, uint BitOffset, uint 
 /// into every kernel type it emits (<see cref="Format"/>) and the runtime compares it with the
 /// running kernel's (<see cref="Flatten"/> on vmlinux BTF) to decode snapshots on any kernel.
 /// </summary>
-public static class BtfLayout
+internal static class BtfLayout
 {
     /// <summary>The members of composite <paramref name="id"/>, anonymous members flattened, in BTF order.</summary>
     public static List<BtfLayoutMember> Flatten(Btf btf, uint id)

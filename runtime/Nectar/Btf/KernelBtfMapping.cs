@@ -7,7 +7,7 @@ namespace Nectar.Btf;
 
 /// <summary>
 /// The running kernel's BTF (/sys/kernel/btf/vmlinux) mapped read-only into the process, once.
-/// Recent kernels (this project's 6.18 hosts) let that file be mmap'ed: the pages are the kernel's
+/// Recent kernels (6.18 among them; older ones refuse) let that file be mmap'ed: the pages are the kernel's
 /// own, mapped without a copy in ~0.1 ms, where read() of the 5.5 MB blob takes ~0.7 ms (sysfs returns
 /// at most a page per call: ~1,350 calls) plus faulting in a fresh array. The mapping is never
 /// unmapped: the kernel's BTF cannot change while it runs and a mapping costs only address space,

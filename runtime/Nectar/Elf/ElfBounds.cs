@@ -1,3 +1,4 @@
+using System;
 using System.Text;
 
 namespace Nectar.Elf;
@@ -7,7 +8,7 @@ namespace Nectar.Elf;
 /// <see cref="NativeElfFile"/> for the binaries uprobes attach to): every offset is checked
 /// before it is read, so corrupt input is an <see cref="ElfException"/> naming the file.
 /// </summary>
-internal static class ElfBounds
+internal static unsafe class ElfBounds
 {
     internal static ElfException Error(string origin, string problem) => new($"{origin}: {problem}.");
 
@@ -34,10 +35,11 @@ internal static class ElfBounds
     {
         if (offset >= table.Length)
             throw Error(origin, $"{what} is at string offset {offset}, past the end of its string table ({table.Length} bytes)");
-        var rest = table[(int)offset..];
+        var rest = table.Slice((int)offset);
         int end = rest.IndexOf((byte)0);
         if (end < 0)
             throw Error(origin, $"{what} at string offset {offset} is not NUL-terminated");
-        return Encoding.UTF8.GetString(rest[..end]);
+        fixed (byte* text = rest)
+            return Encoding.UTF8.GetString(text, end);
     }
 }

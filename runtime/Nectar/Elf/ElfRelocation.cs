@@ -4,10 +4,10 @@ namespace Nectar.Elf;
 /// One relocation (Elf64_Rel) of a BPF object: the instruction at byte <see cref="Offset"/> of the
 /// target section refers to <see cref="Symbol"/>.
 /// </summary>
-public sealed record ElfRelocation(ulong Offset, ElfRelocationType Type, ElfSymbol Symbol);
+internal sealed record ElfRelocation(ulong Offset, ElfRelocationType Type, ElfSymbol Symbol);
 
 /// <summary>The BPF relocation types (R_BPF_*) clang emits.</summary>
-public enum ElfRelocationType : uint
+internal enum ElfRelocationType : uint
 {
     None = 0,
     /// <summary>R_BPF_64_64: an ld_imm64 naming a map or a global variable.</summary>

@@ -1,7 +1,7 @@
 namespace Nectar.Elf;
 
 /// <summary>One section header of an ELF file, with its name resolved.</summary>
-public sealed record ElfSection(int Index, string Name, ElfSectionType Type, ulong Flags, ulong Offset, ulong Size, uint Link, uint Info, ulong EntrySize)
+internal sealed record ElfSection(int Index, string Name, ElfSectionType Type, ulong Flags, ulong Offset, ulong Size, uint Link, uint Info, ulong EntrySize)
 {
     /// <summary>SHF_EXECINSTR: the section holds BPF instructions.</summary>
     public bool IsExecutable => (Flags & 0x4) != 0;
@@ -14,7 +14,7 @@ public sealed record ElfSection(int Index, string Name, ElfSectionType Type, ulo
 }
 
 /// <summary>The section types (sh_type) a BPF object uses.</summary>
-public enum ElfSectionType : uint
+internal enum ElfSectionType : uint
 {
     Null = 0,
     ProgBits = 1,

@@ -1,7 +1,7 @@
 namespace Nectar.Elf;
 
 /// <summary>One entry of the symbol table (Elf64_Sym), with its name resolved.</summary>
-public sealed record ElfSymbol(int Index, string Name, ElfSymbolType Type, ElfSymbolBinding Binding, ushort SectionIndex, ulong Value, ulong Size)
+internal sealed record ElfSymbol(int Index, string Name, ElfSymbolType Type, ElfSymbolBinding Binding, ushort SectionIndex, ulong Value, ulong Size)
 {
     /// <summary>The visibility in st_other: <c>__hidden</c> (__attribute__((visibility("hidden")))) gives Hidden.</summary>
     public ElfSymbolVisibility Visibility { get; init; }
@@ -11,7 +11,7 @@ public sealed record ElfSymbol(int Index, string Name, ElfSymbolType Type, ElfSy
 }
 
 /// <summary>ELF symbol visibility (STV_*), the low two bits of st_other.</summary>
-public enum ElfSymbolVisibility : byte
+internal enum ElfSymbolVisibility : byte
 {
     Default = 0,
     Internal = 1,
@@ -19,7 +19,7 @@ public enum ElfSymbolVisibility : byte
     Protected = 3,
 }
 
-public enum ElfSymbolType : byte
+internal enum ElfSymbolType : byte
 {
     NoType = 0,
     Object = 1,
@@ -28,7 +28,7 @@ public enum ElfSymbolType : byte
     File = 4,
 }
 
-public enum ElfSymbolBinding : byte
+internal enum ElfSymbolBinding : byte
 {
     Local = 0,
     Global = 1,

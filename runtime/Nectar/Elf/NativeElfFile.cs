@@ -8,7 +8,7 @@ namespace Nectar.Elf;
 /// the file offset the kernel probes. Every offset is checked against the file before it is read,
 /// so a truncated or corrupt file is an <see cref="ElfException"/>, never a crash.
 /// </summary>
-public sealed class NativeElfFile
+internal sealed partial class NativeElfFile
 {
     private const int HeaderSize = 64;
     private const int ProgramHeaderSize = 56;
@@ -45,8 +45,6 @@ public sealed class NativeElfFile
 
     /// <summary>Defined functions of .symtab; empty when the file is stripped.</summary>
     public IReadOnlyList<NativeElfFunction> StaticFunctions { get; }
-
-    public static NativeElfFile Read(string path) => new(BoundedFile.ReadAll(path, int.MaxValue, "an executable or shared library"), path);
 
     public static NativeElfFile Parse(byte[] image, string origin = "the ELF file") => new(image, origin);
 
@@ -197,13 +195,13 @@ public sealed class NativeElfFile
 }
 
 /// <summary>A PT_LOAD program header: where a piece of the file is mapped.</summary>
-public sealed record NativeElfSegment(ulong Offset, ulong VirtualAddress, ulong FileSize, ulong MemorySize, bool IsExecutable);
+internal sealed record NativeElfSegment(ulong Offset, ulong VirtualAddress, ulong FileSize, ulong MemorySize, bool IsExecutable);
 
 /// <summary>
 /// A defined STT_FUNC or STT_GNU_IFUNC symbol. <see cref="Name"/> carries its version as the
 /// linker writes it: "malloc@@GLIBC_2.2.5" for the default version, "memcpy@GLIBC_2.2.5" for an older one.
 /// </summary>
-public sealed record NativeElfFunction(string Name, ElfSymbolBinding Binding, bool IsIndirect, ulong Address, ulong Size)
+internal sealed record NativeElfFunction(string Name, ElfSymbolBinding Binding, bool IsIndirect, ulong Address, ulong Size)
 {
     /// <summary>The name without its version ("malloc").</summary>
     public string BaseName => Name.IndexOf('@') is int at and >= 0 ? Name[..at] : Name;

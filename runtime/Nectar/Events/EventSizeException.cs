@@ -4,7 +4,7 @@ namespace Nectar.Events;
 /// A record was shorter than the struct a typed handler reads it as: the C struct the BPF program
 /// submits and the C# struct do not match.
 /// </summary>
-public sealed class EventSizeException : Exception
+public sealed class EventSizeException : NectarException
 {
     public EventSizeException(string buffer, Type type, int structSize, int recordLength)
         : base($"Buffer '{buffer}' delivered a {recordLength}-byte record, but the handler reads it as {type.Name} " +
@@ -22,7 +22,7 @@ public sealed class EventSizeException : Exception
 }
 
 /// <summary>A buffer's memory holds something no well-behaved producer writes (a record longer than the buffer).</summary>
-public sealed class CorruptBufferException : Exception
+public sealed class CorruptBufferException : NectarException
 {
     public CorruptBufferException(string message) : base(message) { }
 }

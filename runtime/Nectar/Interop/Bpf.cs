@@ -1,9 +1,15 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Nectar.Interop;
 
-/// <summary>The bpf(2) system call, with errno turned into typed exceptions.</summary>
-internal static unsafe class Bpf
+/// <summary>
+/// The bpf(2) system call, with errno turned into typed exceptions. Every call Nectar makes goes
+/// through <see cref="TryCall"/>; the typed functions per command (Bpf.Maps.cs, Bpf.Programs.cs,
+/// Bpf.Links.cs, ObjectInfo, Pinning, BtfHandle) are the only code that fills a bpf_attr, and this
+/// folder is the only one that calls them (an architecture test checks it).
+/// </summary>
+internal static unsafe partial class Bpf
 {
     /// <summary>
     /// Calls bpf(cmd, &amp;attr, sizeof(attr)), retrying on EINTR and EAGAIN as libbpf does for loads.
@@ -20,6 +26,8 @@ internal static unsafe class Bpf
     /// <summary>Calls bpf(2) and reports errno instead of throwing; for probes and expected misses (ENOENT).</summary>
     internal static int TryCall<TAttr>(BpfCommand command, ref TAttr attr, out int errno) where TAttr : unmanaged
     {
+        if (BpfSyscallHook.Current is { } fake)
+            return fake.Invoke(command, new Span<byte>(Unsafe.AsPointer(ref attr), sizeof(TAttr)), out errno);
         if (SyscallNumbers.Bpf < 0)
             throw new PlatformNotSupportedException($"Nectar does not know the bpf syscall number on {RuntimeInformation.ProcessArchitecture}.");
         for (int attempt = 0; ; attempt++)

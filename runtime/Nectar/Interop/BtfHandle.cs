@@ -6,7 +6,7 @@ namespace Nectar.Interop;
 /// Loading BTF into the kernel (BPF_BTF_LOAD), for maps and programs that refer to its types
 /// (the loader's object BTF included).
 /// </summary>
-public static unsafe class BtfHandle
+internal static unsafe class BtfHandle
 {
     // The log buffer of the second attempt; grown while the log comes back full. Kernels
     // before 6.4 log every type they check, from the first, and keep only what fits, so for a large

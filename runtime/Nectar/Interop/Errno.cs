@@ -1,7 +1,7 @@
 namespace Nectar.Interop;
 
 /// <summary>The errno values Nectar maps to typed exceptions.</summary>
-public static class Errno
+internal static class Errno
 {
     public const int EPERM = 1;
     public const int ENOENT = 2;
@@ -14,7 +14,9 @@ public static class Errno
     public const int EFAULT = 14;
     public const int EBUSY = 16;
     public const int EEXIST = 17;
+    public const int ENODEV = 19;
     public const int EINVAL = 22;
+    public const int ENOTTY = 25;
     public const int ENOSPC = 28;
     public const int ENOSYS = 38;
     public const int ENOTSUPP = 524;

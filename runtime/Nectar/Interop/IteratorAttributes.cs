@@ -4,20 +4,6 @@ namespace Nectar.Interop;
 
 // The parts of union bpf_attr (and union bpf_iter_link_info) that BPF iterators use.
 
-/// <summary>BPF_LINK_CREATE for an iterator: attach type BPF_TRACE_ITER, no target fd, optional iter_info.</summary>
-[StructLayout(LayoutKind.Sequential)]
-internal struct IteratorLinkCreateAttr
-{
-    public uint ProgFd;
-    public uint TargetFd;
-    public uint AttachType;
-    public uint Flags;
-    /// <summary>A pointer to a <see cref="IteratorLinkInfo"/>, or 0.</summary>
-    public ulong IterInfo;
-    public uint IterInfoLength;
-    private uint _pad;
-}
-
 /// <summary>
 /// union bpf_iter_link_info: which map a map-element iterator walks, or which task/process a task
 /// iterator is limited to. 16 bytes, its largest member (cgroup: order, fd, id).

@@ -14,15 +14,19 @@ internal struct RawTracepointOpenAttr
     public ulong Cookie;
 }
 
-/// <summary>BPF_LINK_CREATE with the perf_event / tracing tail of its union.</summary>
-[StructLayout(LayoutKind.Sequential)]
+/// <summary>
+/// BPF_LINK_CREATE: the common head, then the union that each link kind reads: perf_event.bpf_cookie,
+/// tracing.target_btf_id, or an iterator's iter_info pointer and length.
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = 32)]
 internal struct LinkCreateAttr
 {
-    public uint ProgFd;
-    public uint TargetFd;
-    public uint AttachType;
-    public uint Flags;
-    /// <summary>perf_event.bpf_cookie, or tracing.target_btf_id in its low half.</summary>
-    public ulong Tail0;
-    public ulong Tail1;
+    [FieldOffset(0)] public uint ProgFd;
+    /// <summary>target_fd or target_ifindex.</summary>
+    [FieldOffset(4)] public uint TargetFd;
+    [FieldOffset(8)] public uint AttachType;
+    [FieldOffset(12)] public uint Flags;
+    /// <summary>iter_info: a pointer to a union bpf_iter_link_info, or 0.</summary>
+    [FieldOffset(16)] public ulong IterInfo;
+    [FieldOffset(24)] public uint IterInfoLength;
 }

@@ -1,11 +1,27 @@
 namespace Nectar.Interop;
 
+/// <summary>The kinds of kernel BPF object that have ids: each has its own *_GET_NEXT_ID and *_GET_FD_BY_ID.</summary>
+internal enum ObjectKind
+{
+    Program,
+    Map,
+    Link,
+    Btf,
+}
+
 /// <summary>The kernel's lists of loaded programs, maps and links, and what each one is.</summary>
 internal static unsafe class ObjectInfo
 {
     /// <summary>Every id of one kind, in increasing order (BPF_*_GET_NEXT_ID from 0).</summary>
-    internal static List<uint> Ids(BpfCommand getNextId)
+    internal static List<uint> Ids(ObjectKind kind)
     {
+        var getNextId = kind switch
+        {
+            ObjectKind.Program => BpfCommand.ProgGetNextId,
+            ObjectKind.Map => BpfCommand.MapGetNextId,
+            ObjectKind.Link => BpfCommand.LinkGetNextId,
+            _ => BpfCommand.BtfGetNextId,
+        };
         var ids = new List<uint>();
         var attr = new GetIdAttr();
         int errno;
@@ -19,13 +35,34 @@ internal static unsafe class ObjectInfo
     }
 
     /// <summary>Opens an object by id; null when it went away since it was listed.</summary>
-    internal static BpfFileDescriptor? TryOpen(BpfCommand getFdById, uint id)
+    internal static BpfFileDescriptor? TryOpen(ObjectKind kind, uint id)
     {
+        var getFdById = kind switch
+        {
+            ObjectKind.Program => BpfCommand.ProgGetFdById,
+            ObjectKind.Map => BpfCommand.MapGetFdById,
+            ObjectKind.Link => BpfCommand.LinkGetFdById,
+            _ => BpfCommand.BtfGetFdById,
+        };
         var attr = new GetIdAttr { Id = id };
         int fd = Bpf.TryCall(getFdById, ref attr, out int errno);
         if (fd >= 0)
             return new BpfFileDescriptor(fd);
         return errno == Errno.ENOENT ? null : throw Bpf.ToException($"Opening BPF object {id} by id", errno);
+    }
+
+    /// <summary>
+    /// The kernel's id of a program, map or link: bpf_prog_info, bpf_map_info and bpf_link_info all
+    /// begin with type and id, so their common 8-byte prefix is all that is asked for.
+    /// </summary>
+    internal static uint Id(BpfFileDescriptor fd) => Get<TypeAndId>(fd).Id;
+
+    private struct TypeAndId
+    {
+#pragma warning disable CS0649 // written by the kernel
+        public uint Type;
+        public uint Id;
+#pragma warning restore CS0649
     }
 
     /// <summary>BPF_OBJ_GET_INFO_BY_FD into the prefix struct <typeparamref name="TInfo"/>.</summary>
@@ -51,7 +88,7 @@ internal static unsafe class ObjectInfo
         if (Bpf.TryCall(BpfCommand.ObjGetInfoByFd, ref attr, out _) < 0)
             return null;
         uint functionTypeId = (uint)(*first >> 32);
-        using var btfFd = TryOpen(BpfCommand.BtfGetFdById, info.BtfId);
+        using var btfFd = TryOpen(ObjectKind.Btf, info.BtfId);
         if (btfFd is null)
             return null;
         var size = Get<BtfInfoPrefix>(btfFd).BtfSize;

@@ -1,7 +1,7 @@
 namespace Nectar.Interop;
 
 /// <summary>BPF_OBJ_PIN and BPF_OBJ_GET: naming maps and links in bpffs (mounted at /sys/fs/bpf when absent).</summary>
-public static unsafe class Pinning
+internal static unsafe class Pinning
 {
     public const string BpffsRoot = "/sys/fs/bpf";
 

@@ -18,7 +18,12 @@ public sealed unsafe class BpfLink : IDisposable
         _perfEvent = perfEvent;
     }
 
+    private uint _id;
+
     public BpfFileDescriptor Fd { get; }
+
+    /// <summary>The kernel's id for the link (as `bpftool link list` shows it); asked once, then kept.</summary>
+    public uint Id => _id != 0 ? _id : _id = ObjectInfo.Id(Fd);
 
     /// <summary>What is attached where ("count_sys_enter on raw_tp/sys_enter").</summary>
     public string Description { get; }

@@ -28,15 +28,9 @@ internal static class CgroupLink
         try
         {
             cgroupDirectory.DangerousAddRef(ref added);
-            var attr = new LinkCreateAttr
-            {
-                ProgFd = (uint)program.Fd.Value,
-                TargetFd = (uint)cgroupDirectory.DangerousGetHandle(),
-                AttachType = (uint)program.Section.ExpectedAttachType,
-            };
-            int fd = Bpf.TryCall(BpfCommand.LinkCreate, ref attr, out int errno);
-            if (fd >= 0)
-                return new BpfLink(new BpfFileDescriptor(fd), $"{program.Name} on {program.Section.Name} {where}");
+            var fd = Bpf.TryLinkCreate(program.Fd, (uint)cgroupDirectory.DangerousGetHandle(), (uint)program.Section.ExpectedAttachType, 0, out int errno);
+            if (fd is not null)
+                return new BpfLink(fd, $"{program.Name} on {program.Section.Name} {where}");
             string operation = $"Attaching cgroup program '{program.Name}' ({program.Section.Name}) to {where}";
             throw errno switch
             {

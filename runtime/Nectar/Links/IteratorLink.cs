@@ -30,26 +30,18 @@ internal static unsafe class IteratorLink
         }
         bool hasInfo = options.Map is not null || options.ProcessId is not null;
 
-        var attr = new IteratorLinkCreateAttr
-        {
-            ProgFd = (uint)program.Fd.Value,
-            AttachType = (uint)AttachType.TraceIter,
-            IterInfo = hasInfo ? (ulong)&info : 0,
-            IterInfoLength = hasInfo ? (uint)sizeof(IteratorLinkInfo) : 0,
-        };
         string hint = hasInfo
             ? " (does this target take a map or process? map-element targets need a map whose key and value are at least as large as the program reads)"
             : program.Section.Target.EndsWith("_elem", StringComparison.Ordinal) || program.Section.Target.EndsWith("_map", StringComparison.Ordinal)
                 ? " (map-element iterators need a map: IteratorOptions.Map, or nectar iter --map-id)"
                 : "";
-        var fd = Bpf.CallForFd(BpfCommand.LinkCreate, ref attr, $"Attaching iterator '{program.Name}' ({what}){hint}");
+        var iteratorInfo = hasInfo ? new ReadOnlySpan<byte>(&info, sizeof(IteratorLinkInfo)) : default;
+        var fd = Bpf.TryLinkCreate(program.Fd, 0, (uint)AttachType.TraceIter, 0, out int errno, iteratorInfo)
+            ?? throw Bpf.ToException($"Attaching iterator '{program.Name}' ({what}){hint}", errno);
         return new BpfLink(fd, $"{program.Name} on {what}");
     }
 
     /// <summary>BPF_ITER_CREATE: a new run of the iterator, read to its end.</summary>
     internal static BpfFileDescriptor Create(BpfLink link)
-    {
-        var attr = new IterCreateAttr { LinkFd = (uint)link.Fd.Value };
-        return Bpf.CallForFd(BpfCommand.IterCreate, ref attr, $"Starting iterator '{link.Description}' (is the link an iterator link?)");
-    }
+        => Bpf.IterCreate(link.Fd, $"Starting iterator '{link.Description}' (is the link an iterator link?)");
 }

@@ -4,7 +4,7 @@ namespace Nectar.Links;
 /// The CPUs that are online now (/sys/devices/system/cpu/online), where per-CPU perf events can
 /// be opened (an offline CPU refuses them with ENODEV). Read on each call: CPUs can go on and off line.
 /// </summary>
-public static class OnlineCpus
+internal static class OnlineCpus
 {
     private const string Path = "/sys/devices/system/cpu/online";
 

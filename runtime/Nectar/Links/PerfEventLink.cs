@@ -14,16 +14,10 @@ internal static class PerfEventLink
     {
         try
         {
-            var attr = new LinkCreateAttr
-            {
-                ProgFd = (uint)program.Fd.Value,
-                TargetFd = (uint)perfEvent.Value,
-                AttachType = (uint)AttachType.PerfEvent,
-            };
             int errno = Errno.EINVAL;
-            int fd = legacy ? -1 : Bpf.TryCall(BpfCommand.LinkCreate, ref attr, out errno);
-            if (fd >= 0)
-                return new BpfLink(new BpfFileDescriptor(fd), description, perfEvent);
+            var fd = legacy ? null : Bpf.TryLinkCreate(program.Fd, (uint)perfEvent.Value, (uint)AttachType.PerfEvent, 0, out errno);
+            if (fd is not null)
+                return new BpfLink(fd, description, perfEvent);
             if (!legacy && errno is not (Errno.EINVAL or Errno.EOPNOTSUPP or Errno.ENOTSUPP))
                 throw Bpf.ToException($"Linking '{description}'", errno);
             PerfEventIoctl.AttachProgram(perfEvent, program.Fd, $"Attaching '{description}' through its perf event");

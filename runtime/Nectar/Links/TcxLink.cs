@@ -11,8 +11,6 @@ namespace Nectar.Links;
 /// </summary>
 internal static class TcxLink
 {
-    private const int ENODEV = 19;
-
     internal static BpfLink Attach(BpfProgram program, NetworkDevice device, TcxDirection direction)
     {
         var attachType = direction switch
@@ -21,20 +19,14 @@ internal static class TcxLink
             TcxDirection.Egress => AttachType.TcxEgress,
             _ => throw new ArgumentOutOfRangeException(nameof(direction), direction, "TcxDirection is Ingress or Egress."),
         };
-        var attr = new LinkCreateAttr
-        {
-            ProgFd = (uint)program.Fd.Value,
-            TargetFd = (uint)device.Index,
-            AttachType = (uint)attachType,
-        };
         string where = $"tcx {direction.ToString().ToLowerInvariant()} {device.Name}";
-        int fd = Bpf.TryCall(BpfCommand.LinkCreate, ref attr, out int errno);
-        if (fd >= 0)
-            return new BpfLink(new BpfFileDescriptor(fd), $"{program.Name} on {where}");
+        var fd = Bpf.TryLinkCreate(program.Fd, (uint)device.Index, (uint)attachType, 0, out int errno);
+        if (fd is not null)
+            return new BpfLink(fd, $"{program.Name} on {where}");
         string operation = $"Attaching tc program '{program.Name}' to {where}";
         throw errno switch
         {
-            ENODEV => NetworkDevice.Unknown(device.Name, $"{operation}: the interface is gone"),
+            Errno.ENODEV => NetworkDevice.Unknown(device.Name, $"{operation}: the interface is gone"),
             Errno.EINVAL when program.Section.Type != ProgramType.SchedCls => new BpfException(
                 $"{operation} failed: '{program.Name}' (section '{program.Section.Name}') is not a tc program; tcx runs tcx/ingress, tcx/egress, tc and classifier programs (EINVAL).", errno),
             Errno.EINVAL => new BpfException(

@@ -3,7 +3,7 @@ using Nectar.Interop;
 namespace Nectar.Links;
 
 /// <summary>The tracing file system, where classic tracepoints get their ids. Mounted when absent.</summary>
-public static class Tracefs
+internal static class Tracefs
 {
     private static readonly string[] s_candidates = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
 

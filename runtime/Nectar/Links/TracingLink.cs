@@ -11,8 +11,7 @@ internal static class TracingLink
 {
     internal static BpfLink Attach(BpfProgram program)
     {
-        var attr = new RawTracepointOpenAttr { ProgFd = (uint)program.Fd.Value };
-        var fd = Bpf.CallForFd(BpfCommand.RawTracepointOpen, ref attr, $"Attaching '{program.Name}' ({program.Section.Name})");
+        var fd = Bpf.RawTracepointOpen(program.Fd, null, $"Attaching '{program.Name}' ({program.Section.Name})");
         return new BpfLink(fd, $"{program.Name} on {program.Section.Name}");
     }
 }

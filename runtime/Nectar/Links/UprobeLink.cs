@@ -8,17 +8,18 @@ internal static unsafe class UprobeLink
 {
     internal const string PmuDirectory = "/sys/bus/event_source/devices/uprobe";
 
-    internal static BpfLink Attach(BpfProgram program, UprobeTarget target, int processId, bool isReturn)
+    // processId: the one process to probe; null for every process.
+    internal static BpfLink Attach(BpfProgram program, UprobeTarget target, int? processId, bool isReturn)
     {
         string kind = isReturn ? "uretprobe" : "uprobe";
-        if (processId < -1)
-            throw new ArgumentOutOfRangeException(nameof(processId), processId, "A uprobe's process id is -1 (every process) or a process id.");
+        if (processId < 0)
+            throw new ArgumentOutOfRangeException(nameof(processId), processId, "A uprobe's process id is a process id, or null for every process.");
         var (path, fileOffset) = target.Resolve();
         uint type = ProbePmu.Type(PmuDirectory, $"Attaching {kind} to '{path}'", "the kernel is built without CONFIG_UPROBE_EVENTS");
         string where = target.Function is { Length: > 0 } function
             ? $"{path}:{function}{(target.Offset == 0 ? "" : $"+{target.Offset}")} (file offset 0x{fileOffset:x})"
             : $"{path} at file offset 0x{fileOffset:x}";
-        string forProcess = processId < 0 ? "" : $" for process {processId}";
+        string forProcess = processId is { } pid ? $" for process {pid}" : "";
         byte[] name = CString.Encode(path);
         fixed (byte* pointer = name)
         {
@@ -31,7 +32,8 @@ internal static unsafe class UprobeLink
                 SamplePeriod = 1,
                 WakeupEvents = 1,
             };
-            var perfEvent = ProcessPerfEvent.Open(ref attr, processId,
+            // perf_event_open's pid -1: every process.
+            var perfEvent = ProcessPerfEvent.Open(ref attr, processId ?? -1,
                 $"Opening {kind} on {where}{forProcess} (is the offset at an instruction boundary, and does the process exist?)");
             return PerfEventLink.Attach(program, perfEvent, $"{program.Name} on {kind} {where}{forProcess}");
         }

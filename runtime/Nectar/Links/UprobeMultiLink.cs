@@ -9,10 +9,8 @@ namespace Nectar.Links;
 /// uprobe.multi/BINARY:PATTERN and uretprobe.multi/: one BPF link (BPF_TRACE_UPROBE_MULTI) on every
 /// function of BINARY whose name matches PATTERN (a glob with * and ?, as libbpf takes it).
 /// </summary>
-internal static unsafe class UprobeMultiLink
+internal static class UprobeMultiLink
 {
-    private const uint ReturnFlag = 1; // BPF_F_UPROBE_MULTI_RETURN
-
     internal static BpfLink Attach(BpfProgram program, string target, bool isReturn)
     {
         int colon = target.LastIndexOf(':');
@@ -22,24 +20,10 @@ internal static unsafe class UprobeMultiLink
         string path = UprobeTarget.ResolveBinary(target[..colon]);
         string pattern = target[(colon + 1)..];
         var offsets = Offsets(path, pattern);
-        byte[] name = CString.Encode(path);
         string kind = isReturn ? "uretprobe.multi" : "uprobe.multi";
-        fixed (byte* pathPointer = name)
-        fixed (ulong* offsetPointer = offsets)
-        {
-            var attr = new UprobeMultiLinkCreateAttr
-            {
-                ProgFd = (uint)program.Fd.Value,
-                AttachType = (uint)AttachType.TraceUprobeMulti,
-                Path = (ulong)pathPointer,
-                Offsets = (ulong)offsetPointer,
-                Count = (uint)offsets.Length,
-                MultiFlags = isReturn ? ReturnFlag : 0,
-            };
-            string description = $"{program.Name} on {kind} {path}:{pattern} ({offsets.Length} function(s))";
-            var fd = Bpf.CallForFd(BpfCommand.LinkCreate, ref attr, $"Attaching {description}");
-            return new BpfLink(fd, description);
-        }
+        string description = $"{program.Name} on {kind} {path}:{pattern} ({offsets.Length} function(s))";
+        var fd = Bpf.UprobeMultiLinkCreate(program.Fd, path, offsets, default, default, isReturn, processId: null, $"Attaching {description}");
+        return new BpfLink(fd, description);
     }
 
     /// <summary>The file offsets of the functions matching <paramref name="pattern"/>, one per address.</summary>

@@ -78,7 +78,7 @@ public sealed record UprobeTarget(string Binary, string? Function, ulong Offset 
     /// several matches must agree on the address,
     /// except that a global definition wins over weak ones.
     /// </summary>
-    public static NativeElfFunction FindFunction(NativeElfFile elf, string path, string name)
+    internal static NativeElfFunction FindFunction(NativeElfFile elf, string path, string name)
     {
         if (elf.DynamicFunctions.Count == 0 && elf.StaticFunctions.Count == 0)
             throw new UprobeTargetException(UprobeTargetProblem.NoSymbols,

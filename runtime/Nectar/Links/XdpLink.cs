@@ -10,27 +10,18 @@ namespace Nectar.Links;
 /// </summary>
 internal static class XdpLink
 {
-    private const int ENODEV = 19;
-
     internal static BpfLink Attach(BpfProgram program, NetworkDevice device, XdpMode mode)
     {
         if (mode is not (XdpMode.Auto or XdpMode.Generic or XdpMode.Driver or XdpMode.Offload))
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "XdpMode is one of Auto, Generic, Driver, Offload.");
-        var attr = new LinkCreateAttr
-        {
-            ProgFd = (uint)program.Fd.Value,
-            TargetFd = (uint)device.Index,
-            AttachType = (uint)AttachType.Xdp,
-            Flags = (uint)mode,
-        };
         string description = $"{program.Name} on xdp {device.Name}" + (mode == XdpMode.Auto ? "" : $" ({mode.ToString().ToLowerInvariant()})");
-        int fd = Bpf.TryCall(BpfCommand.LinkCreate, ref attr, out int errno);
-        if (fd >= 0)
-            return new BpfLink(new BpfFileDescriptor(fd), description);
+        var fd = Bpf.TryLinkCreate(program.Fd, (uint)device.Index, (uint)AttachType.Xdp, (uint)mode, out int errno);
+        if (fd is not null)
+            return new BpfLink(fd, description);
         string operation = $"Attaching XDP program '{program.Name}' to {device.Name}";
         throw errno switch
         {
-            ENODEV => NetworkDevice.Unknown(device.Name, $"{operation}: the interface is gone"),
+            Errno.ENODEV => NetworkDevice.Unknown(device.Name, $"{operation}: the interface is gone"),
             Errno.EBUSY or Errno.EEXIST => new BpfException(
                 $"{operation} failed: the device already has an XDP program in this mode ({Libc.ErrorText(errno)}); " +
                 $"one XDP program per device and mode: `bpftool net show dev {device.Name}` shows it, `ip link set dev {device.Name} xdp off` removes a netlink one.", errno),

@@ -44,10 +44,8 @@ public sealed unsafe partial class BpfMap
     private void StoreFd(ReadOnlySpan<byte> key, int fd, UpdateFlags flags, string operation, string mismatchHint)
     {
         CheckSizes(key.Length, sizeof(int), (int)ValueSize, "value");
-        fixed (byte* k = key)
         {
-            var attr = new MapElemAttr { MapFd = (uint)Fd.Value, Key = (ulong)k, Value = (ulong)&fd, Flags = (ulong)flags };
-            if (Bpf.TryCall(BpfCommand.MapUpdateElem, ref attr, out int errno) >= 0)
+            if (Bpf.TryMapUpdateElem(Fd, key, new ReadOnlySpan<byte>(&fd, sizeof(int)), (ulong)flags, out int errno))
                 return;
             // The kernel's errno alone does not say which rule the slot broke; these two do.
             string? hint = errno switch
@@ -62,7 +60,7 @@ public sealed unsafe partial class BpfMap
     }
 
     private string DescribeInner() => Spec.InnerMap is { } inner
-        ? $" ({inner.Type}, key {inner.KeySize} B, value {inner.ValueSize} B, {inner.MaxEntries} entries, flags 0x{inner.Flags:x})"
+        ? $" ({inner.Type}, key {inner.KeySize} B, value {inner.ValueSize} B, {inner.MaxEntries} entries, flags 0x{(uint)inner.Flags:x})"
         : "";
 
     /// <summary>

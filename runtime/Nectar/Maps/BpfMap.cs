@@ -15,7 +15,13 @@ public sealed unsafe partial class BpfMap : IDisposable
         Spec = spec;
     }
 
+    private uint _id;
+
     public BpfFileDescriptor Fd { get; }
+
+    /// <summary>The kernel's id for the map (as `bpftool map list` and `nectar map list` show it); asked once, then kept.</summary>
+    public uint Id => _id != 0 ? _id : _id = ObjectInfo.Id(Fd);
+
     public MapSpec Spec { get; }
     public string Name => Spec.Name;
     public MapType Type => Spec.Type;
@@ -27,21 +33,16 @@ public sealed unsafe partial class BpfMap : IDisposable
     public static BpfMap Create(MapSpec spec, BpfFileDescriptor? btf = null)
     {
         using var innerTemplate = CreateInnerTemplate(spec);
-        var attr = new MapCreateAttr
+        var arguments = new MapCreateArguments(spec.Name, (uint)spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries)
         {
-            MapType = (uint)spec.Type,
-            KeySize = spec.KeySize,
-            ValueSize = spec.ValueSize,
-            MaxEntries = spec.MaxEntries,
-            MapFlags = spec.Flags,
+            Flags = (uint)spec.Flags,
             InnerMapFd = innerTemplate is null ? 0u : (uint)innerTemplate.Fd.Value,
             NumaNode = spec.NumaNode,
             BtfFd = btf is null ? 0u : (uint)btf.Value,
             BtfKeyTypeId = btf is null ? 0u : spec.BtfKeyTypeId,
             BtfValueTypeId = btf is null ? 0u : spec.BtfValueTypeId,
         };
-        BpfName.Write(attr.MapName, spec.Name);
-        var fd = Bpf.CallForFd(BpfCommand.MapCreate, ref attr, $"Creating {spec.Type} map '{spec.Name}'");
+        var fd = Bpf.MapCreate(arguments, $"Creating {spec.Type} map '{spec.Name}'");
         return new BpfMap(fd, spec);
     }
 
@@ -55,35 +56,22 @@ public sealed unsafe partial class BpfMap : IDisposable
     public bool TryLookup(ReadOnlySpan<byte> key, Span<byte> value)
     {
         CheckSizes(key.Length, value.Length, ValueBytes, "value");
-        fixed (byte* k = key)
-        fixed (byte* v = value)
-        {
-            var attr = new MapElemAttr { MapFd = (uint)Fd.Value, Key = (ulong)k, Value = (ulong)v };
-            return ElementCall(BpfCommand.MapLookupElem, ref attr, "Looking up an element of");
-        }
+        return Found(Bpf.TryMapLookupElem(Fd, key, value, out int errno), errno, "Looking up an element of");
     }
 
     /// <summary>Stores <paramref name="value"/> under <paramref name="key"/>.</summary>
     public void Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, UpdateFlags flags = UpdateFlags.Any)
     {
         CheckSizes(key.Length, value.Length, ValueBytes, "value");
-        fixed (byte* k = key)
-        fixed (byte* v = value)
-        {
-            var attr = new MapElemAttr { MapFd = (uint)Fd.Value, Key = (ulong)k, Value = (ulong)v, Flags = (ulong)flags };
-            Bpf.Call(BpfCommand.MapUpdateElem, ref attr, $"Updating an element of map '{Name}'");
-        }
+        if (!Bpf.TryMapUpdateElem(Fd, key, value, (ulong)flags, out int errno))
+            throw Bpf.ToException($"Updating an element of map '{Name}'", errno);
     }
 
     /// <summary>Deletes the element under <paramref name="key"/>; false when there was none.</summary>
     public bool Delete(ReadOnlySpan<byte> key)
     {
         CheckSizes(key.Length, 0, 0, "value");
-        fixed (byte* k = key)
-        {
-            var attr = new MapElemAttr { MapFd = (uint)Fd.Value, Key = (ulong)k };
-            return ElementCall(BpfCommand.MapDeleteElem, ref attr, "Deleting an element of");
-        }
+        return Found(Bpf.TryMapDeleteElem(Fd, key, out int errno), errno, "Deleting an element of");
     }
 
     /// <summary>
@@ -95,12 +83,7 @@ public sealed unsafe partial class BpfMap : IDisposable
         if (!key.IsEmpty)
             CheckSizes(key.Length, 0, 0, "value");
         CheckSizes(nextKey.Length, 0, 0, "value");
-        fixed (byte* k = key)
-        fixed (byte* n = nextKey)
-        {
-            var attr = new MapElemAttr { MapFd = (uint)Fd.Value, Key = key.IsEmpty ? 0 : (ulong)k, Value = (ulong)n };
-            return ElementCall(BpfCommand.MapGetNextKey, ref attr, "Iterating the keys of");
-        }
+        return Found(Bpf.TryMapGetNextKey(Fd, key, nextKey, out int errno), errno, "Iterating the keys of");
     }
 
     /// <summary>Typed lookup with unmanaged key and value structs.</summary>
@@ -153,7 +136,7 @@ public sealed unsafe partial class BpfMap : IDisposable
     }
 
     /// <summary>Whether this is a per-CPU map, whose values hold one slot per possible CPU.</summary>
-    public bool IsPerCpu => Type is MapType.PerCpuArray or MapType.PerCpuHash or MapType.LruPerCpuHash or MapType.PerCpuCgroupStorage;
+    public bool IsPerCpu => Type.IsPerCpu();
 
     /// <summary>
     /// Per-CPU lookup: one value per possible CPU (<see cref="PossibleCpus.Count"/>), index = CPU number.
@@ -197,8 +180,7 @@ public sealed unsafe partial class BpfMap : IDisposable
     /// <summary>Makes the map read-only for user space (BPF_MAP_FREEZE), as .rodata is after load.</summary>
     public void Freeze()
     {
-        var attr = new MapFreezeAttr { MapFd = (uint)Fd.Value };
-        Bpf.Call(BpfCommand.MapFreeze, ref attr, $"Freezing map '{Name}'");
+        Bpf.MapFreeze(Fd, $"Freezing map '{Name}'");
     }
 
     public void Dispose() => Fd.Dispose();
@@ -206,7 +188,7 @@ public sealed unsafe partial class BpfMap : IDisposable
     /// <summary>
     /// Bytes a lookup copies out: per-CPU maps return one 8-byte-aligned slot per possible CPU.
     /// </summary>
-    internal int ValueBytes => Type is MapType.PerCpuArray or MapType.PerCpuHash or MapType.LruPerCpuHash or MapType.PerCpuCgroupStorage
+    internal int ValueBytes => IsPerCpu
         ? checked((int)(((ValueSize + 7) & ~7u) * (uint)PossibleCpus.Count))
         : checked((int)ValueSize);
 
@@ -221,9 +203,10 @@ public sealed unsafe partial class BpfMap : IDisposable
             throw new ArgumentException($"Map '{Name}' needs a {expectedValue}-byte {what} buffer; got {valueLength} bytes.");
     }
 
-    private bool ElementCall(BpfCommand command, ref MapElemAttr attr, string operation)
+    /// <summary>An element call's outcome: true when it succeeded, false for ENOENT (no such element), else throws.</summary>
+    private bool Found(bool succeeded, int errno, string operation)
     {
-        if (Bpf.TryCall(command, ref attr, out int errno) >= 0)
+        if (succeeded)
             return true;
         if (errno == Errno.ENOENT)
             return false;

@@ -61,7 +61,7 @@ internal static partial class BtfMapDefinitions
             throw new ElfException($"{where} has no type; declare it with __uint(type, BPF_MAP_TYPE_...).");
         var spec = new MapSpec(name, type, keySize, valueSize, maxEntries)
         {
-            Flags = flags,
+            Flags = (MapFlags)flags,
             NumaNode = numaNode,
             BtfKeyTypeId = keyTypeId,
             BtfValueTypeId = valueTypeId,

@@ -7,7 +7,7 @@ namespace Nectar.Maps;
 /// <c>__type(key, u32); __type(value, u32);</c> all the time: libbpf drops the types for these
 /// map types before BPF_MAP_CREATE, and so does Nectar (the list is libbpf's).
 /// </summary>
-public static class MapBtfTyping
+internal static class MapBtfTyping
 {
     /// <summary>Whether BPF_MAP_CREATE may be given BTF key/value type ids for a map of <paramref name="type"/>.</summary>
     public static bool AcceptsKeyValueTypes(MapType type) => type switch

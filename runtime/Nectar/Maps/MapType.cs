@@ -38,3 +38,14 @@ public enum MapType : uint
     CgrpStorage = 32,
     Arena = 33,
 }
+
+/// <summary>The rules about map types that more than one place needs (the runtime's maps, the generator's skeletons).</summary>
+public static class MapTypes
+{
+    /// <summary>
+    /// Per-CPU maps hold one value per possible CPU: a lookup from user space copies out every
+    /// CPU's slot (each rounded up to 8 bytes), not one value of the value type.
+    /// </summary>
+    public static bool IsPerCpu(this MapType type) =>
+        type == MapType.PerCpuHash || type == MapType.PerCpuArray || type == MapType.LruPerCpuHash || type == MapType.PerCpuCgroupStorage;
+}

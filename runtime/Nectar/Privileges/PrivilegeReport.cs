@@ -6,13 +6,13 @@ namespace Nectar.Privileges;
 /// <param name="Feature">What a program of this kind needs the privilege for.</param>
 /// <param name="Works">Whether it works with the privileges this process has.</param>
 /// <param name="Why">The privilege it needs and whether this process has it.</param>
-public sealed record PrivilegeLine(string Feature, bool Works, string Why);
+internal sealed record PrivilegeLine(string Feature, bool Works, string Why);
 
 /// <summary>The facts the analysis is made from (read by <see cref="PrivilegeFacts.OfCurrentProcess"/>, or given by a test).</summary>
 /// <param name="EffectiveCapabilities">CapEff of /proc/self/status: bit N is capability N.</param>
 /// <param name="TracefsIdReadable">Whether a classic tracepoint's events/.../id file can be read (null: no tracefs found).</param>
 /// <param name="TracefsIdPath">The id file tried.</param>
-public sealed record PrivilegeFacts(ulong EffectiveCapabilities, bool? TracefsIdReadable, string? TracefsIdPath)
+internal sealed record PrivilegeFacts(ulong EffectiveCapabilities, bool? TracefsIdReadable, string? TracefsIdPath)
 {
     public const int CapNetAdmin = 12;
     public const int CapSysAdmin = 21;
@@ -52,7 +52,7 @@ public sealed record PrivilegeFacts(ulong EffectiveCapabilities, bool? TracefsId
 /// Which kinds of BPF programs work with the current privileges, and how to grant the missing ones
 /// to one application (never to dotnet itself, which would give them to every .NET program).
 /// </summary>
-public static class PrivilegeReport
+internal static class PrivilegeReport
 {
     /// <summary>One line per feature: loading, tracing attach points, classic tracepoints, network and cgroup programs.</summary>
     public static IReadOnlyList<PrivilegeLine> Analyze(PrivilegeFacts facts)

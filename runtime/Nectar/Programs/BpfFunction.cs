@@ -3,7 +3,7 @@ using Nectar.Elf;
 namespace Nectar.Programs;
 
 /// <summary>A function in an executable section: a program entry point or a subprogram (.text).</summary>
-public sealed record BpfFunction(string Name, ElfSection Section, int Start, int Count)
+internal sealed record BpfFunction(string Name, ElfSection Section, int Start, int Count)
 {
     /// <summary>Local binding (a C static function): never a program entry point, wherever it lives.</summary>
     public bool IsStatic { get; init; }

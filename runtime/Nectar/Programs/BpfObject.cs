@@ -22,6 +22,7 @@ public sealed class BpfObject : IDisposable
     private readonly Dictionary<string, Exception> _failures = new(StringComparer.Ordinal);
     private ObjectBtf? _objectBtf;
     private CoreRelocator? _coreRelocator;
+    private Btf.Btf? _kernelBtf;
     private BpfFileDescriptor? _btfFd;
     private ExternPatcher? _externs;
 
@@ -70,7 +71,7 @@ public sealed class BpfObject : IDisposable
     public static BpfObject Load(BpfObjectSpec spec, BpfLoadOptions? options = null)
     {
         options ??= new BpfLoadOptions();
-        var obj = new BpfObject(spec);
+        var obj = new BpfObject(spec) { _kernelBtf = options.KernelBtf };
         try
         {
             obj._externs = ExternResolution.Resolve(spec, KernelFacts.RunningKernel, () => VmlinuxBtf.Instance);
@@ -168,7 +169,7 @@ public sealed class BpfObject : IDisposable
     {
         if (_objectBtf is not { HasCoreRelocations: true })
             return null;
-        _coreRelocator ??= new CoreRelocator(Spec.Btf!, CoreTargets.RunningKernel(VmlinuxBtf.Instance));
+        _coreRelocator ??= new CoreRelocator(Spec.Btf!, _kernelBtf is { } given ? CoreTargets.Only(given) : CoreTargets.RunningKernel(VmlinuxBtf.Instance));
         var poisoned = new Dictionary<int, string>();
         foreach (var (function, start) in spec.Layout)
         {
@@ -240,4 +241,12 @@ public sealed record BpfLoadOptions
 
     /// <summary>Where maps with pinning = LIBBPF_PIN_BY_NAME are pinned and reused (libbpf's default: /sys/fs/bpf).</summary>
     public string PinDirectory { get; init; } = Pinning.BpffsRoot;
+
+    /// <summary>
+    /// The kernel types CO-RE relocations are resolved against, instead of the running kernel's
+    /// (/sys/kernel/btf/vmlinux and its modules): another kernel's vmlinux BTF, such as one from a
+    /// BTF archive for a kernel built without BTF (<c>Btf.Load(path)</c>). Only CO-RE uses it;
+    /// attach targets and __ksym externs are the running kernel's own ids.
+    /// </summary>
+    public Btf.Btf? KernelBtf { get; init; }
 }

@@ -44,7 +44,7 @@ public sealed class BpfObjectSpec
     /// <summary>The `version` section, or 0.</summary>
     public uint KernelVersion { get; }
 
-    public ElfFile Elf { get; }
+    internal ElfFile Elf { get; }
 
     /// <summary>The object's own BTF (.BTF), present when it was compiled with -g.</summary>
     public Btf.Btf? Btf { get; }
@@ -116,7 +116,7 @@ public sealed class BpfObjectSpec
                 throw new ElfException($"{Name}: map '{symbol.Name}' at offset {symbol.Value} of section 'maps' has no whole {size}-byte definition there.");
             var def = data.Slice((int)symbol.Value, size).ToArray();
             uint Field(int i) => BinaryPrimitives.ReadUInt32LittleEndian(def.AsSpan(i * 4));
-            var spec = new MapSpec(symbol.Name, (MapType)Field(0), Field(1), Field(2), Field(3)) { Flags = Field(4) };
+            var spec = new MapSpec(symbol.Name, (MapType)Field(0), Field(1), Field(2), Field(3)) { Flags = (MapFlags)Field(4) };
             _maps[symbol.Name] = new MapDefinition(symbol.Name, spec, MapOrigin.Legacy);
         }
     }
@@ -147,7 +147,7 @@ public sealed class BpfObjectSpec
             bool readOnly = section.Name.StartsWith(".rodata", StringComparison.Ordinal);
             var spec = new MapSpec(DataMapKernelName(section.Name), MapType.Array, 4, (uint)section.Size, 1)
             {
-                Flags = readOnly ? MapFlags.ReadOnlyForPrograms : 0,
+                Flags = readOnly ? MapFlags.ReadOnlyForPrograms : MapFlags.None,
             };
             var map = new MapDefinition(section.Name, spec, MapOrigin.GlobalData)
             {

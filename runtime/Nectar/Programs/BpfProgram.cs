@@ -1,10 +1,11 @@
+using System.Runtime.InteropServices;
 using Nectar.Interop;
 using Nectar.Links;
 
 namespace Nectar.Programs;
 
 /// <summary>A program loaded into the kernel. <see cref="Attach()"/> it; Dispose unloads it (once no link holds it).</summary>
-public sealed unsafe partial class BpfProgram : IDisposable
+public sealed partial class BpfProgram : IDisposable
 {
     private const uint FirstLogSize = 1 << 16;
     private const uint MaxLogSize = 1 << 28;
@@ -24,8 +25,10 @@ public sealed unsafe partial class BpfProgram : IDisposable
 
     public BpfFileDescriptor Fd { get; }
 
-    /// <summary>The kernel's id for the program (as `bpftool prog list` and `nectar prog list` show it).</summary>
-    public uint Id => ObjectInfo.Get<ProgInfoPrefix>(Fd).Id;
+    private uint _id;
+
+    /// <summary>The kernel's id for the program (as `bpftool prog list` and `nectar prog list` show it); asked once, then kept.</summary>
+    public uint Id => _id != 0 ? _id : _id = ObjectInfo.Id(Fd);
 
     /// <summary>The vmlinux BTF id the program was loaded against (tp_btf, fentry, fexit); 0 otherwise.</summary>
     public uint AttachBtfId { get; }
@@ -41,7 +44,7 @@ public sealed unsafe partial class BpfProgram : IDisposable
         AttachKind.Tracepoint => TracepointLink.Attach(this, RequireTarget(target)),
         AttachKind.Kprobe or AttachKind.Kretprobe => KprobeLink.Attach(this,
             Section.IsSyscallProbe ? SyscallWrappers.FunctionOf(RequireTarget(target)) : RequireTarget(target), Section.Kind == AttachKind.Kretprobe),
-        AttachKind.Uprobe or AttachKind.Uretprobe => UprobeLink.Attach(this, UprobeTarget.Parse(RequireTarget(target)), -1, Section.Kind == AttachKind.Uretprobe),
+        AttachKind.Uprobe or AttachKind.Uretprobe => UprobeLink.Attach(this, UprobeTarget.Parse(RequireTarget(target)), null, Section.Kind == AttachKind.Uretprobe),
         AttachKind.Iterator => IteratorLink.Attach(this, new IteratorOptions()),
         AttachKind.PerfEvent => throw new NotSupportedException($"Program '{Name}' (section perf_event) runs on perf events: attach it with AttachPerfEvent(new PerfSampling {{ Frequency = ... }}), which opens one per CPU."),
         AttachKind.Xdp or AttachKind.Tcx or AttachKind.SocketFilter => throw new NotSupportedException(NetworkAttachHint),
@@ -97,45 +100,22 @@ public sealed unsafe partial class BpfProgram : IDisposable
     private static int TryLoad(ProgramLoadRequest request, uint logLevel, byte[] log, out int errno)
     {
         var spec = request.Spec;
-        byte[] license = CString.Encode(spec.License);
-        fixed (BpfInstruction* instructions = request.Instructions)
-        fixed (byte* licensePointer = license)
-        fixed (byte* logPointer = log)
-        fixed (byte* funcInfo = request.FuncInfo)
-        fixed (byte* lineInfo = request.LineInfo)
+        var program = new ProgLoadArguments
         {
-            var attr = new ProgLoadAttr
-            {
-                ProgType = (uint)spec.Section.Type,
-                InstructionCount = (uint)request.Instructions.Length,
-                Instructions = (ulong)instructions,
-                License = (ulong)licensePointer,
-                LogLevel = logLevel,
-                LogSize = (uint)log.Length,
-                LogBuffer = log.Length == 0 ? 0 : (ulong)logPointer,
-                KernelVersion = request.KernelVersion,
-                ProgFlags = spec.Section.LoadFlags,
-                ExpectedAttachType = (uint)spec.Section.ExpectedAttachType,
-                AttachBtfId = request.AttachBtfId,
-            };
-            if (request.BtfFd > 0)
-            {
-                attr.ProgBtfFd = (uint)request.BtfFd;
-                if (request.FuncInfoCount > 0)
-                {
-                    attr.FuncInfoRecordSize = 8;
-                    attr.FuncInfo = (ulong)funcInfo;
-                    attr.FuncInfoCount = (uint)request.FuncInfoCount;
-                }
-                if (request.LineInfoCount > 0)
-                {
-                    attr.LineInfoRecordSize = 16;
-                    attr.LineInfo = (ulong)lineInfo;
-                    attr.LineInfoCount = (uint)request.LineInfoCount;
-                }
-            }
-            BpfName.Write(attr.ProgName, spec.Name);
-            return Bpf.TryCall(BpfCommand.ProgLoad, ref attr, out errno);
-        }
+            Name = spec.Name,
+            Type = (uint)spec.Section.Type,
+            Instructions = MemoryMarshal.AsBytes(request.Instructions.AsSpan()),
+            License = spec.License,
+            KernelVersion = request.KernelVersion,
+            Flags = spec.Section.LoadFlags,
+            ExpectedAttachType = (uint)spec.Section.ExpectedAttachType,
+            AttachBtfId = request.AttachBtfId,
+            BtfFd = request.BtfFd,
+            FuncInfo = request.FuncInfo,
+            FuncInfoCount = request.FuncInfoCount,
+            LineInfo = request.LineInfo,
+            LineInfoCount = request.LineInfoCount,
+        };
+        return Bpf.TryProgLoad(program, logLevel, log, out errno);
     }
 }

@@ -10,7 +10,7 @@ public sealed record LoadedProgram(uint Id, ProgramType Type, string Name, strin
 }
 
 /// <summary>A map in the kernel: what `bpftool map list` shows.</summary>
-public sealed record LoadedMap(uint Id, MapType Type, string Name, uint KeySize, uint ValueSize, uint MaxEntries, uint Flags)
+public sealed record LoadedMap(uint Id, MapType Type, string Name, uint KeySize, uint ValueSize, uint MaxEntries, MapFlags Flags)
 {
     public string TypeName => KernelNames.MapType((uint)Type);
 }
@@ -27,7 +27,7 @@ public sealed record LoadedLink(uint Id, uint Type, uint ProgramId)
 /// </summary>
 public static unsafe class KernelObjects
 {
-    public static IReadOnlyList<LoadedProgram> Programs() => List(BpfCommand.ProgGetNextId, BpfCommand.ProgGetFdById, fd =>
+    public static IReadOnlyList<LoadedProgram> Programs() => List(ObjectKind.Program, fd =>
     {
         var info = ObjectInfo.Get<ProgInfoPrefix>(fd);
         string tag = Convert.ToHexStringLower(new ReadOnlySpan<byte>(info.Tag, 8));
@@ -38,9 +38,9 @@ public static unsafe class KernelObjects
         return new LoadedProgram(info.Id, (ProgramType)info.Type, name, tag);
     });
 
-    public static IReadOnlyList<LoadedMap> Maps() => List(BpfCommand.MapGetNextId, BpfCommand.MapGetFdById, fd => Describe(fd));
+    public static IReadOnlyList<LoadedMap> Maps() => List(ObjectKind.Map, fd => Describe(fd));
 
-    public static IReadOnlyList<LoadedLink> Links() => List(BpfCommand.LinkGetNextId, BpfCommand.LinkGetFdById, fd =>
+    public static IReadOnlyList<LoadedLink> Links() => List(ObjectKind.Link, fd =>
     {
         var info = ObjectInfo.Get<LinkInfoPrefix>(fd);
         return new LoadedLink(info.Id, info.Type, info.ProgId);
@@ -49,7 +49,7 @@ public static unsafe class KernelObjects
     /// <summary>Opens the map with kernel id <paramref name="id"/> (as `nectar map dump` does); null when there is none.</summary>
     public static BpfMap? OpenMap(uint id)
     {
-        var fd = ObjectInfo.TryOpen(BpfCommand.MapGetFdById, id);
+        var fd = ObjectInfo.TryOpen(ObjectKind.Map, id);
         if (fd is null)
             return null;
         var map = Describe(fd);
@@ -60,15 +60,15 @@ public static unsafe class KernelObjects
     internal static LoadedMap Describe(BpfFileDescriptor fd)
     {
         var info = ObjectInfo.Get<MapInfoPrefix>(fd);
-        return new LoadedMap(info.Id, (MapType)info.Type, ObjectInfo.Name(info.Name), info.KeySize, info.ValueSize, info.MaxEntries, info.MapFlags);
+        return new LoadedMap(info.Id, (MapType)info.Type, ObjectInfo.Name(info.Name), info.KeySize, info.ValueSize, info.MaxEntries, (MapFlags)info.MapFlags);
     }
 
-    private static List<T> List<T>(BpfCommand nextId, BpfCommand fdById, Func<BpfFileDescriptor, T> describe)
+    private static List<T> List<T>(ObjectKind kind, Func<BpfFileDescriptor, T> describe)
     {
         var result = new List<T>();
-        foreach (uint id in ObjectInfo.Ids(nextId))
+        foreach (uint id in ObjectInfo.Ids(kind))
         {
-            using var fd = ObjectInfo.TryOpen(fdById, id);
+            using var fd = ObjectInfo.TryOpen(kind, id);
             if (fd is not null)
                 result.Add(describe(fd));
         }

@@ -50,8 +50,8 @@ internal static class MapCreator
         {
             pinned.Dispose();
             throw new BpfException($"The map pinned at {path} ({existing.TypeName}, key {existing.KeySize} B, value {existing.ValueSize} B, " +
-                $"{existing.MaxEntries} entries, flags 0x{existing.Flags:x}) does not match map '{spec.Name}' of the object ({KernelNames.MapType((uint)spec.Type)}, " +
-                $"key {spec.KeySize} B, value {spec.ValueSize} B, {spec.MaxEntries} entries, flags 0x{spec.Flags:x}). Remove the pin (rm {path}) or rename the map.", Errno.EINVAL);
+                $"{existing.MaxEntries} entries, flags 0x{(uint)existing.Flags:x}) does not match map '{spec.Name}' of the object ({KernelNames.MapType((uint)spec.Type)}, " +
+                $"key {spec.KeySize} B, value {spec.ValueSize} B, {spec.MaxEntries} entries, flags 0x{(uint)spec.Flags:x}). Remove the pin (rm {path}) or rename the map.", Errno.EINVAL);
         }
         return BpfMap.FromFd(pinned, spec);
     }

@@ -40,7 +40,7 @@ public sealed class ProgramSpec
         : $"it is not loaded by default (its section is written '?{Section.Name}', or AutoLoad was cleared); set spec.Programs[\"{Name}\"].AutoLoad = true before load to load it";
 
     /// <summary>Which function sits where in <see cref="Instructions"/>: the entry first, then subprograms.</summary>
-    public IReadOnlyList<(BpfFunction Function, int Start)> Layout { get; }
+    internal IReadOnlyList<(BpfFunction Function, int Start)> Layout { get; }
 
     public override string ToString() => $"{Name} ({Section.Name}, {Instructions.Length} instructions)";
 }

@@ -8,7 +8,7 @@ namespace Nectar.Programs;
 /// (__x64_sys_NAME on x86-64, __arm64_sys_NAME on arm64), as libbpf picks it, found in the kernel's
 /// BTF or /proc/kallsyms. Kernels before 4.17 have no wrappers and name the handler sys_NAME.
 /// </summary>
-public static class SyscallWrappers
+internal static class SyscallWrappers
 {
     /// <summary>The prefix of syscall wrappers on this architecture.</summary>
     public static string WrapperPrefix => RuntimeInformation.ProcessArchitecture switch

@@ -6,4 +6,4 @@ namespace Nectar.Relocation;
 /// instruction that does not hold the value the compiler recorded, candidates in the kernel that
 /// disagree. The message names the relocation and what to do.
 /// </summary>
-public sealed class CoreRelocationException(string message) : Exception(message);
+public sealed class CoreRelocationException(string message) : BpfObjectException(message);

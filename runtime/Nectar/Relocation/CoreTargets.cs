@@ -27,6 +27,13 @@ public sealed class CoreTargets : IReadOnlyList<Btf>
     /// <summary>The module BTF files, in name order (searched in that order, after vmlinux).</summary>
     public IReadOnlyList<string> ModulePaths { get; }
 
+    /// <summary>One kernel's types and no modules (BpfLoadOptions.KernelBtf).</summary>
+    public static CoreTargets Only(Btf vmlinux)
+    {
+        ArgumentNullException.ThrowIfNull(vmlinux);
+        return new CoreTargets(vmlinux, []);
+    }
+
     /// <summary>vmlinux and every module BTF file in <paramref name="directory"/> (every file but "vmlinux").</summary>
     public static CoreTargets FromDirectory(string directory, Btf vmlinux)
     {

@@ -97,7 +97,7 @@ public class SkeletonTests
         var (output, diagnostics, driver) = GeneratorHarness.Run(
             [ExecObserverDeclaration("[Nectar.RingBufferEvent(\"events\", \"task_struct\")]")], btfPath: null);
         Diagnostic d = Assert.Single(diagnostics);
-        Assert.Equal("NECTAR007", d.Id);
+        Assert.Equal("NECTAR015", d.Id);
         Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
         Assert.Contains("'events' as task_struct", d.GetMessage());
         Assert.Contains("NECTAR_RING_RECORD(events, struct exec_event)", d.GetMessage());

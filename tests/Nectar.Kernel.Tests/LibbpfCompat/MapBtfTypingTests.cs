@@ -38,7 +38,7 @@ public class MapBtfTypingTests
     {
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("libbpf_map_types"));
         spec.Maps["counts"].Spec = spec.Maps["counts"].Spec with { MaxEntries = 0 };
-        var error = Assert.ThrowsAny<Nectar.Interop.BpfException>(() => spec.Load().Dispose());
+        var error = Assert.ThrowsAny<Nectar.BpfException>(() => spec.Load().Dispose());
         Assert.Contains("Map 'counts' declares no max_entries (0)", error.Message);
         Assert.Contains("bpf_map__set_max_entries", error.Message);
     }

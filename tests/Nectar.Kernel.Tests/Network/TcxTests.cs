@@ -89,7 +89,7 @@ public class TcxTests
     public void A_program_that_is_not_a_tc_program_is_refused_with_its_section()
     {
         using var obj = PacketCounter.Load(port: 9);
-        var error = Assert.ThrowsAny<Nectar.Interop.BpfException>(() => obj.Programs["xdp_count"].AttachTcx(PacketCounter.Loopback, TcxDirection.Ingress).Dispose());
+        var error = Assert.ThrowsAny<BpfException>(() => obj.Programs["xdp_count"].AttachTcx(PacketCounter.Loopback, TcxDirection.Ingress).Dispose());
         Assert.Contains("'xdp_count' (section 'xdp') is not a tc program", error.Message);
     }
 }

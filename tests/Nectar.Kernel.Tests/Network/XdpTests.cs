@@ -74,7 +74,7 @@ public class XdpTests
     public void Driver_mode_on_lo_is_refused_with_the_mode_that_works()
     {
         using var obj = PacketCounter.Load(port: 9);
-        var error = Assert.ThrowsAny<Nectar.Interop.BpfException>(() => obj.Programs["xdp_count"].AttachXdp(PacketCounter.Loopback, XdpMode.Driver).Dispose());
+        var error = Assert.ThrowsAny<BpfException>(() => obj.Programs["xdp_count"].AttachXdp(PacketCounter.Loopback, XdpMode.Driver).Dispose());
         Assert.Contains("XdpMode.Generic", error.Message);
     }
 
@@ -82,7 +82,7 @@ public class XdpTests
     public void A_program_that_is_not_an_xdp_program_is_refused_with_its_section()
     {
         using var obj = PacketCounter.Load(port: 9);
-        var error = Assert.ThrowsAny<Nectar.Interop.BpfException>(() => obj.Programs["tcx_count_ingress"].AttachXdp(PacketCounter.Loopback).Dispose());
+        var error = Assert.ThrowsAny<BpfException>(() => obj.Programs["tcx_count_ingress"].AttachXdp(PacketCounter.Loopback).Dispose());
         Assert.Contains("'tcx_count_ingress' (section 'tcx/ingress') is not an XDP program", error.Message);
     }
 
@@ -92,7 +92,7 @@ public class XdpTests
         using var obj = PacketCounter.Load(port: 9);
         using (obj.Programs["xdp_count"].AttachXdp(PacketCounter.Loopback, XdpMode.Generic))
         {
-            var error = Assert.ThrowsAny<Nectar.Interop.BpfException>(() => obj.Programs["xdp_frags_pass"].AttachXdp(PacketCounter.Loopback, XdpMode.Generic).Dispose());
+            var error = Assert.ThrowsAny<BpfException>(() => obj.Programs["xdp_frags_pass"].AttachXdp(PacketCounter.Loopback, XdpMode.Generic).Dispose());
             Assert.Contains("already has an XDP program", error.Message);
             Assert.Contains("bpftool net show dev lo", error.Message);
         }

@@ -11,7 +11,7 @@ public sealed class BtfExtTests
     private const string Section = "tp_btf/sched_process_exec";
     private readonly BpfObjectFile _object = BpfObjectFile.Open("core_read");
 
-    private byte[] RawExt() => BtfElfSection.Extract(File.ReadAllBytes(_object.Path), ".BTF.ext")!;
+    private byte[] RawExt() => Nectar.Elf.ElfFile.Read(_object.Path).SectionBytes(".BTF.ext")!;
 
     [Fact]
     public void Real_object_has_func_info_line_info_and_core_relocations_for_its_section()

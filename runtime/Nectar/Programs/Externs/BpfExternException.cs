@@ -4,7 +4,7 @@ namespace Nectar.Programs;
 /// An extern of a BPF object (a `__kconfig` value, a `__ksym` variable or kfunc) that the loader
 /// cannot declare or fill: the message names the extern, why, and what to change.
 /// </summary>
-public sealed class BpfExternException : Exception
+public sealed class BpfExternException : BpfObjectException
 {
     public BpfExternException(string externName, string message)
         : base(message) => ExternName = externName;

@@ -2,7 +2,7 @@ using Nectar.Maps;
 using Nectar.Programs;
 using Nectar.Testing;
 
-namespace Nectar.Tests.Elf;
+namespace Nectar.Tests.Programs;
 
 public class BpfObjectSpecTests
 {

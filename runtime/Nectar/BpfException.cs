@@ -1,7 +1,9 @@
-namespace Nectar.Interop;
+using Nectar.Interop;
 
-/// <summary>A bpf(2) or related system call failed. <see cref="ErrorNumber"/> is the errno.</summary>
-public class BpfException : Exception
+namespace Nectar;
+
+/// <summary>The kernel refused: a bpf(2) or related system call failed. <see cref="ErrorNumber"/> is the errno.</summary>
+public class BpfException : NectarException
 {
     public BpfException(string message, int errorNumber, Exception? inner = null)
         : base(message, inner) => ErrorNumber = errorNumber;

@@ -1,6 +1,6 @@
 using Nectar.Testing;
 
-namespace Nectar.Tests;
+namespace Nectar.Tests.Programs;
 
 /// <summary>
 /// bpf/check-objects.sh is what ties committed BPF objects to their sources (CI runs it). These

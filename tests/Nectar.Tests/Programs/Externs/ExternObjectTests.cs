@@ -4,7 +4,7 @@ using Nectar.Maps;
 using Nectar.Programs;
 using Nectar.Testing;
 
-namespace Nectar.Tests.Externs;
+namespace Nectar.Tests.Programs.Externs;
 
 /// <summary>
 /// The externs of bpf/externs.bpf.o as the loader reads them, the .kconfig value it builds from a

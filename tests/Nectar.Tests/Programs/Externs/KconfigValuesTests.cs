@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Nectar.Programs;
 
-namespace Nectar.Tests.Externs;
+namespace Nectar.Tests.Programs.Externs;
 
 /// <summary>How one config value is stored into a __kconfig extern of each C type (libbpf's rules).</summary>
 public class KconfigValuesTests

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Nectar.Elf;
 using Nectar.Links;
 
-namespace Nectar.Tests.Uprobes;
+namespace Nectar.Tests.Elf;
 
 /// <summary>
 /// The native ELF reader against binaries every Linux machine running these tests has: the libc

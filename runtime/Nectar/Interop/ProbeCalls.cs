@@ -87,7 +87,7 @@ internal static unsafe class ProbeCalls
     /// <summary>An iterator link of <paramref name="program"/> (no map, no process), one BPF_ITER_CREATE, and one read() of it.</summary>
     internal static (Result Result, string Step) RunIterator(BpfFileDescriptor program)
     {
-        var link = new IteratorLinkCreateAttr { ProgFd = (uint)program.Value, AttachType = (uint)AttachType.TraceIter };
+        var link = new LinkCreateAttr { ProgFd = (uint)program.Value, AttachType = (uint)AttachType.TraceIter };
         int linkFd = Bpf.TryCall(BpfCommand.LinkCreate, ref link, out int errno);
         if (linkFd < 0)
             return (new Result(false, errno, ""), "creating its iterator link");

@@ -1,6 +1,6 @@
 using Nectar.Programs;
 
-namespace Nectar.Tests.Externs;
+namespace Nectar.Tests.Programs.Externs;
 
 public class KernelConfigTests
 {

@@ -1,6 +1,6 @@
-using Nectar.Interop;
+using Nectar.Elf;
 
-namespace Nectar.Elf;
+namespace Nectar.Interop;
 
 /// <summary>
 /// Reads a whole input file (a BPF object, a binary to probe) only when it is a regular file of a

@@ -3,7 +3,7 @@ using Nectar.Elf;
 using Nectar.Programs;
 using Nectar.Testing;
 
-namespace Nectar.Tests.Elf;
+namespace Nectar.Tests.Programs;
 
 /// <summary>How the linker places callbacks (ld_imm64 of a function's address) and rewrites the loads.</summary>
 public class CallbackLinkTests

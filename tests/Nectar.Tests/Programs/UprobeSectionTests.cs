@@ -1,7 +1,7 @@
 using Nectar.Links;
 using Nectar.Programs;
 
-namespace Nectar.Tests.Uprobes;
+namespace Nectar.Tests.Programs;
 
 public class UprobeSectionTests
 {

@@ -1,6 +1,6 @@
 using Nectar.Maps;
 
-namespace Nectar.Tests;
+namespace Nectar.Tests.Maps;
 
 public class MapDefaultsTests
 {
