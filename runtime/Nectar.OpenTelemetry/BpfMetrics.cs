@@ -60,7 +60,7 @@ public sealed class BpfMetrics : IDisposable
     }
 
     /// <summary>Exports <paramref name="map"/> as the counter <paramref name="name"/>, each key's attributes given by <paramref name="attributes"/>.</summary>
-    public BpfMetrics AddCounter<TKey>(BpfMap map, string name, Func<TKey, TagList> attributes, string? unit = null, string? description = null)
+    public BpfMetrics AddTypedCounter<TKey>(BpfMap map, string name, Func<TKey, TagList> attributes, string? unit = null, string? description = null)
         where TKey : unmanaged
     {
         ArgumentNullException.ThrowIfNull(attributes);
@@ -72,7 +72,7 @@ public sealed class BpfMetrics : IDisposable
     /// Exports a global <c>__u64</c> (or <c>__u32</c>) counter of the BPF program, such as the events
     /// it dropped because the ring buffer was full, as the counter <paramref name="name"/>.
     /// </summary>
-    public BpfMetrics AddCounter(BpfVariable variable, string name, string? unit = null, string? description = null)
+    public BpfMetrics AddGlobalCounter(BpfVariable variable, string name, string? unit = null, string? description = null)
     {
         ArgumentNullException.ThrowIfNull(variable);
         CheckName(name);
@@ -100,7 +100,7 @@ public sealed class BpfMetrics : IDisposable
     /// Exports <paramref name="map"/> of log2 histograms as the histogram <paramref name="name"/>, each
     /// key's attributes given by <paramref name="attributes"/> (null: no attributes, for a single histogram).
     /// </summary>
-    public BpfMetrics AddHistogram<TKey>(BpfMap map, string name, Func<TKey, TagList>? attributes, string? unit = null, string? description = null, int? slotCount = null)
+    public BpfMetrics AddTypedHistogram<TKey>(BpfMap map, string name, Func<TKey, TagList>? attributes, string? unit = null, string? description = null, int? slotCount = null)
         where TKey : unmanaged
     {
         CheckKey<TKey>(map);

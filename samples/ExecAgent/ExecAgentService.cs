@@ -50,8 +50,8 @@ public sealed class ExecAgentService(IOptions<AgentOptions> options, ILoggerFact
             using var metrics = new BpfMetrics(TimeSpan.FromSeconds(settings.HistogramIntervalSeconds))
                 .AddCounter(obj, "execs", "nectar.exec.events", "{exec}", "Execs on this host, by the program's name (comm)")
                 .AddHistogram(obj, "argc_hist", "nectar.exec.argc", "{argument}", "Argument counts of the execs on this host (log2 buckets)")
-                .AddCounter(obj.Variables["dropped"], "nectar.exec.dropped", "{event}", "Exec events the ring buffer had no room for")
-                .AddCounter(obj.Variables["untracked_comms"], "nectar.exec.untracked", "{exec}", "Execs not counted by name because the BPF hash of names was full");
+                .AddGlobalCounter(obj.Variables["dropped"], "nectar.exec.dropped", "{event}", "Exec events the ring buffer had no room for")
+                .AddGlobalCounter(obj.Variables["untracked_comms"], "nectar.exec.untracked", "{exec}", "Execs not counted by name because the BPF hash of names was full");
             using var poller = new EventPoller();
             using var events = settings.LogExecs ? BpfEventLog.Attach(poller, obj, "events", loggerFactory, ProgramName) : null;
             using var link = obj.Programs[ProgramName].Attach();

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Nectar.Events;
+using Nectar.Maps;
 using Nectar.OpenTelemetry;
 using Nectar.Programs;
 using Nectar.Testing;
@@ -140,10 +141,41 @@ public class BpfMetricsTests
         Assert.Contains(execs.Comm, payload);
     }
 
+    [KernelFact]
+    public void Typed_keys_name_their_own_attributes_and_per_cpu_values_are_summed()
+    {
+        using var counts = BpfMap.Create(new MapSpec("otel_percpu", MapType.PerCpuHash, 4, 8, 4));
+        counts.UpdatePerCpu(42u, Enumerable.Range(1, PossibleCpus.Count).Select(cpu => (ulong)cpu).ToArray());
+        using var histograms = BpfMap.Create(new MapSpec("otel_hists", MapType.Hash, 4, 16, 4));
+        histograms.Update(ToBytes([7u]), ToBytes([2u, 0u, 5u, 1u]));
+        var exported = new List<MetricSnapshot>();
+        using var metrics = new BpfMetrics(TimeSpan.FromHours(1))
+            .AddTypedCounter(counts, "test.counts", (uint pid) => new TagList { { "pid", (long)pid } })
+            .AddTypedHistogram(histograms, "test.sizes", (uint disk) => new TagList { { "disk", $"sd{(char)('a' + disk)}" } });
+        using var provider = Sdk.CreateMeterProviderBuilder().AddMeter(BpfMetrics.MeterName).AddInMemoryExporter(exported).Build();
+
+        metrics.ReadHistograms();
+        provider.ForceFlush();
+
+        var point = Assert.Single(exported.Single(m => m.Name == "test.counts").MetricPoints);
+        Assert.Equal(42L, Tags(point)["pid"]);
+        Assert.Equal(Enumerable.Range(1, PossibleCpus.Count).Sum(), point.GetSumLong());
+        var histogram = Assert.Single(exported.Single(m => m.Name == "test.sizes").MetricPoints);
+        Assert.Equal("sdh", Tags(histogram)["disk"]);
+        var buckets = new List<(double, long)>();
+        foreach (var bucket in histogram.GetHistogramBuckets())
+            buckets.Add((bucket.ExplicitBound, bucket.BucketCount));
+        // Slot i is exactly the bucket (2^i - 1, 2^(i+1) - 1]; the last slot is the +Inf bucket.
+        Assert.Equal([(1, 2), (3, 0), (7, 5), (double.PositiveInfinity, 1)], buckets);
+        Assert.Equal(8, histogram.GetHistogramCount());
+    }
+
+    private static byte[] ToBytes(uint[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
+
     private static BpfMetrics AgentMetrics(BpfObject obj) => new BpfMetrics(TimeSpan.FromHours(1)) // read on demand (ReadHistograms)
         .AddCounter(obj, "execs", "nectar.exec.events")
         .AddHistogram(obj, "argc_hist", "nectar.exec.argc")
-        .AddCounter(obj.Variables["dropped"], "nectar.exec.dropped");
+        .AddGlobalCounter(obj.Variables["dropped"], "nectar.exec.dropped");
 
     private static ulong BucketCount(List<MetricSnapshot> exported, double bound)
     {
