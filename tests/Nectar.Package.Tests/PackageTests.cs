@@ -69,20 +69,7 @@ public sealed class PackageTests : IDisposable
         string app = Path.Combine(_scratch, "app");
         Directory.CreateDirectory(app);
         File.WriteAllBytes(Path.Combine(app, "vmlinux.btf"), Fixtures.VmlinuxBtfBytes);
-        // The local feed first; the machine's package cache as a second local source for the
-        // package's own dependencies (offline). A fresh packages folder, to build from this pack only.
-        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-            <configuration>
-              <config><add key="globalPackagesFolder" value="{Path.Combine(_scratch, "packages")}" /></config>
-              <packageSources>
-                <clear />
-                <add key="feed" value="{feed}" />
-                <add key="cache" value="{cache}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
+        LocalFeed.WriteNugetConfig(app, feed, Path.Combine(_scratch, "packages"));
         File.WriteAllText(Path.Combine(app, "app.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
