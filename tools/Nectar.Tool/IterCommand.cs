@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Nectar.Output;
 using Nectar.Programs;
 
 namespace Nectar.Tool;
@@ -6,9 +7,10 @@ namespace Nectar.Tool;
 /// <summary>
 /// `nectar iter OBJ [PROGRAM]`: loads a BPF object, attaches one iterator program (SEC("iter/..."))
 /// and copies what one run of it writes to standard output, byte for byte (text from
-/// BPF_SEQ_PRINTF, or records from bpf_seq_write). Nothing stays loaded. Exit codes: 0 ran; 1 no
-/// such iterator program in the object, or no such map; 2 the kernel refused; 77 BPF not
-/// usable here.
+/// BPF_SEQ_PRINTF, or records from bpf_seq_write). Only that program is loaded, and nothing stays
+/// loaded. Exit codes: 0 ran (also when the reader of standard output closed it early, as
+/// <c>| head</c> does); 1 no such iterator program in the object, no such map, or standard output
+/// failed (a full disk: named); 2 the kernel refused; 77 BPF not usable here.
 /// </summary>
 internal static class IterCommand
 {
@@ -50,12 +52,26 @@ internal static class IterCommand
         using var map = mapId is { } id ? KernelObjects.OpenMap(id) : null;
         if (mapId is not null && map is null)
             return Fail(1, $"there is no map with id {mapId} (nectar map list shows them).");
+        // Only the chosen program: another one of the object (a map-element iterator where the
+        // kernel allows only task iterators) must not stop this one from running.
+        foreach (var program in spec.Programs.Values)
+            program.AutoLoad = program.Name == chosen.Name;
         using var obj = BpfObject.Load(spec);
         using var iterator = obj.Programs[chosen.Name].AttachIterator(new Links.IteratorOptions { Map = map });
-        using var output = Console.OpenStandardOutput();
+        using var output = LineOutput.StandardOutput();
         using (var run = iterator.Open())
-            run.CopyTo(output);
-        output.Flush();
+        {
+            var buffer = new byte[64 * 1024];
+            int read;
+            while ((read = run.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                if (output.TryWrite(buffer.AsSpan(0, read)))
+                    continue;
+                if (output.ReaderClosed)
+                    return 0;
+                return Fail(1, $"writing to {output.Name} failed: {output.Failure}; {output.BytesWritten} byte(s) of {chosen.Name}'s output written.");
+            }
+        }
         return 0;
     }
 

@@ -123,7 +123,6 @@ internal static class TraceCommand
                     return Fail(ExitLoadOrAttach, $"program '{program.Name}' ({program.Section.Name}) did not attach: {e.Message}");
                 }
             }
-            Console.Error.WriteLine($"nectar trace: {links.Count} program(s) of {file.Name} attached; printing {string.Join(", ", rings.Select(r => r.Name).Append(log is null ? null : "log lines").OfType<string>().DefaultIfEmpty("nothing (no ring or perf buffer)"))}. Ctrl-C to stop.");
 
             using var stop = durationSeconds is { } seconds ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
             using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
@@ -133,6 +132,9 @@ internal static class TraceCommand
                 signal.Cancel = true;
                 stop.Cancel();
             }
+            // Said only once Ctrl-C is handled: a script that waits for this line and then signals
+            // gets the clean stop (detach, drop counts), not the default death by SIGINT.
+            Console.Error.WriteLine($"nectar trace: {links.Count} program(s) of {file.Name} attached; printing {string.Join(", ", rings.Select(r => r.Name).Append(log is null ? null : "log lines").OfType<string>().DefaultIfEmpty("nothing (no ring or perf buffer)"))}. Ctrl-C to stop.");
             var loaded = obj;
             return TraceRun.Run(poller, stop, output, () => drops.Report(loaded), () => drops.Total, () =>
             {

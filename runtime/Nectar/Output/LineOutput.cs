@@ -24,6 +24,7 @@ public sealed unsafe partial class LineOutput : IDisposable
     private readonly CancellationTokenSource _failed = new();
     private long _written;
     private long _notWritten;
+    private long _bytesWritten;
 
     /// <summary>Writes to <paramref name="fd"/>, which it does not own; <paramref name="name"/> names it in messages.</summary>
     public LineOutput(int fd, string name)
@@ -89,6 +90,24 @@ public sealed unsafe partial class LineOutput : IDisposable
                 ArrayPool<byte>.Shared.Return(rented);
         }
     }
+
+    /// <summary>
+    /// Writes <paramref name="bytes"/> as they are (a stream's contents, not a line); false if the
+    /// output has failed, now or before. <see cref="BytesWritten"/> counts what the kernel took.
+    /// </summary>
+    public bool TryWrite(ReadOnlySpan<byte> bytes)
+    {
+        lock (_lock)
+        {
+            if (FailureErrno is not null || !WriteAll(bytes))
+                return false;
+            _bytesWritten += bytes.Length;
+            return true;
+        }
+    }
+
+    /// <summary>Bytes written by <see cref="TryWrite"/>.</summary>
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
     /// <summary>
     /// Notices a reader that went away before the next write does: a pipe whose reader closed

@@ -1,3 +1,4 @@
+using Nectar.Programs;
 using Nectar.Testing;
 
 namespace Nectar.Kernel.Tests.Faults;
@@ -84,5 +85,15 @@ public class OutputFaultTests
 
         Assert.Equal(0, trace.WaitForExit(Stop));
         Assert.Matches(@"nectar trace: standard output was closed by its reader; detached after \d+ line\(s\) produced, \d+ written", trace.ErrorText);
+    }
+
+    [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["task"])]
+    public void Iter_on_a_full_device_names_the_error_and_exits_1()
+    {
+        // Before: Console's stream threw an IOException out of the verb (exit 70, a stack trace).
+        using var iter = ObservedProcess.Start(ObservedProcess.ToolPath, ["iter", BpfObjects.PathOf("task_iter"), "dump_tasks"], stdoutRedirect: ">/dev/full");
+
+        Assert.Equal(1, iter.WaitForExit(Stop));
+        Assert.Matches(@"^nectar iter: writing to standard output failed: No space left on device \(errno 28\); 0 byte\(s\) of dump_tasks's output written\.\s*$", iter.ErrorText);
     }
 }
