@@ -24,16 +24,15 @@ public sealed class BpfEventLog : IDisposable
     private readonly BtfFields _fields;
     private readonly LogLevel _level;
     private readonly string _template;
-    private readonly RingBuffer _ring;
+    private RingBuffer? _ring;
     private long _logged;
     private long _short;
 
-    private BpfEventLog(ILogger logger, BtfFields fields, LogLevel level, RingBuffer ring)
+    private BpfEventLog(ILogger logger, BtfFields fields, LogLevel level)
     {
         _logger = logger;
         _fields = fields;
         _level = level;
-        _ring = ring;
         var template = new StringBuilder(fields.TypeName).Append(':');
         foreach (string name in fields.Names)
             template.Append(' ').Append(name).Append("={").Append(name).Append('}');
@@ -65,10 +64,9 @@ public sealed class BpfEventLog : IDisposable
                 ? $"Ring buffer '{ringBuffer}' of '{obj.Name}' declares no record type: write NECTAR_RING_RECORD({ringBuffer}, struct x); after the map (nectar_ring.h) or give recordType."
                 : $"The BTF of '{obj.Name}' has no struct '{recordType}'.", recordType is null ? nameof(ringBuffer) : nameof(recordType));
         category ??= obj.Programs.Count == 1 ? obj.Programs.Keys.Single() : obj.Name;
-        RingBuffer? ring = null;
-        BpfEventLog? log = null;
-        ring = poller.Add(map, data => log!.Handle(data));
-        log = new BpfEventLog(loggerFactory.CreateLogger(category), fields, level, ring);
+        // Made before the ring is added: a poller already running may deliver a record at once.
+        var log = new BpfEventLog(loggerFactory.CreateLogger(category), fields, level);
+        log._ring = poller.Add(map, log.Handle);
         return log;
     }
 
@@ -96,7 +94,7 @@ public sealed class BpfEventLog : IDisposable
     }
 
     /// <summary>Stops delivering records (the poller no longer reads the ring).</summary>
-    public void Dispose() => _ring.Dispose();
+    public void Dispose() => _ring?.Dispose();
 
     /// <summary>One record's fields as a logger's structured state, with the template as {OriginalFormat}.</summary>
     private sealed class Entry(BtfFields fields, string template, object[] values) : IReadOnlyList<KeyValuePair<string, object?>>
