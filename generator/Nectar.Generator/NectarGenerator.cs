@@ -184,8 +184,8 @@ namespace Nectar.Generator
                 .Select((input, _) => (input.Source, Object: SkeletonInput.Load(input.Stamp)))
                 .Combine(btf)
                 .Select((input, _) => new CodegenResult(EquatableArray<GeneratedSource>.Empty,
-                    (input.Left.Object.Value is { } contents
-                        ? AttachPointCheck.Check(contents, input.Right.Value, input.Right.Stamp.Path, input.Left.Source)
+                    (input.Left.Object.Value is { } spec
+                        ? AttachPointCheck.Check(spec, input.Right.Value, input.Right.Stamp.Path, input.Left.Source)
                         : Enumerable.Empty<CodegenDiagnostic>()).ToEquatableArray()))
                 .WithTrackingName(TrackingNames.AttachPointCheck);
             context.RegisterSourceOutput(attachChecks.Combine(skeletonLocations), (output, input) => Report(output, input.Left, input.Right));

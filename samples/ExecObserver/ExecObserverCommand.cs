@@ -51,12 +51,15 @@ internal static class ExecObserverCommand
         using (session)
         {
             Console.Error.WriteLine($"ExecObserver: {session.ProgramName} attached to sched_process_exec (program id {session.Program.Id}); Ctrl-C to stop.");
+            var memory = MemoryReport.FromEnvironment();
             var run = session.RunAsync(stop.Token);
             while (!run.IsCompleted && !stop.IsCancellationRequested)
             {
                 await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(1), stop.Token));
                 session.ReportNewDrops();
                 output.CheckReader();
+                if (memory?.Due(session.ExecsObserved) is { } memoryLine)
+                    errors.TryWriteLine($"ExecObserver: {memoryLine}");
             }
             // Detach first: whatever happens to the consumer now, nothing stays attached.
             session.Detach();

@@ -44,6 +44,8 @@ public class CliArgumentTests
         { "bench load", ["bench", "load", "--runs", "0"], "--runs must be a number of runs from 1" },
         { "bench layout", ["bench", "layout", "--iterations", "-3"], "--iterations must be a number of reads from 1,000" },
         { "bench btf", ["bench", "btf", "--runs", "-1"], "--runs must be" },
+        { "bench startup", ["bench", "startup", "--runs", "0"], "--runs must be a number of runs from 1" },
+        { "bench startup", ["bench", "startup", "--nectar", "/nonexistent/nectar"], "--nectar '/nonexistent/nectar' is not a file" },
         { "trace", ["trace", BpfObjects.PathOf("exec_observer"), "--duration", "1e12"], "--duration must be a number of seconds greater than 0" },
         { "trace", ["trace", BpfObjects.PathOf("exec_observer"), "--duration", "Infinity"], "--duration must be a number of seconds greater than 0" },
         { "trace", ["trace", BpfObjects.PathOf("exec_observer"), "--duration", "NaN"], "--duration must be a number of seconds greater than 0" },

@@ -15,8 +15,10 @@ public enum Oracle
     LlvmObjdump = 8,
     /// <summary>Debian's libbpf-tools, xdp-tools and libxdp1: a corpus of real-world BPF objects (execsnoop is the marker).</summary>
     DebianBpfTools = 16,
+    /// <summary>gcc with sys/sdt.h (Debian's systemtap-sdt-dev): builds the USDT target program of the tests.</summary>
+    SdtCompiler = 32,
     /// <summary>Debian's prometheus (2.42): the real scraper and query API the exec agent's metrics are checked with.</summary>
-    Prometheus = 32,
+    Prometheus = 64,
 }
 
 /// <summary>Where the oracles are, how to install them, and whether CI requires them.</summary>
@@ -40,6 +42,7 @@ public static class Oracles
         Oracle.LlvmReadelf => "llvm-readelf-16",
         Oracle.LlvmObjdump => "llvm-objdump-16",
         Oracle.DebianBpfTools => "execsnoop",
+        Oracle.SdtCompiler => "gcc",
         Oracle.Prometheus => "prometheus",
         _ => throw new ArgumentOutOfRangeException(nameof(tool), tool, "one oracle at a time"),
     };
@@ -50,13 +53,18 @@ public static class Oracles
         Oracle.Bpftool => "apt-get install bpftool",
         Oracle.Clang => "apt-get install clang-16 llvm-16 libbpf-dev",
         Oracle.DebianBpfTools => "apt-get install libbpf-tools xdp-tools libxdp1",
+        Oracle.SdtCompiler => "apt-get install gcc systemtap-sdt-dev",
         Oracle.Prometheus => "apt-get install prometheus",
         _ => "apt-get install llvm-16",
     };
 
     /// <summary>Whether the tool is on PATH (and, for clang, libbpf's headers the BPF sources include are there).</summary>
     public static bool IsInstalled(Oracle tool) =>
-        OnPath(Command(tool)) && (tool != Oracle.Clang || File.Exists(LibbpfHelpersHeader));
+        OnPath(Command(tool)) && (tool != Oracle.Clang || File.Exists(LibbpfHelpersHeader))
+        && (tool != Oracle.SdtCompiler || SdtHeaders.Any(File.Exists));
+
+    /// <summary>Where Debian's systemtap-sdt-dev puts sys/sdt.h.</summary>
+    private static readonly string[] SdtHeaders = ["/usr/include/sys/sdt.h", "/usr/include/x86_64-linux-gnu/sys/sdt.h", "/usr/include/aarch64-linux-gnu/sys/sdt.h"];
 
     private const string LibbpfHelpersHeader = "/usr/include/bpf/bpf_helpers.h";
 

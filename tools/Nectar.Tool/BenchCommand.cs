@@ -8,6 +8,6 @@ internal static class BenchCommand
     internal static Command Create() => new("bench", "Run a benchmark and print its figures.")
     {
         BenchRingbufCommand.Create(), BenchAttachCommand.Create(), BenchLoadCommand.Create(),
-        BenchCodegenCommand.Create(), BenchBtfCommand.Create(), BenchLayoutCommand.Create(),
+        BenchCodegenCommand.Create(), BenchBtfCommand.Create(), BenchLayoutCommand.Create(), BenchStartupCommand.Create(),
     };
 }

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
 using Nectar.Btf;
+using Nectar.Dwarf;
+using Nectar.Elf;
 
 namespace Nectar.Tool;
 
@@ -8,16 +10,20 @@ namespace Nectar.Tool;
 /// Renders ring and perf buffer records for `nectar trace`: field by field when the object names the
 /// ring's record type with NECTAR_RING_RECORD (bpf/include/nectar_ring.h: a global
 /// `__nectar_record_MAP` pointing to it) or the command line does (--record MAP=STRUCT) and that struct is simple (integers, enums, pointers, and
-/// arrays of those or of char) and no larger than the record; otherwise as hex.
+/// arrays of those or of char) and no larger than the record; otherwise as hex. A struct --record
+/// names that the BTF lacks (clang's BTF keeps only the types of globals and functions, so a
+/// record held in a local variable is often missing) is read from the object's DWARF (-g).
 /// </summary>
-internal sealed class BtfRecordPrinter(Btf.Btf? btf)
+internal sealed class BtfRecordPrinter(Btf.Btf? btf, ElfFile? elf = null, string origin = "the object")
 {
     public const string RecordVariablePrefix = "__nectar_record_";
 
     /// <summary>How many bytes of a record the hex form shows before cutting it (the full length is stated).</summary>
     public const int HexBytesShown = 64;
 
-    private readonly Dictionary<string, BtfType?> _recordTypes = new(StringComparer.Ordinal);
+    // Each ring's record type with the BTF it belongs to: the object's, or one rebuilt from DWARF.
+    private readonly Dictionary<string, (Btf.Btf Btf, BtfType Type)?> _recordTypes = new(StringComparer.Ordinal);
+    private DwarfReader? _dwarf;
 
     /// <summary>
     /// Names the struct a map's records are (`nectar trace --record MAP=STRUCT`), for objects
@@ -26,33 +32,50 @@ internal sealed class BtfRecordPrinter(Btf.Btf? btf)
     /// </summary>
     public void UseRecordType(string map, string structName)
     {
-        if (btf is null)
-            throw new ArgumentException($"--record {map}={structName}: the object has no BTF (compile it with clang -g), so struct {structName} is unknown.");
-        var found = btf.FindByName(structName, BtfKind.Struct) ??
+        var found = btf is null ? null : btf.FindByName(structName, BtfKind.Struct) ??
             (btf.FindByName(structName, BtfKind.Typedef) is { } alias && btf.SkipModifiersAndTypedefs(alias.TypeId) is { Kind: BtfKind.Struct } aliased ? aliased : null);
-        if (found is not { } record)
-            throw new ArgumentException($"--record {map}={structName}: the object's BTF has no struct '{structName}' (bpftool btf dump file OBJECT lists its types).");
-        if (!IsSimple(record))
+        var record = found is { } inBtf ? ((Btf.Btf, BtfType)?)(btf!, inBtf) : FromDwarf(map, structName);
+        if (record is not { } r)
+            throw new ArgumentException(btf is null && elf?.FindSection(".debug_info") is null
+                ? $"--record {map}={structName}: the object has neither BTF nor DWARF (compile it with clang -g), so struct {structName} is unknown."
+                : $"--record {map}={structName}: the object has no struct '{structName}' in its BTF or its DWARF (bpftool btf dump file OBJECT and llvm-dwarfdump OBJECT list its types).");
+        if (!IsSimple(r.Item1, r.Item2))
             throw new ArgumentException($"--record {map}={structName}: struct {structName} has members other than integers, enums, pointers and arrays of them (or bitfields), which the printer cannot show; omit --record to print hex.");
-        _recordTypes[map] = record;
+        _recordTypes[map] = r;
+    }
+
+    /// <summary>The struct from the object's DWARF, as BTF; null when there is no DWARF or no such struct.</summary>
+    private (Btf.Btf, BtfType)? FromDwarf(string map, string structName)
+    {
+        if (elf is null)
+            return null;
+        try
+        {
+            _dwarf ??= DwarfReader.FromElf(elf, origin);
+            return _dwarf is null ? null : DwarfTypes.FindStruct(_dwarf, structName, origin);
+        }
+        catch (DwarfException e)
+        {
+            throw new ArgumentException($"--record {map}={structName}: {e.Message}", e);
+        }
     }
 
     public string Format(string ring, ReadOnlySpan<byte> record)
-        => RecordTypeOf(ring) is { } type && type.Size <= record.Length ? FormatStruct(type, record) : FormatHex(record);
+        => RecordOf(ring) is { } r && r.Type.Size <= record.Length ? FormatStruct(r.Btf, r.Type, record) : FormatHex(record);
 
-    /// <summary>The struct a ring's records are, as NECTAR_RING_RECORD declared it; null when undeclared or not simple.</summary>
-    public BtfType? RecordTypeOf(string ring)
+    /// <summary>The struct a ring's records are, as NECTAR_RING_RECORD or --record declared it; null when undeclared or not simple.</summary>
+    public BtfType? RecordTypeOf(string ring) => RecordOf(ring)?.Type;
+
+    private (Btf.Btf Btf, BtfType Type)? RecordOf(string ring)
     {
-        if (btf is null)
-            return null;
         if (!_recordTypes.TryGetValue(ring, out var found))
         {
             found = null;
-            if (btf.FindByName(RecordVariablePrefix + ring, BtfKind.Var) is { } variable
+            if (btf?.FindByName(RecordVariablePrefix + ring, BtfKind.Var) is { } variable
                 && btf.SkipModifiersAndTypedefs(variable.TypeId) is { Kind: BtfKind.Ptr } pointer
                 && btf.SkipModifiersAndTypedefs(pointer.TypeId) is { Kind: BtfKind.Struct } record
-                && IsSimple(record))
-                found = record;
+                && IsSimple(btf, record))
+                found = (btf, record);
             _recordTypes[ring] = found;
         }
         return found;
@@ -66,16 +89,16 @@ internal sealed class BtfRecordPrinter(Btf.Btf? btf)
         ? $"{record.Length} bytes: {Convert.ToHexString(record).ToLowerInvariant()}"
         : $"{record.Length} bytes: {Convert.ToHexString(record[..HexBytesShown]).ToLowerInvariant()}... ({record.Length} bytes in all, first {HexBytesShown} shown)";
 
-    private bool IsSimple(BtfType composite) => composite.Members.All(m => !m.IsBitfield && IsSimpleField(btf!.SkipModifiersAndTypedefs(m.TypeId)));
+    private static bool IsSimple(Btf.Btf btf, BtfType composite) => composite.Members.All(m => !m.IsBitfield && IsSimpleField(btf, btf.SkipModifiersAndTypedefs(m.TypeId)));
 
-    private bool IsSimpleField(BtfType type) => type.Kind switch
+    private static bool IsSimpleField(Btf.Btf btf, BtfType type) => type.Kind switch
     {
         BtfKind.Int or BtfKind.Enum or BtfKind.Enum64 or BtfKind.Ptr => true,
-        BtfKind.Array => btf!.SkipModifiersAndTypedefs(type.Array.ElementTypeId) is var element && element.Kind is BtfKind.Int or BtfKind.Enum or BtfKind.Ptr,
+        BtfKind.Array => btf.SkipModifiersAndTypedefs(type.Array.ElementTypeId) is var element && element.Kind is BtfKind.Int or BtfKind.Enum or BtfKind.Ptr,
         _ => false,
     };
 
-    private string FormatStruct(BtfType type, ReadOnlySpan<byte> record)
+    private static string FormatStruct(Btf.Btf btf, BtfType type, ReadOnlySpan<byte> record)
     {
         var text = new StringBuilder(type.Name).Append(" { ");
         var members = type.Members;
@@ -84,21 +107,21 @@ internal sealed class BtfRecordPrinter(Btf.Btf? btf)
             if (i > 0)
                 text.Append(", ");
             var member = members[i];
-            var field = btf!.SkipModifiersAndTypedefs(member.TypeId);
+            var field = btf.SkipModifiersAndTypedefs(member.TypeId);
             text.Append(member.Name).Append(": ");
-            AppendField(text, field, record[(int)member.ByteOffset..]);
+            AppendField(btf, text, field, record[(int)member.ByteOffset..]);
         }
         return text.Append(" }").ToString();
     }
 
-    private void AppendField(StringBuilder text, BtfType field, ReadOnlySpan<byte> at)
+    private static void AppendField(Btf.Btf btf, StringBuilder text, BtfType field, ReadOnlySpan<byte> at)
     {
         if (field.Kind != BtfKind.Array)
         {
             AppendScalar(text, field, at);
             return;
         }
-        var element = btf!.SkipModifiersAndTypedefs(field.Array.ElementTypeId);
+        var element = btf.SkipModifiersAndTypedefs(field.Array.ElementTypeId);
         uint count = field.Array.Count;
         if (element.Kind == BtfKind.Int && element.Size == 1 && (element.IntEncoding & BtfIntEncoding.Char) != 0 || element.Name == "char")
         {

@@ -12,7 +12,8 @@ if (Nectar.Output.FileDescriptorLimit.WhyTooLow(8) is { } fdLimit)
     return 1;
 }
 
-Command root = NectarCommand.Create();
+// Only what the arguments need is made: the verb they name, help and version when asked for.
+Command root = NectarCommand.ForArguments(args);
 // Errors are one line, prefixed with the command, never a stack trace; the exit code says which
 // kind: 1 bad input (arguments, files), 2 the kernel refused (load, attach, map operations),
 // 77 BPF is not usable by this user here (privileges), 70 a bug in Nectar. Verbs return their own

@@ -63,7 +63,7 @@ internal static class TraceCommand
         {
             spec = BpfObjectSpec.Read(file.FullName);
             TraceSelection.Apply(spec, selection);
-            printer = new BtfRecordPrinter(hex ? null : spec.Btf);
+            printer = new BtfRecordPrinter(hex ? null : spec.Btf, hex ? null : spec.Elf, file.Name);
             if (!hex)
             {
                 foreach (var (map, structName) in selection.Records)
@@ -85,8 +85,11 @@ internal static class TraceCommand
         // Nectar's own warnings (drops) are diagnostics: standard error.
         using var output = LineOutput.StandardOutput();
         using var errors = LineOutput.StandardError();
-        using var loggerFactory = LoggerFactory.Create(logging => logging.AddNectarLines(output));
-        using var diagnostics = LoggerFactory.Create(logging => logging.AddNectarLines(errors));
+        // LoggerFactory's own constructor rather than LoggerFactory.Create: Create builds a
+        // dependency-injection container, whose types (kept by the trimmer for every run of the
+        // native tool) cost start-up time to every verb (`nectar bench startup`).
+        using var loggerFactory = new LoggerFactory([new LineOutputLoggerProvider(output)]);
+        using var diagnostics = new LoggerFactory([new LineOutputLoggerProvider(errors)]);
         var drops = new TraceDrops(spec, diagnostics.CreateLogger("nectar trace"));
         var links = new List<BpfLink>();
         BpfObject? obj = null;

@@ -81,9 +81,10 @@ namespace Nectar.Generator.Pipeline
             {
                 loaded = new Loaded<T>(stamp, _parse(stamp.Path), null);
             }
-            catch (BtfException e)
+            catch (BpfObjectException e)
             {
-                loaded = new Loaded<T>(stamp, null, "Malformed BTF in '" + stamp.Path + "': " + e.Message);
+                // BtfException for BTF; ElfException (and the object model's others) for a BPF object's ELF.
+                loaded = new Loaded<T>(stamp, null, (e is BtfException ? "Malformed BTF in '" : "Malformed BPF object '") + stamp.Path + "': " + e.Message);
             }
             _cache[stamp.Path] = loaded;
             return loaded;

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using Nectar.Btf;
 using Nectar.Generator.Emit;
 using Nectar.Generator.Model;
+using Nectar.Programs;
 
 namespace Nectar.Generator.Skeletons
 {
@@ -20,16 +21,16 @@ namespace Nectar.Generator.Skeletons
     /// </summary>
     internal static class AttachPointCheck
     {
-        public static IEnumerable<CodegenDiagnostic> Check(ObjectContents contents, Btf.Btf? kernel, string? kernelPath, SourceKey? source)
+        public static IEnumerable<CodegenDiagnostic> Check(BpfObjectSpec spec, Btf.Btf? kernel, string? kernelPath, SourceKey? source)
         {
             if (kernel == null) yield break;
             KernelNames names = KernelNames.Of(kernel);
             if (names.Tracepoints.Count == 0) yield break;
-            foreach (ObjectProgram program in contents.Programs)
+            foreach (ProgramSpec program in spec.Programs.Values)
             {
-                if (Problem(program.Section, names) is { } unknown)
+                if (Problem(program.Section.Name, names) is { } unknown)
                     yield return new CodegenDiagnostic(DiagnosticIds.UnknownAttachPoint,
-                        $"Program {program.Name}: SEC(\"{program.Section}\") names the {unknown.What} '{unknown.Name}', which the kernel BTF ({kernelPath}) does not have, " +
+                        $"Program {program.Name}: SEC(\"{program.Section.Name}\") names the {unknown.What} '{unknown.Name}', which the kernel BTF ({kernelPath}) does not have, " +
                         $"so attaching it would fail on that kernel.{RawTracepointEmitter.DidYouMean(unknown.Suggestions)}", source);
             }
         }

@@ -5,6 +5,7 @@ using Nectar.Btf;
 using Nectar.Generator.Emit;
 using Nectar.Generator.Model;
 using Nectar.Generator.Pipeline;
+using Nectar.Programs;
 
 namespace Nectar.Generator.Skeletons
 {
@@ -17,7 +18,7 @@ namespace Nectar.Generator.Skeletons
     internal static class SkeletonCodegen
     {
         /// <param name="hasRuntime">Whether the project references the Nectar runtime, which the skeleton loads through.</param>
-        public static CodegenResult Generate(SkeletonDeclaration declaration, Loaded<ObjectContents> loaded, bool hasRuntime = true)
+        public static CodegenResult Generate(SkeletonDeclaration declaration, Loaded<BpfObjectSpec> loaded, bool hasRuntime = true)
         {
             if (declaration.Request is not { } request)
                 return Result(null, declaration.Problem is { } p ? new[] { p } : Array.Empty<CodegenDiagnostic>());
@@ -28,7 +29,7 @@ namespace Nectar.Generator.Skeletons
                         $"The skeleton {request.Target.Name} loads its object through the Nectar runtime, which this project does not reference: " +
                         "add a reference to the Nectar package (or to runtime/Nectar/Nectar.csproj).", request.Source),
                 });
-            if (loaded.Value is not { } contents)
+            if (loaded.Value is not { } spec)
             {
                 string why = loaded.Problem ?? $"[BpfObject(\"{request.ObjectPath}\")] names no object file.";
                 return Result(null, new[]
@@ -39,7 +40,7 @@ namespace Nectar.Generator.Skeletons
             var diagnostics = new List<CodegenDiagnostic>();
             try
             {
-                var emitter = new SkeletonEmitter(request, contents, diagnostics);
+                var emitter = new SkeletonEmitter(request, spec, diagnostics);
                 var unit = new Codegen.Unit(request.Target.FullName + ".g.cs", request.Target.Namespace, request.Target.ContainingTypes, emitter.Emit);
                 return Result(new GeneratedSource(unit.HintName, Codegen.Compose(new[] { unit })!), diagnostics);
             }

@@ -25,8 +25,14 @@ namespace Nectar.Generator.Skeletons
         /// <summary>Maps whose lookups from user space give one value of the value type, so the skeleton adds typed lookups.</summary>
         private static readonly HashSet<MapType> KeyValueMapTypes = new HashSet<MapType> { MapType.Hash, MapType.Array, MapType.LruHash, MapType.LpmTrie };
 
+        /// <summary>BTF's VAR linkage of a global, allocated variable (BTF_VAR_GLOBAL_ALLOCATED).</summary>
+        private const uint GlobalLinkage = 1;
+
         private readonly SkeletonRequest _request;
-        private readonly ObjectContents _contents;
+        private readonly IReadOnlyList<ProgramSpec> _programs;
+        private readonly IReadOnlyList<MapDefinition> _maps;
+        private readonly IReadOnlyList<GlobalVariable> _variables;
+        private readonly IReadOnlyList<(string Map, uint TypeId)> _ringRecords;
         private readonly Btf.Btf _btf;
         private readonly KernelTypes _types;
         private readonly InlineArrays _arrays = new InlineArrays();
@@ -34,11 +40,23 @@ namespace Nectar.Generator.Skeletons
         private readonly Dictionary<string, uint> _ringEvents = new Dictionary<string, uint>(StringComparer.Ordinal);
         private readonly HashSet<string> _used = new HashSet<string>(StringComparer.Ordinal);
 
-        public SkeletonEmitter(SkeletonRequest request, ObjectContents contents, List<CodegenDiagnostic> diagnostics)
+        /// <summary>
+        /// Takes the object as the runtime reads it (<see cref="BpfObjectSpec"/>, compiled in from Objects/): its
+        /// programs, the maps it declares (BTF-defined and legacy; the data sections' maps are its variables),
+        /// and its global variables that BTF types (static ones are the program's own, and NECTAR_RING_RECORD's
+        /// markers name a ring buffer's record type instead of holding data).
+        /// </summary>
+        public SkeletonEmitter(SkeletonRequest request, BpfObjectSpec spec, List<CodegenDiagnostic> diagnostics)
         {
             _request = request;
-            _contents = contents;
-            _btf = contents.Btf;
+            _btf = spec.Btf ?? throw new BtfException($"'{request.ObjectPath}' has no .BTF section; compile it with clang -g.");
+            _programs = spec.Programs.Values.ToList();
+            _maps = spec.Maps.Values.Where(m => m.Origin != MapOrigin.GlobalData).ToList();
+            _variables = spec.Variables.Values
+                .Where(v => v.BtfVarId != 0 && _btf.GetType(v.BtfVarId).VarLinkage == GlobalLinkage)
+                .Where(v => !v.Name.StartsWith(BpfObjectSpec.RingRecordMarkerPrefix, StringComparison.Ordinal))
+                .ToList();
+            _ringRecords = spec.RingRecords().ToList();
             string className = request.Target.Name;
             // A nested type may not share its class's name.
             _types = new KernelTypes(_btf, c => CSharpNames.Pascal(c) is var p && p == className ? p + "_" : p);
@@ -52,13 +70,13 @@ namespace Nectar.Generator.Skeletons
         {
             foreach (RingBufferEventRequest ev in _request.RingBufferEvents)
             {
-                ObjectMap? map = _contents.Maps.FirstOrDefault(m => m.Name == ev.Map);
-                if (map == null || !map.IsRingBuffer)
+                MapDefinition? map = _maps.FirstOrDefault(m => m.Name == ev.Map);
+                if (map == null || !IsRingBuffer(map))
                 {
-                    string what = map == null ? "no map named '" + ev.Map + "'" : "map '" + ev.Map + "', but it is a " + MapTypeName(map.Type) + ", not a ring buffer";
+                    string what = map == null ? "no map named '" + ev.Map + "'" : "map '" + ev.Map + "', but it is a " + MapTypeName(map.Spec.Type) + ", not a ring buffer";
                     diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UnknownMap,
                         $"[RingBufferEvent(\"{ev.Map}\", \"{ev.Struct}\")]: {ObjectFileName} has {what}." +
-                        RawTracepointEmitter.DidYouMean(BtfSuggestions.Closest(ev.Map, _contents.Maps.Where(m => m.IsRingBuffer).Select(m => m.Name))), _request.Source));
+                        RawTracepointEmitter.DidYouMean(BtfSuggestions.Closest(ev.Map, _maps.Where(IsRingBuffer).Select(m => m.Name))), _request.Source));
                 }
                 else if (_ringEvents.ContainsKey(ev.Map))
                 {
@@ -81,17 +99,17 @@ namespace Nectar.Generator.Skeletons
                 if (_types.Find(name) is { } found) _types.Add(found, found.IsAnonymous ? name : found.Name);
                 else diagnostics.Add(Codegen.NotAType(_types, name, _request.Source));
             }
-            foreach (ObjectMap map in _contents.Maps)
+            foreach (MapDefinition map in _maps)
             {
-                AddByValue(map.KeyTypeId);
-                AddByValue(map.ValueTypeId);
-                if (map.IsRingBuffer && !_ringEvents.ContainsKey(map.Name))
+                AddByValue(map.Spec.BtfKeyTypeId);
+                AddByValue(map.Spec.BtfValueTypeId);
+                if (IsRingBuffer(map) && !_ringEvents.ContainsKey(map.Name))
                     diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UntypedRingBuffer,
                         $"Ring buffer '{map.Name}' of {ObjectFileName} has no event type (BTF gives ring buffers none), so {_request.Target.Name} offers its records as bytes only: " +
                         $"declare NECTAR_RING_RECORD({map.Name}, struct <name>) after the map in C (bpf/include/nectar_ring.h), or add [RingBufferEvent(\"{map.Name}\", \"<struct name>\")], to read them as that struct.", _request.Source));
             }
-            foreach (ObjectVariable variable in _contents.Variables)
-                AddByValue(variable.TypeId);
+            foreach (GlobalVariable variable in _variables)
+                AddByValue(TypeOf(variable));
         }
 
         /// <summary>
@@ -101,9 +119,9 @@ namespace Nectar.Generator.Skeletons
         /// </summary>
         private void AddRingRecords(List<CodegenDiagnostic> diagnostics)
         {
-            foreach (ObjectRingRecord record in _contents.RingRecords)
+            foreach ((string Map, uint TypeId) record in _ringRecords)
             {
-                if (!_contents.Maps.Any(m => m.Name == record.Map && m.IsRingBuffer)) continue;
+                if (!_maps.Any(m => m.Name == record.Map && IsRingBuffer(m))) continue;
                 (BtfType type, string? typedef) = _types.Resolve(record.TypeId);
                 if (!type.IsComposite || KernelTypes.NameOf(type, typedef) is not { } name) continue;
                 if (_ringEvents.TryGetValue(record.Map, out uint declared))
@@ -139,15 +157,15 @@ namespace Nectar.Generator.Skeletons
                 _used.Add(reserved);
             foreach (string typeName in _types.CSharpNames.Values) _used.Add(typeName);
 
-            w.SummaryCode(ObjectFileName, ": the skeleton of this BPF object (" + Count(_contents.Programs.Count, "program") + ", " +
-                Count(_contents.Maps.Count, "map") + ", " + Count(_contents.Variables.Count, "global variable") +
+            w.SummaryCode(ObjectFileName, ": the skeleton of this BPF object (" + Count(_programs.Count, "program") + ", " +
+                Count(_maps.Count, "map") + ", " + Count(_variables.Count, "global variable") +
                 "). Open() it, set its .rodata settings, Load() it, attach its programs; Dispose() closes everything.");
             w.Open(_request.Target.Keywords + " " + name + " : global::System.IDisposable");
             EmitLifetime(w, name);
-            var rings = _contents.Maps.Where(m => m.IsRingBuffer && _ringEvents.ContainsKey(m.Name)).ToList();
-            foreach (ObjectProgram program in _contents.Programs) EmitProgram(w, program);
-            foreach (ObjectMap map in _contents.Maps) EmitMap(w, map, rings.IndexOf(map));
-            foreach (ObjectVariable variable in _contents.Variables) EmitVariable(w, variable);
+            var rings = _maps.Where(m => IsRingBuffer(m) && _ringEvents.ContainsKey(m.Name)).ToList();
+            foreach (ProgramSpec program in _programs) EmitProgram(w, program);
+            foreach (MapDefinition map in _maps) EmitMap(w, map, rings.IndexOf(map));
+            foreach (GlobalVariable variable in _variables) EmitVariable(w, variable);
             EmitDispose(w, rings.Count);
             var typeEmitter = new KernelTypeEmitter(_types, _map, textHelper: "CString");
             foreach (uint id in _types.Ids)
@@ -201,30 +219,18 @@ namespace Nectar.Generator.Skeletons
                 w.Line("/// Reads the object at <paramref name=\"path\"/> (no privileges needed): nothing reaches the kernel before <see cref=\"Load\"/>.");
                 w.Line("/// Throws InvalidDataException when it lacks a program, map or variable this skeleton was generated with.");
                 w.Line("/// </summary>");
-                w.Line("public static " + name + " Open(string path)");
-                w.Line("{");
-                w.Line("    var spec = " + ProgramsNs + "BpfObjectSpec.Read(path);");
-                w.Line("    foreach ((string kind, string name, int size) in Expected)");
-                w.Line("    {");
-                w.Line("        bool present = kind == \"program\" ? spec.Programs.ContainsKey(name)");
-                w.Line("            : kind == \"map\" ? spec.Maps.ContainsKey(name)");
-                w.Line("            : spec.Variables.TryGetValue(name, out var variable) && variable.Size == size;");
-                w.Line("        if (!present)");
-                w.Line("            throw new global::System.IO.InvalidDataException(path + \" is not the object " + name + " was generated from: it has no \" + kind + \" '\" + name + \"'\" +");
-                w.Line("                (kind == \"variable\" ? \" of \" + size + \" bytes\" : \"\") + \". Rebuild the project so that the skeleton and the object match.\");");
-                w.Line("    }");
-                w.Line("    return new " + name + "(spec);");
-                w.Line("}");
+                w.Line("public static " + name + " Open(string path) => FromSpec(" + ProgramsNs + "BpfObjectSpec.Read(path), path);");
                 w.Line();
             }
+            EmitFromSpec(w, name);
 
-            w.Line("// What the object held when this skeleton was generated; Open(path) checks the object it reads against it.");
+            w.Line("// What the object held when this skeleton was generated; Open checks the object it reads against it.");
             w.Line("private static readonly (string Kind, string Name, int Size)[] Expected =");
             w.Line("{");
-            foreach (ObjectProgram program in _contents.Programs) w.Line("    (\"program\", " + Literal(program.Name) + ", 0),");
-            foreach (ObjectMap map in _contents.Maps) w.Line("    (\"map\", " + Literal(map.Name) + ", 0),");
-            foreach (ObjectVariable variable in _contents.Variables.Where(v => _map.Map(v.TypeId) != null))
-                w.Line("    (\"variable\", " + Literal(variable.Name) + ", " + _btf.SizeOf(variable.TypeId) + "),");
+            foreach (ProgramSpec program in _programs) w.Line("    (\"program\", " + Literal(program.Name) + ", 0),");
+            foreach (MapDefinition map in _maps) w.Line("    (\"map\", " + Literal(map.Name) + ", 0),");
+            foreach (GlobalVariable variable in _variables.Where(v => _map.Map(TypeOf(v)) != null))
+                w.Line("    (\"variable\", " + Literal(variable.Name) + ", " + variable.Size + "),");
             w.Line("};");
             w.Line();
             w.Line("/// <summary>The object as read: its map definitions and its variables' initial values, which <see cref=\"Load\"/> uses.</summary>");
@@ -259,8 +265,8 @@ namespace Nectar.Generator.Skeletons
         // Nectar.Bpf.targets embeds for each <BpfProgram>); Open(path) still reads a file.
         private void EmitEmbeddedOpen(CodeWriter w, string name)
         {
-            string objectName = ObjectFileName.EndsWith(".bpf.o", StringComparison.Ordinal) ? ObjectFileName.Substring(0, ObjectFileName.Length - 6)
-                : ObjectFileName.EndsWith(".o", StringComparison.Ordinal) ? ObjectFileName.Substring(0, ObjectFileName.Length - 2) : ObjectFileName;
+            // The name BpfObjectSpec.Read gives the file (it prefixes the kernel names of the data maps).
+            string objectName = BpfObjectSpec.ObjectName(ObjectFileName);
             w.Line("/// <summary>The name of the resource <see cref=\"Open()\"/> reads the object from.</summary>");
             w.Line("public const string ResourceName = \"bpf/\" + ObjectFileName;");
             w.Line();
@@ -281,6 +287,13 @@ namespace Nectar.Generator.Skeletons
             w.Line("/// </summary>");
             w.Line("public static " + name + " Open(string path) => FromSpec(" + ProgramsNs + "BpfObjectSpec.Read(path), path);");
             w.Line();
+        }
+
+        // The object read at run time may be another file than the one the skeleton was generated
+        // from (a stale bpf/ folder, a path given to Open): both are read by the same rules
+        // (BpfObjectSpec), so the names and sizes agree exactly when the files do.
+        private static void EmitFromSpec(CodeWriter w, string name)
+        {
             w.Line("private static " + name + " FromSpec(" + ProgramsNs + "BpfObjectSpec spec, string origin)");
             w.Line("{");
             w.Line("    foreach ((string kind, string name, int size) in Expected)");
@@ -297,23 +310,27 @@ namespace Nectar.Generator.Skeletons
             w.Line();
         }
 
-        private void EmitProgram(CodeWriter w, ObjectProgram program)
+        private void EmitProgram(CodeWriter w, ProgramSpec program)
         {
-            BtfType func = _btf.GetType(program.FuncTypeId);
             w.Line();
-            w.SummaryCode("SEC(\"" + program.Section + "\") " + CDeclarations.Declaration(_btf, func.TypeId, program.Name),
+            // The section as written in C: SEC("?NAME") for a program not loaded by default.
+            string section = (program.AutoLoad ? "" : "?") + program.Section.Name;
+            string declaration = program.BtfFuncId == 0 ? program.Name + "()"
+                : CDeclarations.Declaration(_btf, _btf.GetType(program.BtfFuncId).TypeId, program.Name);
+            w.SummaryCode("SEC(\"" + section + "\") " + declaration,
                 ": Attach() attaches it where its section says; dispose the link to detach.");
             w.Line("public " + ProgramsNs + "BpfProgram " + Unique(CSharpNames.Pascal(program.Name), "Program") + " => Object.Programs[" + Literal(program.Name) + "];");
         }
 
-        private void EmitMap(CodeWriter w, ObjectMap map, int ring)
+        private void EmitMap(CodeWriter w, MapDefinition map, int ring)
         {
+            MapSpec spec = map.Spec;
             string property = Unique(CSharpNames.Pascal(map.Name), "Map");
-            string? key = map.KeyTypeId == 0 ? null : _map.Map(map.KeyTypeId);
-            string? value = map.ValueTypeId == 0 ? null : _map.Map(map.ValueTypeId);
-            string kinds = MapTypeName(map.Type) + (map.IsRingBuffer ? ", " + map.MaxEntries + " bytes" : ", " + map.MaxEntries + " entries") +
-                (map.KeyTypeId != 0 ? "; key " + CDeclarations.TypeName(_btf, map.KeyTypeId) : "") +
-                (map.ValueTypeId != 0 ? "; value " + CDeclarations.TypeName(_btf, map.ValueTypeId) : "");
+            string? key = spec.BtfKeyTypeId == 0 ? null : _map.Map(spec.BtfKeyTypeId);
+            string? value = spec.BtfValueTypeId == 0 ? null : _map.Map(spec.BtfValueTypeId);
+            string kinds = MapTypeName(spec.Type) + (IsRingBuffer(map) ? ", " + spec.MaxEntries + " bytes" : ", " + spec.MaxEntries + " entries") +
+                (spec.BtfKeyTypeId != 0 ? "; key " + CDeclarations.TypeName(_btf, spec.BtfKeyTypeId) : "") +
+                (spec.BtfValueTypeId != 0 ? "; value " + CDeclarations.TypeName(_btf, spec.BtfValueTypeId) : "");
             w.Line();
             w.SummaryCode(map.Name, " (" + kinds + ").");
             w.Line("public " + MapsNs + "BpfMap " + property + " => Object.Maps[" + Literal(map.Name) + "];");
@@ -337,7 +354,7 @@ namespace Nectar.Generator.Skeletons
                        "(global::System.Threading.CancellationToken cancellationToken = default) =>");
                 w.Line("    " + EventsNs + "RingBufferStreams.ReadAllAsync<" + ev + ">(" + property + ", cancellationToken: cancellationToken);");
             }
-            else if (key != null && value != null && KeyValueMapTypes.Contains(map.Type))
+            else if (key != null && value != null && KeyValueMapTypes.Contains(spec.Type))
             {
                 w.Line();
                 w.Line("/// <summary>Looks <paramref name=\"key\"/> up in <c>" + map.Name + "</c>.</summary>");
@@ -349,17 +366,17 @@ namespace Nectar.Generator.Skeletons
             }
         }
 
-        private void EmitVariable(CodeWriter w, ObjectVariable variable)
+        private void EmitVariable(CodeWriter w, GlobalVariable variable)
         {
-            string declaration = CDeclarations.Declaration(_btf, variable.TypeId, variable.Name);
-            string? type = _map.Map(variable.TypeId);
+            string declaration = CDeclarations.Declaration(_btf, TypeOf(variable), variable.Name);
+            string? type = _map.Map(TypeOf(variable));
             w.Line();
             if (type == null)
             {
-                w.Line("// " + declaration + "; in " + variable.Section + ": no property (an anonymous or unsized type); use Object.Variables[\"" + variable.Name + "\"].");
+                w.Line("// " + declaration + "; in " + variable.Map.Name + ": no property (an anonymous or unsized type); use Object.Variables[\"" + variable.Name + "\"].");
                 return;
             }
-            w.SummaryCode(declaration, " in " + variable.Section + (variable.IsConstant
+            w.SummaryCode(declaration, " in " + variable.Map.Name + (variable.IsConstant
                 ? ": a setting; set it before Load(), read-only after."
                 : ": before Load() its initial value, after it the live value in the kernel."));
             w.Line("public " + type + " " + Unique(CSharpNames.Pascal(variable.Name), "Variable") + " { get => ReadVariable<" + type + ">(" + Literal(variable.Name) +
@@ -394,6 +411,11 @@ namespace Nectar.Generator.Skeletons
         private static string MapTypeName(MapType type) => (uint)type < (uint)MapType.Arena + 1
             ? "BPF_MAP_TYPE_" + KernelNames.MapType((uint)type).ToUpperInvariant()
             : "map type " + (uint)type;
+
+        private static bool IsRingBuffer(MapDefinition map) => map.Spec.Type == MapType.RingBuf;
+
+        /// <summary>The variable's C type (its BTF VAR's).</summary>
+        private uint TypeOf(GlobalVariable variable) => _btf.GetType(variable.BtfVarId).TypeId;
 
         private static string Count(int n, string what) => n + " " + what + (n == 1 ? "" : "s");
 

@@ -1,8 +1,11 @@
 using System;
 using System.IO;
 using System.Linq;
+using Nectar.Btf;
+using Nectar.Elf;
 using Nectar.Generator.Model;
 using Nectar.Generator.Pipeline;
+using Nectar.Programs;
 
 namespace Nectar.Generator.Skeletons
 {
@@ -22,7 +25,38 @@ namespace Nectar.Generator.Skeletons
     /// <summary>The object file a [BpfObject] names: its stamp, and its contents parsed once per stamp.</summary>
     internal static class SkeletonInput
     {
-        private static readonly StampedCache<ObjectContents> Cache = new StampedCache<ObjectContents>(ObjectContents.Read);
+        /// <summary>
+        /// Objects as the runtime reads them: BpfObjectSpec (Objects/, compiled in), over the file's bytes
+        /// (read here by path, see BtfStamp; the runtime's bounded BpfObjectSpec.Read(path) is not compiled in).
+        /// </summary>
+        private static readonly StampedCache<BpfObjectSpec> Cache = new StampedCache<BpfObjectSpec>(Read);
+
+        private static BpfObjectSpec Read(string path)
+        {
+            byte[] image;
+            try
+            {
+#pragma warning disable RS1035 // see BtfStamp: binary inputs are read by path, cached by stamp
+                image = File.ReadAllBytes(path);
+#pragma warning restore RS1035
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new BtfException($"Cannot read the BPF object '{path}': {e.Message}");
+            }
+            return Parse(image, path);
+        }
+
+        /// <summary>Reads an object's image; bad input throws a <see cref="BpfObjectException"/> (ElfException, BtfException) only.</summary>
+        public static BpfObjectSpec Parse(byte[] image, string path)
+        {
+            if (!ElfFile.IsElf(image))
+                throw new BtfException($"'{path}' is not an ELF file; [BpfObject] takes a BPF object compiled with clang -g -target bpf.");
+            var spec = BpfObjectSpec.Parse(image, BpfObjectSpec.ObjectName(path));
+            if (spec.Btf == null)
+                throw new BtfException($"'{path}' has no .BTF section; compile it with clang -g.");
+            return spec;
+        }
 
         /// <summary>
         /// Stats the object. A relative path is from the project folder, as NectarBtf's is; a bare file
@@ -40,6 +74,6 @@ namespace Nectar.Generator.Skeletons
                 "in the project) or correct the path: it is relative to the project folder, and a bare file name may also name the object of a <BpfProgram> item.");
         }
 
-        public static Loaded<ObjectContents> Load(BtfStamp stamp) => Cache.Load(stamp);
+        public static Loaded<BpfObjectSpec> Load(BtfStamp stamp) => Cache.Load(stamp);
     }
 }

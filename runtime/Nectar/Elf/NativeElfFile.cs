@@ -24,6 +24,9 @@ internal sealed partial class NativeElfFile
     private readonly byte[] _image;
     private readonly string _origin;
     private readonly List<(uint Type, ulong Offset, ulong Size, uint Link)> _sections = [];
+    // Each section's sh_name and sh_addr, by the same index as _sections: found by name for USDT notes.
+    private readonly List<(uint Name, ulong Address)> _sectionNames = [];
+    private ushort _sectionNameTable;
 
     private NativeElfFile(byte[] image, string origin)
     {
@@ -36,6 +39,9 @@ internal sealed partial class NativeElfFile
 
     /// <summary>e_machine: 62 for x86_64, 183 for aarch64.</summary>
     public ushort Machine { get; private set; }
+
+    /// <summary>e_type: 2 (ET_EXEC) for a position-dependent executable, 3 (ET_DYN) for a library or PIE.</summary>
+    internal ushort FileType { get; private set; }
 
     /// <summary>The PT_LOAD program headers.</summary>
     public IReadOnlyList<NativeElfSegment> LoadSegments { get; private set; } = [];
@@ -62,6 +68,42 @@ internal sealed partial class NativeElfFile
         return null;
     }
 
+    /// <summary>
+    /// The section named <paramref name="name"/> (".note.stapsdt"): its sh_addr and its bytes (none
+    /// for SHT_NOBITS); null when the file has no such section or no section name table.
+    /// </summary>
+    internal (ulong Address, ReadOnlyMemory<byte> Data)? Section(string name)
+    {
+        if (_sectionNameTable == 0 || _sectionNameTable >= _sections.Count)
+            return null;
+        var names = Contents(_sectionNameTable, "section name table");
+        for (int i = 1; i < _sections.Count; i++)
+        {
+            if (ReadString(names, _sectionNames[i].Name, $"the name of section {i}") != name)
+                continue;
+            if (_sections[i].Type == 8) // SHT_NOBITS: no bytes in the file
+                return (_sectionNames[i].Address, ReadOnlyMemory<byte>.Empty);
+            var (_, offset, size, _) = _sections[i];
+            CheckRange(offset, size, $"section {name} (section {i})");
+            return (_sectionNames[i].Address, _image.AsMemory((int)offset, (int)size));
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The file offset of <paramref name="address"/> through any PT_LOAD segment whose file bytes map
+    /// it (a USDT semaphore lives in a data segment); null when none does.
+    /// </summary>
+    internal ulong? DataFileOffsetOf(ulong address)
+    {
+        foreach (var segment in LoadSegments)
+        {
+            if (address >= segment.VirtualAddress && address - segment.VirtualAddress < segment.FileSize)
+                return address - segment.VirtualAddress + segment.Offset;
+        }
+        return null;
+    }
+
     private ElfException Error(string problem) => ElfBounds.Error(_origin, problem);
 
     private void ReadHeader()
@@ -73,6 +115,8 @@ internal sealed partial class NativeElfFile
         if (image[5] != 1)
             throw Error($"ELF data encoding {image[5]} at offset 5 is not little-endian");
         Machine = BinaryPrimitives.ReadUInt16LittleEndian(image[18..]);
+        FileType = BinaryPrimitives.ReadUInt16LittleEndian(image[16..]);
+        _sectionNameTable = BinaryPrimitives.ReadUInt16LittleEndian(image[62..]);
 
         ulong programTable = BinaryPrimitives.ReadUInt64LittleEndian(image[32..]);
         ulong sectionTable = BinaryPrimitives.ReadUInt64LittleEndian(image[40..]);
@@ -109,6 +153,7 @@ internal sealed partial class NativeElfFile
                 var h = image.Slice((int)sectionTable + i * SectionHeaderSize, SectionHeaderSize);
                 _sections.Add((BinaryPrimitives.ReadUInt32LittleEndian(h[4..]), BinaryPrimitives.ReadUInt64LittleEndian(h[24..]),
                     BinaryPrimitives.ReadUInt64LittleEndian(h[32..]), BinaryPrimitives.ReadUInt32LittleEndian(h[40..])));
+                _sectionNames.Add((BinaryPrimitives.ReadUInt32LittleEndian(h), BinaryPrimitives.ReadUInt64LittleEndian(h[16..])));
             }
         }
     }

@@ -42,6 +42,7 @@ internal static class AttachKindProbes
         AttachKind.ModifyReturn => "fmod_ret",
         AttachKind.Lsm => "lsm",
         AttachKind.UprobeMulti => "uprobe.multi",
+        AttachKind.Usdt => "usdt",
         AttachKind.LoadOnly => "load-only",
         _ => "unsupported",
     };
@@ -52,7 +53,7 @@ internal static class AttachKindProbes
         AttachKind.RawTracepoint => ProgramType(Programs.ProgramType.RawTracepoint),
         AttachKind.Tracepoint => ProgramType(Programs.ProgramType.Tracepoint) ?? TracefsMissing(),
         AttachKind.Kprobe or AttachKind.Kretprobe => ProgramType(Programs.ProgramType.Kprobe) ?? PmuMissing(KprobePmu, "CONFIG_KPROBE_EVENTS"),
-        AttachKind.Uprobe or AttachKind.Uretprobe => ProgramType(Programs.ProgramType.Kprobe) ?? PmuMissing(UprobeLink.PmuDirectory, "CONFIG_UPROBE_EVENTS"),
+        AttachKind.Uprobe or AttachKind.Uretprobe or AttachKind.Usdt => ProgramType(Programs.ProgramType.Kprobe) ?? PmuMissing(UprobeLink.PmuDirectory, "CONFIG_UPROBE_EVENTS"),
         // uprobe.multi is a link type of its own (Linux 6.6+); the uprobe PMU says nothing about it.
         AttachKind.UprobeMulti => ProgramType(Programs.ProgramType.Kprobe) ?? PmuMissing(UprobeLink.PmuDirectory, "CONFIG_UPROBE_EVENTS"),
         AttachKind.ModifyReturn => Tracing(AttachType.ModifyReturn, "bpf_modify_return_test", BtfKind.Func, "fmod_ret/bpf_modify_return_test"),

@@ -8,10 +8,10 @@ internal static unsafe partial class Bpf
     /// <summary>
     /// BPF_LINK_CREATE of <paramref name="program"/> on <paramref name="target"/> (a perf event or
     /// cgroup fd, an ifindex, or 0), with an iterator's iter_info when <paramref name="iteratorInfo"/>
-    /// is not empty. Returns the link, or null with <paramref name="errno"/>.
+    /// is not empty, or a perf event link's BPF <paramref name="cookie"/>. Returns the link, or null with <paramref name="errno"/>.
     /// </summary>
     internal static BpfFileDescriptor? TryLinkCreate(BpfFileDescriptor program, uint target, uint attachType, uint flags,
-        out int errno, ReadOnlySpan<byte> iteratorInfo = default)
+        out int errno, ReadOnlySpan<byte> iteratorInfo = default, ulong cookie = 0)
     {
         fixed (byte* info = iteratorInfo)
         {
@@ -24,6 +24,8 @@ internal static unsafe partial class Bpf
                 IterInfo = iteratorInfo.IsEmpty ? 0 : (ulong)info,
                 IterInfoLength = (uint)iteratorInfo.Length,
             };
+            if (iteratorInfo.IsEmpty)
+                attr.PerfEventCookie = cookie;
             int fd = TryCall(BpfCommand.LinkCreate, ref attr, out errno);
             return fd >= 0 ? new BpfFileDescriptor(fd) : null;
         }

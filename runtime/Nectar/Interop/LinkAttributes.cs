@@ -28,5 +28,7 @@ internal struct LinkCreateAttr
     [FieldOffset(12)] public uint Flags;
     /// <summary>iter_info: a pointer to a union bpf_iter_link_info, or 0.</summary>
     [FieldOffset(16)] public ulong IterInfo;
+    /// <summary>perf_event.bpf_cookie (the same bytes as iter_info): what bpf_get_attach_cookie() returns.</summary>
+    [FieldOffset(16)] public ulong PerfEventCookie;
     [FieldOffset(24)] public uint IterInfoLength;
 }

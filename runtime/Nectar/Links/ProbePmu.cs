@@ -25,4 +25,21 @@ internal static class ProbePmu
         string format = File.ReadAllText(Path.Combine(pmuDirectory, "format", "retprobe")).Trim();
         return 1UL << (format.StartsWith("config:", StringComparison.Ordinal) ? int.Parse(format["config:".Length..]) : 0);
     }
+
+    /// <summary>
+    /// The config bits that carry a uprobe's reference counter (a USDT semaphore's file offset):
+    /// "config:32-63" in format/ref_ctr_offset (Linux 4.20+).
+    /// </summary>
+    internal static ulong ReferenceCounter(string pmuDirectory, ulong offset, string operation)
+    {
+        string file = Path.Combine(pmuDirectory, "format", "ref_ctr_offset");
+        if (!File.Exists(file))
+            throw new BpfNotSupportedException($"{operation}: the probe has a semaphore, and this kernel's uprobe PMU cannot increment one ({file} is missing; Linux 4.20 or newer has it)", Errno.ENOSYS);
+        string format = File.ReadAllText(file).Trim();
+        int shift = format.StartsWith("config:", StringComparison.Ordinal) && format.IndexOf('-') is int dash and > 7
+            && int.TryParse(format.AsSpan(7, dash - 7), out int low) ? low : 32;
+        if (offset >> (64 - shift) != 0)
+            throw new BpfNotSupportedException($"{operation}: semaphore file offset 0x{offset:x} does not fit the {64 - shift} bits of ref_ctr_offset", Errno.EINVAL);
+        return offset << shift;
+    }
 }

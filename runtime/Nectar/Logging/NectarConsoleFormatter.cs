@@ -30,6 +30,17 @@ public sealed class NectarConsoleFormatter() : ConsoleFormatter(FormatterName)
     public static string FormatLine(DateTimeOffset timestamp, LogLevel level, string category, string message)
         => $"{timestamp.UtcDateTime:yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'ffffff}Z {LevelName(level)} {category}: {message}";
 
+    /// <summary>
+    /// <see cref="FormatLine"/> into <paramref name="destination"/>, without allocating: false when
+    /// it does not fit. A logger that writes every event (the exec observer's) formats this way,
+    /// so each event costs the GC its message only, not a second string for the line.
+    /// </summary>
+    internal static bool TryFormatLine(Span<char> destination, DateTimeOffset timestamp, LogLevel level, string category, ReadOnlySpan<char> message, out int written)
+        => destination.TryWrite($"{timestamp.UtcDateTime:yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'ffffff}Z {LevelName(level)} {category}: {message}", out written);
+
+    /// <summary>An upper bound of the line's length for <see cref="TryFormatLine"/>: the time and level take at most 34 characters.</summary>
+    internal static int MaxLineLength(string category, int messageLength) => 34 + category.Length + 2 + messageLength;
+
     public static string LevelName(LogLevel level) => level switch
     {
         LogLevel.Trace => "TRACE",

@@ -31,14 +31,35 @@ public static unsafe partial class FileDescriptorLimit
     /// <summary>Descriptors open in this process now (the entries of /proc/self/fd).</summary>
     public static int OpenNow()
     {
+        // The entries are read with getdents64(2) and counted, nothing more: Directory's
+        // enumeration also stats each one (they are symbolic links), a system call per
+        // descriptor on every start of every program that checks its limit.
+        int fd = Open("/proc/self/fd", ReadOnly | CloseOnExec);
+        if (fd < 0)
+            return 0;
         try
         {
+            const int BufferSize = 4096;
+            byte* buffer = stackalloc byte[BufferSize];
+            int entries = 0;
+            nint read;
+            while ((read = GetDirectoryEntries(fd, buffer, BufferSize)) > 0)
+            {
+                // struct linux_dirent64: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, char d_name[].
+                for (nint offset = 0; offset < read; offset += *(ushort*)(buffer + offset + 16))
+                {
+                    byte* name = buffer + offset + 19;
+                    bool dots = name[0] == (byte)'.' && (name[1] == 0 || (name[1] == (byte)'.' && name[2] == 0));
+                    if (!dots)
+                        entries++;
+                }
+            }
             // The enumeration's own descriptor is among the entries: one less.
-            return Math.Max(0, Directory.GetFileSystemEntries("/proc/self/fd").Length - 1);
+            return Math.Max(0, entries - 1);
         }
-        catch (IOException)
+        finally
         {
-            return 0;
+            Close(fd);
         }
     }
 
@@ -69,4 +90,16 @@ public static unsafe partial class FileDescriptorLimit
 
     [LibraryImport("libc", EntryPoint = "getrlimit", SetLastError = true)]
     private static partial int GetRLimit(int resource, RLimit* limit);
+
+    private const int ReadOnly = 0;
+    private const int CloseOnExec = 0x80000; // O_CLOEXEC (x86-64 and arm64 alike)
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "getdents64", SetLastError = true)]
+    private static partial nint GetDirectoryEntries(int fd, byte* buffer, nuint size);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
 }

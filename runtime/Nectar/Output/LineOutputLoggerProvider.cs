@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Nectar.Logging;
 
@@ -35,10 +36,35 @@ public sealed class LineOutputLoggerProvider(LineOutput output, LineOutput? erro
                 return;
             var target = provider._errors is { } errors && logLevel >= provider._errorThreshold ? errors : provider._output;
             var timestamp = state is BpfLogEntry bpf ? bpf.Timestamp : DateTimeOffset.UtcNow;
-            string line = NectarConsoleFormatter.FormatLine(timestamp, logLevel, category, formatter(state, exception));
+            string message = formatter(state, exception);
+            if (exception is null && TryWriteWithoutAllocating(target, timestamp, logLevel, message))
+                return;
+            string line = NectarConsoleFormatter.FormatLine(timestamp, logLevel, category, message);
             if (exception is not null)
                 line += Environment.NewLine + exception;
             target.TryWriteLine(line);
+        }
+
+        // The line is formatted on the stack (or in a pooled buffer when long), not as a string:
+        // at thousands of events a second that halves what each event leaves to the GC.
+        private bool TryWriteWithoutAllocating(LineOutput target, DateTimeOffset timestamp, LogLevel logLevel, string message)
+        {
+            const int StackChars = 512;
+            int length = NectarConsoleFormatter.MaxLineLength(category, message.Length);
+            char[]? rented = length > StackChars ? ArrayPool<char>.Shared.Rent(length) : null;
+            Span<char> buffer = rented ?? stackalloc char[StackChars];
+            try
+            {
+                if (!NectarConsoleFormatter.TryFormatLine(buffer, timestamp, logLevel, category, message, out int written))
+                    return false;
+                target.TryWriteLine(buffer[..written]);
+                return true;
+            }
+            finally
+            {
+                if (rented is not null)
+                    ArrayPool<char>.Shared.Return(rented);
+            }
         }
     }
 }

@@ -35,7 +35,7 @@ public sealed class BpfLinkSet : IDisposable
 
     /// <summary>
     /// Attaches every program that names its target in its section (tracepoints, raw and BTF
-    /// tracepoints, kprobes, fentry/fexit, uprobes with a binary and function); the others are
+    /// tracepoints, kprobes, fentry/fexit, uprobes with a binary and function, USDT probes with a binary, provider and name); the others are
     /// <see cref="Skipped"/>. If one fails, the ones already attached are detached and the error is thrown.
     /// </summary>
     internal static BpfLinkSet Attach(IEnumerable<BpfProgram> programs)
@@ -68,6 +68,7 @@ public sealed class BpfLinkSet : IDisposable
         AttachKind.TracepointBtf or AttachKind.Fentry or AttachKind.Fexit => null,
         AttachKind.RawTracepoint or AttachKind.Tracepoint or AttachKind.Kprobe or AttachKind.Kretprobe or AttachKind.Uprobe or AttachKind.Uretprobe
             => section.Target.Length > 0 ? null : $"SEC(\"{section.Name}\") names no target: attach it with Attach(target)",
+        AttachKind.Usdt => section.Target.Length > 0 ? null : $"SEC(\"{section.Name}\") names no target: attach it with AttachUsdt(binary, provider, name)",
         AttachKind.Iterator => "an iterator runs when read: AttachIterator()",
         AttachKind.PerfEvent => "runs on perf events: AttachPerfEvent()",
         AttachKind.Unsupported => section.UnsupportedReason,

@@ -1,4 +1,5 @@
 using Nectar.Interop;
+using Nectar.Links;
 using Nectar.Maps;
 using Nectar.Relocation;
 
@@ -25,6 +26,8 @@ public sealed class BpfObject : IDisposable
     private Btf.Btf? _kernelBtf;
     private BpfFileDescriptor? _btfFd;
     private ExternPatcher? _externs;
+    // The USDT spec ids of every usdt program of this object (made when the first one loads).
+    private UsdtSpecTable? _usdtSpecs;
 
     private BpfObject(BpfObjectSpec spec)
     {
@@ -151,6 +154,9 @@ public sealed class BpfObject : IDisposable
                 });
                 _owned.Add(program);
                 _programs[spec.Name] = program;
+                if (spec.Section.Kind == AttachKind.Usdt)
+                    program.UsdtSpecs = _usdtSpecs ??= new UsdtSpecTable(Name, _maps.GetValueOrDefault(UsdtSpecTable.SpecsMap),
+                        _maps.GetValueOrDefault(UsdtSpecTable.AddressMap), () => KernelFacts.RunningKernel.HasBpfCookie());
             }
             // ArgumentException: the section names an attach target this kernel does not have.
             catch (Exception e) when (options.ContinueOnProgramFailure && e is BpfException or Btf.BtfException or ArgumentException)

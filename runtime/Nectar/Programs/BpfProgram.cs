@@ -50,6 +50,7 @@ public sealed partial class BpfProgram : IDisposable
         AttachKind.Xdp or AttachKind.Tcx or AttachKind.SocketFilter => throw new NotSupportedException(NetworkAttachHint),
         AttachKind.Cgroup => throw new NotSupportedException(CgroupAttachHint),
         AttachKind.UprobeMulti => UprobeMultiLink.Attach(this, RequireTarget(target), Section.Name.StartsWith("uretprobe", StringComparison.Ordinal)),
+        AttachKind.Usdt => AttachUsdtTarget(RequireTarget(target)),
         AttachKind.LoadOnly => throw new NotSupportedException($"Program '{Name}': {Section.LoadOnlyHint}."),
         _ => throw new NotSupportedException(Section.UnsupportedReason),
     };

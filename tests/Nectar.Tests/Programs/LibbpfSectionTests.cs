@@ -19,8 +19,9 @@ public class LibbpfSectionTests
     [InlineData("kprobe.multi/vfs_*", AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.TraceKprobeMulti, "vfs_*")]
     [InlineData("kretprobe.multi/vfs_*", AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.TraceKprobeMulti, "vfs_*")]
     [InlineData("uprobe.multi//bin/true:main", AttachKind.UprobeMulti, ProgramType.Kprobe, AttachType.TraceUprobeMulti, "/bin/true:main")]
-    [InlineData("usdt", AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.None, "")]
-    [InlineData("usdt/./app:provider:probe", AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.None, "./app:provider:probe")]
+    [InlineData("usdt", AttachKind.Usdt, ProgramType.Kprobe, AttachType.None, "")]
+    [InlineData("usdt/./app:provider:probe", AttachKind.Usdt, ProgramType.Kprobe, AttachType.None, "./app:provider:probe")]
+    [InlineData("usdt.s/./app:provider:probe", AttachKind.Usdt, ProgramType.Kprobe, AttachType.None, "./app:provider:probe")]
     [InlineData("xdp/devmap", AttachKind.LoadOnly, ProgramType.Xdp, AttachType.XdpDevmap, "")]
     [InlineData("xdp/cpumap", AttachKind.LoadOnly, ProgramType.Xdp, AttachType.XdpCpumap, "")]
     [InlineData("xdp.frags/devmap", AttachKind.LoadOnly, ProgramType.Xdp, AttachType.XdpDevmap, "")]
@@ -70,7 +71,6 @@ public class LibbpfSectionTests
     {
         Assert.Contains("BPF_MAP_TYPE_DEVMAP", ProgramSection.Parse("xdp/devmap").LoadOnlyHint);
         Assert.Contains("ip route", ProgramSection.Parse("lwt_in").LoadOnlyHint);
-        Assert.Contains("USDT", ProgramSection.Parse("usdt/./app:p:n").LoadOnlyHint);
         Assert.Contains("struct_ops map", ProgramSection.Parse("struct_ops/init").UnsupportedReason);
         Assert.Contains("'xdp/other'", ProgramSection.Parse("xdp/other").UnsupportedReason);
     }

@@ -34,33 +34,34 @@ namespace App
         /// Reads the object at <paramref name="path"/> (no privileges needed): nothing reaches the kernel before <see cref="Load"/>.
         /// Throws InvalidDataException when it lacks a program, map or variable this skeleton was generated with.
         /// </summary>
-        public static SkeletonDemo Open(string path)
+        public static SkeletonDemo Open(string path) => FromSpec(global::Nectar.Programs.BpfObjectSpec.Read(path), path);
+
+        private static SkeletonDemo FromSpec(global::Nectar.Programs.BpfObjectSpec spec, string origin)
         {
-            var spec = global::Nectar.Programs.BpfObjectSpec.Read(path);
             foreach ((string kind, string name, int size) in Expected)
             {
                 bool present = kind == "program" ? spec.Programs.ContainsKey(name)
                     : kind == "map" ? spec.Maps.ContainsKey(name)
                     : spec.Variables.TryGetValue(name, out var variable) && variable.Size == size;
                 if (!present)
-                    throw new global::System.IO.InvalidDataException(path + " is not the object SkeletonDemo was generated from: it has no " + kind + " '" + name + "'" +
+                    throw new global::System.IO.InvalidDataException(origin + " is not the object SkeletonDemo was generated from: it has no " + kind + " '" + name + "'" +
                         (kind == "variable" ? " of " + size + " bytes" : "") + ". Rebuild the project so that the skeleton and the object match.");
             }
             return new SkeletonDemo(spec);
         }
 
-        // What the object held when this skeleton was generated; Open(path) checks the object it reads against it.
+        // What the object held when this skeleton was generated; Open checks the object it reads against it.
         private static readonly (string Kind, string Name, int Size)[] Expected =
         {
             ("program", "on_sys_enter", 0),
             ("program", "on_getppid", 0),
             ("map", "stats", 0),
             ("map", "events", 0),
-            ("variable", "hits", 8),
-            ("variable", "last_syscall", 8),
             ("variable", "target_tgid", 4),
             ("variable", "watched_syscall", 8),
             ("variable", "cookie", 8),
+            ("variable", "hits", 8),
+            ("variable", "last_syscall", 8),
         };
 
         /// <summary>The object as read: its map definitions and its variables' initial values, which <see cref="Load"/> uses.</summary>
@@ -123,12 +124,6 @@ namespace App
         public global::System.Collections.Generic.IAsyncEnumerable<Event> ReadEventsAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
             global::Nectar.Events.RingBufferStreams.ReadAllAsync<Event>(Events, cancellationToken: cancellationToken);
 
-        /// <summary><c>__u64 hits</c> in .bss: before Load() its initial value, after it the live value in the kernel.</summary>
-        public ulong Hits { get => ReadVariable<ulong>("hits"); set => WriteVariable("hits", value); }
-
-        /// <summary><c>__s64 last_syscall</c> in .data: before Load() its initial value, after it the live value in the kernel.</summary>
-        public long LastSyscall { get => ReadVariable<long>("last_syscall"); set => WriteVariable("last_syscall", value); }
-
         /// <summary><c>const volatile __u32 target_tgid</c> in .rodata: a setting; set it before Load(), read-only after.</summary>
         public uint TargetTgid { get => ReadVariable<uint>("target_tgid"); set => WriteVariable("target_tgid", value); }
 
@@ -137,6 +132,12 @@ namespace App
 
         /// <summary><c>const volatile __u64 cookie</c> in .rodata: a setting; set it before Load(), read-only after.</summary>
         public ulong Cookie { get => ReadVariable<ulong>("cookie"); set => WriteVariable("cookie", value); }
+
+        /// <summary><c>__u64 hits</c> in .bss: before Load() its initial value, after it the live value in the kernel.</summary>
+        public ulong Hits { get => ReadVariable<ulong>("hits"); set => WriteVariable("hits", value); }
+
+        /// <summary><c>__s64 last_syscall</c> in .data: before Load() its initial value, after it the live value in the kernel.</summary>
+        public long LastSyscall { get => ReadVariable<long>("last_syscall"); set => WriteVariable("last_syscall", value); }
 
         /// <summary>Closes the object's ring buffers, maps and programs. Links you attached keep their program until you dispose them.</summary>
         public void Dispose()

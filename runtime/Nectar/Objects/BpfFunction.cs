@@ -1,3 +1,4 @@
+using System;
 using Nectar.Elf;
 
 namespace Nectar.Programs;

@@ -1,3 +1,4 @@
+using System;
 namespace Nectar.Programs;
 
 /// <summary>How a program attaches, as its ELF section name (libbpf's SEC()) says.</summary>
@@ -48,6 +49,8 @@ public enum AttachKind
     LoadOnly,
     /// <summary>uprobe.multi/BINARY:PATTERN, uretprobe.multi/ (and .s): one link on every matching function (BPF_TRACE_UPROBE_MULTI).</summary>
     UprobeMulti,
+    /// <summary>usdt/BINARY:PROVIDER:NAME (or usdt, attached with AttachUsdt), usdt.s/: a uprobe on every site of a USDT probe, its arguments read with usdt.bpf.h.</summary>
+    Usdt,
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System;
 namespace Nectar.Maps;
 
 /// <summary>BPF_MAP_CREATE map_flags (BPF_F_* of include/uapi/linux/bpf.h) that a map may be made with.</summary>

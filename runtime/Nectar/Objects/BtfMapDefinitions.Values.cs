@@ -1,3 +1,4 @@
+using System;
 using Nectar.Btf;
 using Nectar.Elf;
 

@@ -1,3 +1,4 @@
+using System;
 namespace Nectar.Maps;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 namespace Nectar.Programs;
 
 // The rest of libbpf 1.x's section table (its SEC_DEF list), written from its documented meaning:
@@ -40,8 +42,8 @@ public sealed partial record ProgramSection
         ("uprobe.multi.s", Match.Prefix, AttachKind.UprobeMulti, ProgramType.Kprobe, AttachType.TraceUprobeMulti),
         ("uretprobe.multi.s", Match.Prefix, AttachKind.UprobeMulti, ProgramType.Kprobe, AttachType.TraceUprobeMulti),
         ("uprobe.session", Match.Prefix, AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.TraceUprobeSession),
-        ("usdt", Match.Prefix, AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.None),
-        ("usdt.s", Match.Prefix, AttachKind.LoadOnly, ProgramType.Kprobe, AttachType.None),
+        ("usdt", Match.Prefix, AttachKind.Usdt, ProgramType.Kprobe, AttachType.None),
+        ("usdt.s", Match.Prefix, AttachKind.Usdt, ProgramType.Kprobe, AttachType.None),
         ("xdp/devmap", Match.Exact, AttachKind.LoadOnly, ProgramType.Xdp, AttachType.XdpDevmap),
         ("xdp/cpumap", Match.Exact, AttachKind.LoadOnly, ProgramType.Xdp, AttachType.XdpCpumap),
         ("xdp.frags/devmap", Match.Exact, AttachKind.LoadOnly, ProgramType.Xdp, AttachType.XdpDevmap),
@@ -125,7 +127,6 @@ public sealed partial record ProgramSection
         "netfilter" => $"section '{Name}' is a netfilter hook: attach it with BPF_LINK_CREATE (netfilter protocol family, hook, priority)",
         "action" => $"section '{Name}' is a tc action: attach it with tc filter ... action bpf obj OBJECT sec action",
         "netkit" => $"section '{Name}' runs on a netkit device: attach it with BPF_LINK_CREATE on the device",
-        "usdt" or "usdt.s" => $"section '{Name}' is a USDT probe: Nectar loads it but does not attach USDT probes yet",
         _ => $"section '{Name}' (expected attach type {ExpectedAttachType}) is loaded but Nectar does not attach it yet (kprobe.multi and session probes attach with BPF_LINK_CREATE)",
     };
 }

@@ -2,19 +2,23 @@ extern alias gen;
 using gen::Nectar.Generator.Model;
 using gen::Nectar.Generator.Pipeline;
 using gen::Nectar.Generator.Skeletons;
-using GenBtfException = gen::Nectar.Btf.BtfException;
+using GenBpfObjectException = gen::Nectar.BpfObjectException;
+using GenBpfObjectSpec = gen::Nectar.Programs.BpfObjectSpec;
 
 namespace Nectar.Generator.Tests.Skeletons;
 
-/// <summary>A damaged object never crashes or hangs the skeleton's reader or emitter: it is read and emitted, or refused with a BtfException (a diagnostic).</summary>
-public class ObjectContentsFuzzTests
+/// <summary>
+/// A damaged object never crashes or hangs the skeleton's reader (BpfObjectSpec, the runtime's, compiled into the generator)
+/// or its emitter: it is read and emitted, or refused with a BpfObjectException (a diagnostic).
+/// </summary>
+public class SkeletonObjectFuzzTests
 {
     private static readonly SkeletonDeclaration Declaration = new(new SkeletonRequest("damaged.bpf.o",
         new TargetStruct("App", EquatableArray<string>.Empty, "Damaged", "partial class"),
         new[] { new RingBufferEventRequest("events", "event") }.ToEquatableArray(), EquatableArray<string>.Empty, null), null);
 
     [Fact]
-    public void Truncated_and_corrupted_objects_are_read_or_refused_with_btf_exception()
+    public void Truncated_and_corrupted_objects_are_read_or_refused_with_an_object_exception()
     {
         byte[] image = File.ReadAllBytes(SkeletonTests.ObjectPath);
         // The .BTF and .BTF.ext sections both start with the BTF magic (9F EB 01): damage lands there.
@@ -32,13 +36,13 @@ public class ObjectContentsFuzzTests
             }
             try
             {
-                ObjectContents contents = ObjectContents.Parse(damaged, "damaged.bpf.o");
+                GenBpfObjectSpec spec = SkeletonInput.Parse(damaged, "damaged.bpf.o");
                 // What was read must also emit: a skeleton, or diagnostics, never an exception.
-                var result = SkeletonCodegen.Generate(Declaration, new Loaded<ObjectContents>(BtfStamp.None with { Path = "damaged.bpf.o" }, contents, null));
+                var result = SkeletonCodegen.Generate(Declaration, new Loaded<GenBpfObjectSpec>(BtfStamp.None with { Path = "damaged.bpf.o" }, spec, null));
                 Assert.True(result.Sources.Count == 1 || result.Diagnostics.Count > 0);
                 read++;
             }
-            catch (GenBtfException)
+            catch (GenBpfObjectException)
             {
                 refused++; // any other exception fails the test
             }

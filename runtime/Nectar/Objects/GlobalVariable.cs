@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.InteropServices;
 using Nectar.Maps;
 
@@ -27,6 +28,12 @@ public sealed class GlobalVariable
 
     public int Size { get; }
 
+    /// <summary>
+    /// The BTF VAR of the variable in its section's DATASEC (its type and linkage), or 0 when the object
+    /// has no BTF for it. Skeletons type their properties by it.
+    /// </summary>
+    internal uint BtfVarId { get; set; }
+
     /// <summary>True for variables in .rodata*: fixed at load, read-only afterwards.</summary>
     public bool IsConstant => Map.FreezeAfterCreate;
 
@@ -34,7 +41,11 @@ public sealed class GlobalVariable
     public void Set<T>(T value) where T : unmanaged
     {
         CheckSize<T>();
+#if NET
         MemoryMarshal.Write(Map.WritableInitialValue().AsSpan(Offset, Size), in value);
+#else
+        MemoryMarshal.Write(Map.WritableInitialValue().AsSpan(Offset, Size), ref value);
+#endif
     }
 
     /// <summary>The value the program will start with (its initialiser, or what <see cref="Set{T}"/> stored).</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 namespace Nectar.Programs;
 
 /// <summary>
@@ -29,7 +30,7 @@ public sealed class ProgramSpec
     public IReadOnlyList<MapReference> MapReferences { get; }
 
     /// <summary>
-    /// Whether <see cref="BpfObject.Load(BpfObjectSpec, BpfLoadOptions?)"/> loads the program. False
+    /// Whether <c>BpfObject.Load</c> loads the program. False
     /// for sections written SEC("?NAME"), which libbpf does not load unless asked: set it to true
     /// before load to load one (or false to leave any program out).
     /// </summary>
@@ -38,6 +39,9 @@ public sealed class ProgramSpec
     /// <summary>Why the program is not loaded although its section is supported, or null.</summary>
     internal string? NotLoadedReason => AutoLoad ? null
         : $"it is not loaded by default (its section is written '?{Section.Name}', or AutoLoad was cleared); set spec.Programs[\"{Name}\"].AutoLoad = true before load to load it";
+
+    /// <summary>The entry function's BTF FUNC (its prototype), or 0 when the object's BTF has none of that name.</summary>
+    internal uint BtfFuncId { get; set; }
 
     /// <summary>Which function sits where in <see cref="Instructions"/>: the entry first, then subprograms.</summary>
     internal IReadOnlyList<(BpfFunction Function, int Start)> Layout { get; }

@@ -1,7 +1,11 @@
+using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
 using System.Text;
+using Nectar.Btf;
 using Nectar.Elf;
-using Nectar.Interop;
 using Nectar.Maps;
 
 namespace Nectar.Programs;
@@ -11,7 +15,7 @@ namespace Nectar.Programs;
 /// (linked), maps and global variables. Change global variables and map definitions here, then
 /// <see cref="Load"/>. Reading never needs privileges.
 /// </summary>
-public sealed class BpfObjectSpec
+public sealed partial class BpfObjectSpec
 {
     private const string LegacyMapsSection = "maps";
 
@@ -60,14 +64,10 @@ public sealed class BpfObjectSpec
     /// <summary>Global variables by name (.data, .rodata, .bss and their .name variants).</summary>
     public IReadOnlyDictionary<string, GlobalVariable> Variables => _variables;
 
-    public static BpfObjectSpec Read(string path) => new(ElfFile.Read(path), ObjectName(path));
-
     public static BpfObjectSpec Parse(byte[] image, string name) => new(ElfFile.Parse(image, name), name);
 
-    /// <summary>Creates the maps, loads the programs; see <see cref="BpfObject.Load(BpfObjectSpec, BpfLoadOptions?)"/>.</summary>
-    public BpfObject Load(BpfLoadOptions? options = null) => BpfObject.Load(this, options);
-
-    private static string ObjectName(string path)
+    /// <summary>The object's name for a file name: without .bpf.o (or .o).</summary>
+    internal static string ObjectName(string path)
     {
         string file = Path.GetFileName(path);
         foreach (var suffix in new[] { ".bpf.o", ".o" })
@@ -82,7 +82,10 @@ public sealed class BpfObjectSpec
     {
         if (Elf.FindSection("license") is not { } section)
             return "";
-        return CString.Decode(Elf.Contents(section));
+        // NUL-terminated, as C writes it: char LICENSE[] SEC("license") = "GPL";
+        var bytes = Elf.Contents(section);
+        int end = bytes.IndexOf((byte)0);
+        return Encoding.UTF8.GetString((end < 0 ? bytes : bytes.Slice(0, end)).ToArray());
     }
 
     private uint ReadVersion()
@@ -132,8 +135,10 @@ public sealed class BpfObjectSpec
     }
 
     internal static bool IsGlobalDataSection(ElfSection section) =>
-        !section.IsExecutable && section.IsAllocated &&
-        (section.Name is ".data" or ".rodata" or ".bss" || section.Name.StartsWith(".data.", StringComparison.Ordinal) || section.Name.StartsWith(".rodata.", StringComparison.Ordinal));
+        !section.IsExecutable && section.IsAllocated && IsGlobalDataSectionName(section.Name);
+
+    private static bool IsGlobalDataSectionName(string name) =>
+        name is ".data" or ".rodata" or ".bss" || name.StartsWith(".data.", StringComparison.Ordinal) || name.StartsWith(".rodata.", StringComparison.Ordinal);
 
     /// <summary>Each global data section becomes a one-element array map whose value is the section.</summary>
     private void ReadGlobalData()
@@ -161,6 +166,49 @@ public sealed class BpfObjectSpec
                 if (!Fits(symbol.Value, symbol.Size, section.Size))
                     throw new ElfException($"{Name}: variable '{symbol.Name}' (offset {symbol.Value}, {symbol.Size} bytes) lies outside section '{section.Name}' ({section.Size} bytes).");
                 _variables[symbol.Name] = new GlobalVariable(symbol.Name, map, (int)symbol.Value, (int)symbol.Size);
+            }
+            TypeVariables(section.Name);
+        }
+    }
+
+    /// <summary>Gives the section's variables their BTF VARs, from the DATASEC of the section's name (clang -g writes one).</summary>
+    private void TypeVariables(string section)
+    {
+        if (Btf?.FindByName(section, BtfKind.Datasec) is not { } datasec)
+            return;
+        foreach (var entry in datasec.DatasecVars)
+        {
+            var variable = Btf.GetType(entry.TypeId);
+            // By name: clang leaves DATASEC offsets 0 (loaders fill them in from the symbols, as ReadGlobalData read them).
+            if (variable.Kind == BtfKind.Var && _variables.TryGetValue(variable.Name, out var global) && global.Map.Name == section)
+                global.BtfVarId = variable.Id;
+        }
+    }
+
+    /// <summary>NECTAR_RING_RECORD_PREFIX of bpf/include/nectar_ring.h.</summary>
+    internal const string RingRecordMarkerPrefix = "__nectar_record_";
+
+    /// <summary>
+    /// NECTAR_RING_RECORD(map, type) (bpf/include/nectar_ring.h): the record type each ring buffer names,
+    /// by the global pointer `__nectar_record_MAP` whose target it is. The pointers hold no data.
+    /// </summary>
+    internal IEnumerable<(string Map, uint TypeId)> RingRecords()
+    {
+        if (Btf is null)
+            yield break;
+        // Read from BTF: an unused, uninitialised global may have no ELF symbol in a data section.
+        foreach (var section in Btf.Types)
+        {
+            if (section.Kind != BtfKind.Datasec || !IsGlobalDataSectionName(section.Name))
+                continue;
+            foreach (var entry in section.DatasecVars)
+            {
+                var variable = Btf.GetType(entry.TypeId);
+                if (variable.Kind != BtfKind.Var || !variable.Name.StartsWith(RingRecordMarkerPrefix, StringComparison.Ordinal))
+                    continue;
+                var pointer = Btf.SkipModifiersAndTypedefs(variable.TypeId);
+                if (pointer.Kind == BtfKind.Ptr)
+                    yield return (variable.Name.Substring(RingRecordMarkerPrefix.Length), pointer.TypeId);
             }
         }
     }
@@ -205,14 +253,16 @@ public sealed class BpfObjectSpec
         foreach (var function in functions.Where(f => f.Section.Name != ".text" && !f.IsStatic))
         {
             // SEC("?NAME"): a program of section NAME that libbpf does not load by default.
-            bool optional = function.Section.Name.StartsWith('?');
+            bool optional = function.Section.Name.StartsWith("?", StringComparison.Ordinal);
             var section = ProgramSection.Parse(optional ? function.Section.Name[1..] : function.Section.Name);
             if (_programs.ContainsKey(function.Name))
                 throw new ElfException($"{Name}: two programs are named '{function.Name}'.");
-            _programs[function.Name] = section.IsSupported
+            var program = section.IsSupported
                 ? linker.Link(function, section, License)
                 : new ProgramSpec(function.Name, section, License, [], [], [(function, 0)]);
-            _programs[function.Name].AutoLoad = !optional;
+            _programs[function.Name] = program;
+            program.AutoLoad = !optional;
+            program.BtfFuncId = Btf?.FindByName(function.Name, BtfKind.Func)?.Id ?? 0;
         }
     }
 

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using Nectar.Btf;
 using Nectar.Elf;
 using Nectar.Maps;
@@ -46,8 +49,8 @@ internal static class MapSlotRelocations
                 slots[map.Name] = ofMap = [];
             ofMap[slot] = new MapSlot(slot, target);
         }
-        foreach (var (name, ofMap) in slots)
-            spec.Maps[name].InitialSlots = [.. ofMap.Values];
+        foreach (var ofMap in slots)
+            spec.Maps[ofMap.Key].InitialSlots = [.. ofMap.Value.Values];
     }
 
     /// <summary>Which slot of the map's 'values' array the relocation fills.</summary>

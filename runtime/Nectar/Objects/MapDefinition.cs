@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 namespace Nectar.Maps;
 
 /// <summary>Where a map came from in its object: BTF-defined (.maps), legacy (maps), or global data.</summary>

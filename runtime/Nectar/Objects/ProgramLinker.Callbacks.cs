@@ -1,3 +1,7 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Numerics;
 using Nectar.Elf;
 
 namespace Nectar.Programs;
@@ -36,10 +40,11 @@ internal sealed partial class ProgramLinker
         // clang writes a global function's address as its symbol (whose value is its byte offset)
         // with imm 0, and a static function's as the section symbol with the byte offset in imm.
         // Unlike a call's, this offset is not relative to the next instruction.
-        Int128 byteOffset = (Int128)symbol.Value + load.Immediate;
+        // BigInteger: netstandard2.0 (the generator) has no Int128, and the sum must not overflow.
+        BigInteger byteOffset = (BigInteger)symbol.Value + load.Immediate;
         if (byteOffset < 0 || byteOffset % 8 != 0)
             throw new ElfException($"{where} takes the address of byte {byteOffset} of section '{section.Name}'{via}, which is not the start of an instruction.");
-        Int128 targetIndex = byteOffset / 8;
+        BigInteger targetIndex = byteOffset / 8;
         var target = (targetIndex <= int.MaxValue ? _functions.FirstOrDefault(f => f.Contains(section, (int)targetIndex)) : null)
             ?? throw new ElfException($"{where} takes the address of instruction {targetIndex} of section '{section.Name}'{via}, which is in no function.");
 
