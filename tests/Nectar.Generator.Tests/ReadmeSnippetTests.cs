@@ -82,11 +82,12 @@ public sealed partial class ReadmeSnippetTests
     [GeneratedRegex(@"^\s*<!-- snippet context\b")]
     private static partial Regex ContextComment();
 
-    // The framework, the runtime, and the logging packages next to this test (as the package's dependencies).
+    // The framework, the runtime, the logging packages next to this test (as the package's dependencies), and Nectar.OpenTelemetry with the OpenTelemetry API.
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
         ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(p => Path.GetFileName(p) is var f && (f.StartsWith("System.", StringComparison.Ordinal) || f is "netstandard.dll" or "mscorlib.dll"
-                || f.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) || f == "Microsoft.Win32.Primitives.dll"))
+                || f.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) || f == "Microsoft.Win32.Primitives.dll"
+                || f.StartsWith("OpenTelemetry", StringComparison.Ordinal) || f == "Nectar.OpenTelemetry.dll"))
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
             .Append(GeneratorHarness.NectarRuntime)
             .ToImmutableArray());

@@ -17,6 +17,8 @@ public enum Oracle
     DebianBpfTools = 16,
     /// <summary>gcc with sys/sdt.h (Debian's systemtap-sdt-dev): builds the USDT target program of the tests.</summary>
     SdtCompiler = 32,
+    /// <summary>Debian's prometheus (2.42): the real scraper and query API the exec agent's metrics are checked with.</summary>
+    Prometheus = 64,
 }
 
 /// <summary>Where the oracles are, how to install them, and whether CI requires them.</summary>
@@ -41,6 +43,7 @@ public static class Oracles
         Oracle.LlvmObjdump => "llvm-objdump-16",
         Oracle.DebianBpfTools => "execsnoop",
         Oracle.SdtCompiler => "gcc",
+        Oracle.Prometheus => "prometheus",
         _ => throw new ArgumentOutOfRangeException(nameof(tool), tool, "one oracle at a time"),
     };
 
@@ -51,6 +54,7 @@ public static class Oracles
         Oracle.Clang => "apt-get install clang-16 llvm-16 libbpf-dev",
         Oracle.DebianBpfTools => "apt-get install libbpf-tools xdp-tools libxdp1",
         Oracle.SdtCompiler => "apt-get install gcc systemtap-sdt-dev",
+        Oracle.Prometheus => "apt-get install prometheus",
         _ => "apt-get install llvm-16",
     };
 

@@ -3,7 +3,7 @@ using Nectar.Programs;
 
 namespace Nectar.Tool;
 
-/// <summary>`nectar map list`: the maps in the kernel, as `bpftool map list` lists them; `nectar map dump ID` (MapDumpCommand).</summary>
+/// <summary>`nectar map list`: the maps in the kernel, as `bpftool map list` lists them; `nectar map dump ID` (MapDumpCommand); `nectar map watch ID` (MapWatchCommand).</summary>
 internal static class MapCommand
 {
     internal static Command Create()
@@ -21,6 +21,7 @@ internal static class MapCommand
         var command = new Command("map", "Inspect the BPF maps in the kernel.");
         command.Subcommands.Add(list);
         command.Subcommands.Add(MapDumpCommand.Create());
+        command.Subcommands.Add(MapWatchCommand.Create());
         return command;
     }
 }
