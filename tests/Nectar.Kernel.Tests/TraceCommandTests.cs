@@ -12,7 +12,7 @@ public class TraceCommandTests
         var (result, path) = TraceWhileExecuting("exec_observer");
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.Contains("2 program(s) of exec_observer.bpf.o attached; printing events.", result.Error);
-        Assert.Matches($@"events: exec_event {{ args: \[\d+, (?<pid>\d+), \d+\], timestamp_ns: \d+, pid: \k<pid>, uid: \d+, filename: ""{path}"" }}", result.Output);
+        Assert.Matches($@"events: exec_event {{ args: \[\d+, (?<pid>\d+), \d+\], timestamp_ns: \d+, pid: \k<pid>, uid: \d+, filename: ""{path}"", bprm_size: [1-9]\d*, ", result.Output);
     }
 
     [KernelFact]
