@@ -3,7 +3,7 @@ using Nectar.Maps;
 using Nectar.Programs;
 using Nectar.Tests.Interop;
 
-namespace Nectar.Tests.Programs;
+namespace Nectar.Tests.Loader;
 
 /// <summary>Map creation's retry without BTF, driven by a fake bpf(2).</summary>
 public class MapCreatorTests
