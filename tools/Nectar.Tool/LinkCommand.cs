@@ -11,7 +11,7 @@ internal static class LinkCommand
         var list = new Command("list", "List the BPF links in the kernel: id, type, program id.");
         list.SetAction(_ =>
         {
-            Table.Print(["id", "type", "prog"], KernelObjects.Links().Select(l => new[] { l.Id.ToString(), l.TypeName, l.ProgramId.ToString() }));
+            Table.Print(["id", "type", "prog"], KernelObjects.Links(), l => [l.Id.ToString(), l.TypeName, l.ProgramId.ToString()]);
             return 0;
         });
         var command = new Command("link", "Inspect the BPF links in the kernel.");

@@ -12,10 +12,10 @@ internal static class MapCommand
         list.SetAction(_ =>
         {
             Table.Print(["id", "type", "name", "key", "value", "entries", "flags"],
-                KernelObjects.Maps().Select(m => new[]
-                {
+                KernelObjects.Maps(), m =>
+                [
                     m.Id.ToString(), m.TypeName, m.Name, m.KeySize.ToString(), m.ValueSize.ToString(), m.MaxEntries.ToString(), $"0x{(uint)m.Flags:x}",
-                }));
+                ]);
             return 0;
         });
         var command = new Command("map", "Inspect the BPF maps in the kernel.");

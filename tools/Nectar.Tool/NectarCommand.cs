@@ -34,7 +34,13 @@ internal static class NectarCommand
     /// <see cref="Create()"/> for the arguments given.
     /// </summary>
     internal static Command ForArguments(IReadOnlyList<string> args)
-        => Create(args.Count > 0 ? args[0] : null, args.Count == 0 || args.Any(MayAskForHelpOrVersion));
+    {
+        // Loops, not Linq: on the start-up path every first generic call costs (Table).
+        bool helpOrVersion = args.Count == 0;
+        foreach (string argument in args)
+            helpOrVersion |= MayAskForHelpOrVersion(argument);
+        return Create(args.Count > 0 ? args[0] : null, helpOrVersion);
+    }
 
     /// <summary>The help option's names, the version option's, or a response file (@file) that may hold them.</summary>
     private static bool MayAskForHelpOrVersion(string argument)
@@ -50,7 +56,7 @@ internal static class NectarCommand
             root.Options.Add(new HelpOption());
             root.Options.Add(new VersionOption());
         }
-        bool named = Verbs.Any(v => v.Name == verb);
+        bool named = Array.FindIndex(Verbs, v => v.Name == verb) >= 0;
         foreach (var (name, create) in Verbs)
         {
             if (!named || name == verb)

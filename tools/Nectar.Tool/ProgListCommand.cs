@@ -12,7 +12,7 @@ internal static class ProgListCommand
         command.SetAction(_ =>
         {
             Table.Print(["id", "type", "name", "tag"],
-                KernelObjects.Programs().Select(p => new[] { p.Id.ToString(), p.TypeName, p.Name, p.Tag }));
+                KernelObjects.Programs(), p => [p.Id.ToString(), p.TypeName, p.Name, p.Tag]);
             return 0;
         });
         return command;
