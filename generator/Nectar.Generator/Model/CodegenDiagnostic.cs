@@ -40,6 +40,7 @@ namespace Nectar.Generator.Model
         public const string RingRecordOverridden = "NECTAR015";
         // NECTAR016..019 left for the generator work of other branches in flight.
         public const string UnknownAttachPoint = "NECTAR020";
+        public const string NameClash = "NECTAR021";
 
         /// <summary>
         /// Each id's one severity; the Roslyn descriptors (Pipeline/Diagnostics.cs) and
@@ -57,6 +58,7 @@ namespace Nectar.Generator.Model
                 case ScalarTypedef:
                 case RingRecordOverridden:
                 case UnknownAttachPoint:
+                case NameClash:
                     return CodegenSeverity.Warning;
                 default:
                     return CodegenSeverity.Error;
