@@ -37,8 +37,10 @@ namespace Nectar.Generator.Emit
         /// (which <c>pad1</c> is); a name that would start with a digit gets a leading underscore.</item>
         /// <item>A PascalCase name is never a C# keyword (they are all lower case), so no <c>@</c> is needed.</item>
         /// </list>
-        /// Two C names that become one C# name (<c>pad1</c> and <c>pad_1</c> do not; <c>foo</c> and <c>__foo</c> do) are a
-        /// clash the emitters report as NECTAR021 and resolve by declaration order (see <see cref="Unique"/>).
+        /// Two C names that become one C# name (<c>pad1</c> and <c>pad_1</c> do not; <c>d_name</c> and <c>__d_name</c> do) are a
+        /// clash: the name with fewer leading underscores keeps it (<c>d_name</c> is <c>DName</c>), then the one declared first;
+        /// the others get <c>_2</c>, <c>_3</c> (<c>__d_name</c> is <c>DName_2</c>; see <see cref="Unique"/>). Skeletons report it
+        /// as a NECTAR021 warning (the C is the user's to rename), kernel types, records and arguments as NECTAR022 (info).
         /// </summary>
         public static string Pascal(string name)
         {
@@ -55,6 +57,14 @@ namespace Nectar.Generator.Emit
             }
             if (sb.Length == 0 || char.IsDigit(sb[0])) sb.Insert(0, '_');
             return sb.ToString();
+        }
+
+        /// <summary>How many underscores a C name starts with: of names that clash, fewer keeps the name.</summary>
+        public static int LeadingUnderscores(string name)
+        {
+            int n = 0;
+            while (n < name.Length && name[n] == '_') n++;
+            return n;
         }
 
         /// <summary>

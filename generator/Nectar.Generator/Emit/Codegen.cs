@@ -84,7 +84,7 @@ namespace Nectar.Generator.Emit
                 }
                 var emitter = kernelEmitter = new KernelTypeEmitter(types, arrays);
                 foreach (string clash in types.Clashes)
-                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.NameClash, clash + " Refer to it by that name, or suppress NECTAR021.", null));
+                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.KernelNameClash, clash + " Refer to it by that name.", null));
                 int reported = 0;
                 foreach (uint id in types.Ids)
                 {
@@ -95,7 +95,7 @@ namespace Nectar.Generator.Emit
                             emitter.Emit(w, captured);
                             // Member clashes are found while emitting: report the new ones of this type.
                             for (; reported < emitter.Clashes.Count; reported++)
-                                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.NameClash, emitter.Clashes[reported] + " Refer to it by that name, or suppress NECTAR021.", null));
+                                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.KernelNameClash, emitter.Clashes[reported] + " Refer to it by that name.", null));
                         }));
                 }
             }
@@ -170,7 +170,7 @@ namespace Nectar.Generator.Emit
                     w.Line("[StructLayout(LayoutKind.Explicit, Size = " + size + ", Pack = 1)]");
                     w.Open(record.Target.Keywords + " " + record.Target.Name);
                     TracepointRecordEmitter.EmitMembers(w, record.System, record.Event, recordFields, from, record.Target.Name,
-                        clash => diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.NameClash, clash, record.Source)));
+                        clash => diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.KernelNameClash, clash, record.Source)));
                     w.Close();
                 }));
             }

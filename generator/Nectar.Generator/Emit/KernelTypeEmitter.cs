@@ -62,7 +62,7 @@ namespace Nectar.Generator.Emit
             BtfType t = Btf.GetType(id);
             string name = _types.CSharpNameOf(id)!;
             if (t.IsEnum) EmitEnum(w, t, name);
-            else EmitComposite(w, t, name, Describe(t, _types.CNameOf(id)), topLevel: true);
+            else EmitComposite(w, t, name, Describe(t, _types.CNameOf(id)), topLevel: true, _types.CNameOf(id));
         }
 
         private static string Describe(BtfType t, string cName)
@@ -74,6 +74,7 @@ namespace Nectar.Generator.Emit
             w.SummaryCode((t.IsAnonymous ? "typedef enum {...} " : "enum ") + _types.CNameOf(t.Id), ", " + t.Size + " bytes.");
             w.Open("public enum " + name + " : " + underlying);
             int bits = (int)Math.Min(8, Math.Max(1, t.Size)) * 8;
+            Dictionary<string, string> enumerators = EnumeratorNames(t);
             foreach (BtfEnumValue v in t.EnumValues)
             {
                 // Enumerator values wider than the declared size (BTF allows it) are truncated as C does.
@@ -82,7 +83,7 @@ namespace Nectar.Generator.Emit
                     ? (bits == 64 ? (long)raw : (long)(raw << (64 - bits)) >> (64 - bits)).ToString(CultureInfo.InvariantCulture)
                     : raw.ToString(CultureInfo.InvariantCulture);
                 w.Line("/// <summary><c>" + CodeWriter.Xml(v.Name) + "</c></summary>");
-                w.Line(EnumeratorNames(t)[v.Name] + " = " + value + ",");
+                w.Line(enumerators[v.Name] + " = " + value + ",");
             }
             w.Close();
         }
@@ -93,7 +94,7 @@ namespace Nectar.Generator.Emit
             var names = new Dictionary<string, string>(StringComparer.Ordinal);
             var used = new HashSet<string>(StringComparer.Ordinal) { _types.CSharpNameOf(t.Id) ?? "" };
             var cOf = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (BtfEnumValue v in t.EnumValues)
+            foreach (BtfEnumValue v in t.EnumValues.OrderBy(v => CSharpNames.LeadingUnderscores(v.Name)))
             {
                 if (names.ContainsKey(v.Name)) continue;
                 string name = CSharpNames.Pascal(v.Name);
@@ -125,10 +126,10 @@ namespace Nectar.Generator.Emit
             public List<uint>? Dimensions;   // an array of an anonymous composite: the element type is nested, the field is inline arrays of it
         }
 
-        private void EmitComposite(CodeWriter w, BtfType t, string name, string cDescription, bool topLevel)
+        /// <param name="cOwner">How C reaches this type's members: <c>node</c>, <c>node.pos</c> (an anonymous member's are the outer type's).</param>
+        private void EmitComposite(CodeWriter w, BtfType t, string name, string cDescription, bool topLevel, string cOwner)
         {
             List<Member> members = Members(t, name, nested: !topLevel);
-            string cOwner = topLevel ? _types.CNameOf(t.Id) : name;
             // Names the flattened members of anonymous members must not take: the type's own, and its members' below.
             var used = new HashSet<string>(StringComparer.Ordinal) { name };
             if (topLevel && _emitLayout) { used.Add("BtfLayout"); used.Add("BtfName"); }
@@ -167,7 +168,7 @@ namespace Nectar.Generator.Emit
                 }
                 if (m.IsBitfield)
                 {
-                    EmitBitfield(w, t, m, storage);
+                    EmitBitfield(w, t, cOwner, m, storage);
                     continue;
                 }
                 if (m.CsType!.StartsWith(_map.RuntimePrefix + "KernelPtr<", StringComparison.Ordinal))
@@ -208,7 +209,7 @@ namespace Nectar.Generator.Emit
                 if (m.NestedTypeName == null) continue;
                 w.Line();
                 string description = m.Dimensions != null ? CDeclarations.TypeName(Btf, m.Nested.Id) + ", the element type of " + m.CName + string.Concat(m.Dimensions.Select(d => "[" + d + "]")) : m.CDecl;
-                EmitComposite(w, m.Nested, m.NestedTypeName, description, topLevel: false);
+                EmitComposite(w, m.Nested, m.NestedTypeName, description, topLevel: false, m.CName.Length == 0 ? cOwner : cOwner + "." + m.CName);
             }
             w.Close();
         }
@@ -321,9 +322,9 @@ namespace Nectar.Generator.Emit
                     m.NestedTypeName = unique;
                 }
             }
-            foreach (Member m in result)
+            // Fewer leading underscores first (d_name keeps DName, __d_name is DName_2), then declaration order.
+            foreach (Member m in result.Where(m => !m.Skipped).OrderBy(m => CSharpNames.LeadingUnderscores(m.CName)).ToList())
             {
-                if (m.Skipped) continue;
                 string name = m.Name;
                 string unique = CSharpNames.Unique(name, used);
                 if (unique != name)
@@ -416,7 +417,7 @@ namespace Nectar.Generator.Emit
         /// A bitfield reads and writes the smallest 1/2/4/8-byte storage that covers its bits and lies
         /// inside the struct (little-endian: bit n of the struct is bit n%8 of byte n/8).
         /// </summary>
-        private void EmitBitfield(CodeWriter w, BtfType owner, Member m, HashSet<(uint, uint)> storage)
+        private void EmitBitfield(CodeWriter w, BtfType owner, string cOwner, Member m, HashSet<(uint, uint)> storage)
         {
             uint first = m.BitOffset / 8;
             uint width = 1;
@@ -448,7 +449,7 @@ namespace Nectar.Generator.Emit
             string value = type == "bool" ? "(value ? 1UL : 0UL)" : "(ulong)value";
             string placed = shift == 0 ? "(" + value + " & " + mask + ")" : "((" + value + " & " + mask + ") << " + shift + ")";
             string set = field + " = unchecked((" + storageType + ")(((ulong)" + field + " & ~" + shiftedMask + ") | " + placed + "))";
-            w.SummaryCode(m.CDecl + ";", " (C: " + m.CName + ") bits " + m.BitOffset + ".." + (m.BitOffset + m.BitSize - 1) + " of the struct.");
+            w.SummaryCode(m.CDecl + ";", Where(cOwner, m) + " bits " + m.BitOffset + ".." + (m.BitOffset + m.BitSize - 1) + " of the struct.");
             w.Line("public " + type + " " + m.Name + " { readonly get => " + get + "; set => " + set + "; }");
         }
     }

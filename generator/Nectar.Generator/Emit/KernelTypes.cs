@@ -132,7 +132,7 @@ namespace Nectar.Generator.Emit
         public static string? NameOf(BtfType t, string? typedef) => !t.IsAnonymous ? t.Name : typedef;
 
         /// <summary>
-        /// C# names, assigned once the set is complete, in C-name order: the C name by the naming rule; where two
+        /// C# names, assigned once the set is complete, in C-name order (fewer leading underscores first): the C name by the naming rule; where two
         /// kinds share a C name (struct x and enum x), the later kind gets its kind's name: <c>XEnum</c>; where two C
         /// names become one C# name (<c>foo</c> and <c>__foo</c>), the later gets <c>_2</c> and the clash is reported.
         /// </summary>
@@ -144,7 +144,7 @@ namespace Nectar.Generator.Emit
                 var names = new Dictionary<uint, string>();
                 var used = new HashSet<string>(StringComparer.Ordinal);
                 var cNameOf = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var entry in _cNames.OrderBy(e => e.Value, StringComparer.Ordinal).ThenBy(e => KindOrder(_btf.GetType(e.Key))).ThenBy(e => e.Key))
+                foreach (var entry in _cNames.OrderBy(e => Emit.CSharpNames.LeadingUnderscores(e.Value)).ThenBy(e => e.Value, StringComparer.Ordinal).ThenBy(e => KindOrder(_btf.GetType(e.Key))).ThenBy(e => e.Key))
                 {
                     string name = _naming(entry.Value);
                     BtfType t = _btf.GetType(entry.Key);

@@ -72,7 +72,7 @@ namespace Nectar.Generator.Emit
                 string pascal = CSharpNames.Pascal(cName);
                 string property = CSharpNames.Unique(pascal, used);
                 if (property != pascal)
-                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.NameClash, cOf.TryGetValue(pascal, out string? other)
+                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.KernelNameClash, cOf.TryGetValue(pascal, out string? other)
                         ? $"Raw tracepoint '{tracepoint}': arguments '{other}' and '{cName}' both become {pascal}: {other} keeps it, {cName} is {property}."
                         : $"Raw tracepoint '{tracepoint}': argument '{cName}' becomes {pascal}, a member every arguments struct has: it is {property}.", source));
                 cOf[property] = cName;

@@ -148,7 +148,7 @@ namespace Nectar.Generator.Emit
                 if (f.DataLoc || f.RelLoc)
                 {
                     string field = name + "Location";
-                    w.SummaryCode(f.CDecl + ";", " (C: " + f.CName + ") at offset " + f.Offset + ": the payload's " + (f.RelLoc ? "offset relative to the end of this field" : "offset in the record") + " (low 16 bits) and length (high 16 bits).");
+                    w.SummaryCode(f.CDecl + ";", " (C: " + eventName + "." + f.CName + ") at offset " + f.Offset + ": the payload's " + (f.RelLoc ? "offset relative to the end of this field" : "offset in the record") + " (low 16 bits) and length (high 16 bits).");
                     w.Line("[FieldOffset(" + f.Offset + ")] public uint " + field + ";");
                     w.Line();
                     string start = f.RelLoc ? f.Offset + 4 + " + (int)(" + field + " & 0xFFFF)" : "(int)(" + field + " & 0xFFFF)";
@@ -164,7 +164,7 @@ namespace Nectar.Generator.Emit
                 }
                 if (f.Flexible)
                 {
-                    w.SummaryCode(f.CDecl + ";", " (C: " + f.CName + ") at offset " + f.Offset + ": a flexible array, the rest of the record.");
+                    w.SummaryCode(f.CDecl + ";", " (C: " + eventName + "." + f.CName + ") at offset " + f.Offset + ": a flexible array, the rest of the record.");
                     w.Line("public static global::System.ReadOnlySpan<byte> Get" + name + "(global::System.ReadOnlySpan<byte> record) => record.Slice(" + f.Offset + ");");
                     if (f.CharArray)
                     {
@@ -174,7 +174,7 @@ namespace Nectar.Generator.Emit
                     }
                     continue;
                 }
-                w.SummaryCode(f.CDecl + ";", " (C: " + f.CName + ") at offset " + f.Offset + ", " + f.Size + (f.Size == 1 ? " byte." : " bytes.") + (IsOverwrittenForBpf(f) ? NotForBpf : ""));
+                w.SummaryCode(f.CDecl + ";", " (C: " + eventName + "." + f.CName + ") at offset " + f.Offset + ", " + f.Size + (f.Size == 1 ? " byte." : " bytes.") + (IsOverwrittenForBpf(f) ? NotForBpf : ""));
                 w.Line("[FieldOffset(" + f.Offset + ")] public " + f.CsType + " " + name + ";");
                 if (f.CharArray)
                 {

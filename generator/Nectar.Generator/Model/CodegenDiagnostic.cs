@@ -41,6 +41,7 @@ namespace Nectar.Generator.Model
         // NECTAR016..019 left for the generator work of other branches in flight.
         public const string UnknownAttachPoint = "NECTAR020";
         public const string NameClash = "NECTAR021";
+        public const string KernelNameClash = "NECTAR022";
 
         /// <summary>
         /// Each id's one severity; the Roslyn descriptors (Pipeline/Diagnostics.cs) and
@@ -52,6 +53,7 @@ namespace Nectar.Generator.Model
             {
                 case NoPrototype:
                 case UntypedRingBuffer:
+                case KernelNameClash:
                     return CodegenSeverity.Info;
                 case PrototypeMismatch:
                 case MalformedInput:
