@@ -316,7 +316,7 @@ namespace Nectar.Generator.Emit
                 string unique = CSharpNames.Unique(m.NestedTypeName, used);
                 if (unique != m.NestedTypeName)
                 {
-                    Clash($"{Describe(t, ownerName)}: the type of member '{(m.CName.Length == 0 ? m.Name : m.CName)}' would be named {m.NestedTypeName}, which is taken: it is {unique}.");
+                    Clash($"{Describe(t, t.IsAnonymous ? ownerName : t.Name)}: the type of member '{(m.CName.Length == 0 ? m.Name : m.CName)}' would be named {m.NestedTypeName}, which is taken: it is {unique}.");
                     if (m.Dimensions != null) m.CsType = ArrayOf(unique, m.Dimensions);
                     else if (m.CsType == m.NestedTypeName) m.CsType = unique;
                     m.NestedTypeName = unique;
@@ -329,8 +329,8 @@ namespace Nectar.Generator.Emit
                 string unique = CSharpNames.Unique(name, used);
                 if (unique != name)
                     Clash(cOf.TryGetValue(name, out string? other)
-                        ? $"{Describe(t, ownerName)}: members '{other}' and '{m.CName}' both become {name}: {other} keeps it, {m.CName} is {unique}."
-                        : $"{Describe(t, ownerName)}: member '{m.CName}' becomes {name}, the name of a nested type: it is {unique}.");
+                        ? $"{Describe(t, t.IsAnonymous ? ownerName : t.Name)}: members '{other}' and '{m.CName}' both become {name}: {other} keeps it, {m.CName} is {unique}."
+                        : $"{Describe(t, t.IsAnonymous ? ownerName : t.Name)}: member '{m.CName}' becomes {name}, the name of a nested type: it is {unique}.");
                 cOf[unique] = m.CName;
                 m.Name = unique;
             }

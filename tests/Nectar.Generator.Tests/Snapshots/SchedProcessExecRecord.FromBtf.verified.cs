@@ -15,19 +15,19 @@ namespace Observer
         /// <summary>The tracepoint this record belongs to: <c>sched/sched_process_exec</c> (fields from BTF struct trace_event_raw_sched_process_exec).</summary>
         public const string TracepointName = "sched/sched_process_exec";
 
-        /// <summary><c>short unsigned int type;</c> (C: common_type) at offset 0, 2 bytes. Not valid in a BPF program: the kernel overwrites the record's first 8 bytes (the common_ fields) with a pointer to its registers before running BPF; use bpf_get_current_pid_tgid() for the pid. Valid in records read from tracefs or perf buffers.</summary>
+        /// <summary><c>short unsigned int type;</c> (C: sched_process_exec.common_type) at offset 0, 2 bytes. Not valid in a BPF program: the kernel overwrites the record's first 8 bytes (the common_ fields) with a pointer to its registers before running BPF; use bpf_get_current_pid_tgid() for the pid. Valid in records read from tracefs or perf buffers.</summary>
         [FieldOffset(0)] public ushort CommonType;
 
-        /// <summary><c>unsigned char flags;</c> (C: common_flags) at offset 2, 1 byte. Not valid in a BPF program: the kernel overwrites the record's first 8 bytes (the common_ fields) with a pointer to its registers before running BPF; use bpf_get_current_pid_tgid() for the pid. Valid in records read from tracefs or perf buffers.</summary>
+        /// <summary><c>unsigned char flags;</c> (C: sched_process_exec.common_flags) at offset 2, 1 byte. Not valid in a BPF program: the kernel overwrites the record's first 8 bytes (the common_ fields) with a pointer to its registers before running BPF; use bpf_get_current_pid_tgid() for the pid. Valid in records read from tracefs or perf buffers.</summary>
         [FieldOffset(2)] public byte CommonFlags;
 
-        /// <summary><c>unsigned char preempt_count;</c> (C: common_preempt_count) at offset 3, 1 byte. Not valid in a BPF program: the kernel overwrites the record's first 8 bytes (the common_ fields) with a pointer to its registers before running BPF; use bpf_get_current_pid_tgid() for the pid. Valid in records read from tracefs or perf buffers.</summary>
+        /// <summary><c>unsigned char preempt_count;</c> (C: sched_process_exec.common_preempt_count) at offset 3, 1 byte. Not valid in a BPF program: the kernel overwrites the record's first 8 bytes (the common_ fields) with a pointer to its registers before running BPF; use bpf_get_current_pid_tgid() for the pid. Valid in records read from tracefs or perf buffers.</summary>
         [FieldOffset(3)] public byte CommonPreemptCount;
 
-        /// <summary><c>int pid;</c> (C: common_pid) at offset 4, 4 bytes. Not valid in a BPF program: the kernel overwrites the record's first 8 bytes (the common_ fields) with a pointer to its registers before running BPF; use bpf_get_current_pid_tgid() for the pid. Valid in records read from tracefs or perf buffers.</summary>
+        /// <summary><c>int pid;</c> (C: sched_process_exec.common_pid) at offset 4, 4 bytes. Not valid in a BPF program: the kernel overwrites the record's first 8 bytes (the common_ fields) with a pointer to its registers before running BPF; use bpf_get_current_pid_tgid() for the pid. Valid in records read from tracefs or perf buffers.</summary>
         [FieldOffset(4)] public int CommonPid;
 
-        /// <summary><c>__data_loc u32 filename;</c> (C: filename) at offset 8: the payload's offset in the record (low 16 bits) and length (high 16 bits).</summary>
+        /// <summary><c>__data_loc u32 filename;</c> (C: sched_process_exec.filename) at offset 8: the payload's offset in the record (low 16 bits) and length (high 16 bits).</summary>
         [FieldOffset(8)] public uint FilenameLocation;
 
         /// <summary>The bytes of <c>filename</c>, found through FilenameLocation in <paramref name="record"/> (the whole record, from its first byte).</summary>
@@ -36,10 +36,10 @@ namespace Observer
         /// <summary><c>filename</c> as text (UTF-8, up to its NUL).</summary>
         public readonly string GetFilenameText(global::System.ReadOnlySpan<byte> record) => global::Nectar.Kernel.KernelStrings.Decode(GetFilename(record));
 
-        /// <summary><c>pid_t pid;</c> (C: pid) at offset 12, 4 bytes.</summary>
+        /// <summary><c>pid_t pid;</c> (C: sched_process_exec.pid) at offset 12, 4 bytes.</summary>
         [FieldOffset(12)] public int Pid;
 
-        /// <summary><c>pid_t old_pid;</c> (C: old_pid) at offset 16, 4 bytes.</summary>
+        /// <summary><c>pid_t old_pid;</c> (C: sched_process_exec.old_pid) at offset 16, 4 bytes.</summary>
         [FieldOffset(16)] public int OldPid;
     }
 }

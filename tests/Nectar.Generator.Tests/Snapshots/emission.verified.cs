@@ -181,28 +181,28 @@ namespace Nectar.Kernel
 
         [FieldOffset(0)] private byte _bits0_8;
 
-        /// <summary><c>unsigned int a : 1;</c> (C: a) bits 0..0 of the struct.</summary>
+        /// <summary><c>unsigned int a : 1;</c> (C: flags.a) bits 0..0 of the struct.</summary>
         public uint A { readonly get => unchecked((uint)((ulong)_bits0_8 & 0x1UL)); set => _bits0_8 = unchecked((byte)(((ulong)_bits0_8 & ~0x1UL) | ((ulong)value & 0x1UL))); }
 
-        /// <summary><c>unsigned int b : 3;</c> (C: b) bits 1..3 of the struct.</summary>
+        /// <summary><c>unsigned int b : 3;</c> (C: flags.b) bits 1..3 of the struct.</summary>
         public uint B { readonly get => unchecked((uint)(((ulong)_bits0_8 >> 1) & 0x7UL)); set => _bits0_8 = unchecked((byte)(((ulong)_bits0_8 & ~(0x7UL << 1)) | (((ulong)value & 0x7UL) << 1))); }
 
         [FieldOffset(0)] private ushort _bits0_16;
 
-        /// <summary><c>int s : 5;</c> (C: s) bits 4..8 of the struct.</summary>
+        /// <summary><c>int s : 5;</c> (C: flags.s) bits 4..8 of the struct.</summary>
         public int S { readonly get => unchecked((int)((long)((ulong)_bits0_16 << 55) >> 59)); set => _bits0_16 = unchecked((ushort)(((ulong)_bits0_16 & ~(0x1FUL << 4)) | (((ulong)value & 0x1FUL) << 4))); }
 
         [FieldOffset(1)] private byte _bits1_8;
 
-        /// <summary><c>bool on : 1;</c> (C: on) bits 9..9 of the struct.</summary>
+        /// <summary><c>bool on : 1;</c> (C: flags.on) bits 9..9 of the struct.</summary>
         public bool On { readonly get => (((ulong)_bits1_8 >> 1) & 0x1UL) != 0; set => _bits1_8 = unchecked((byte)(((ulong)_bits1_8 & ~(0x1UL << 1)) | (((value ? 1UL : 0UL) & 0x1UL) << 1))); }
 
-        /// <summary><c>enum offset where : 3;</c> (C: where) bits 10..12 of the struct.</summary>
+        /// <summary><c>enum offset where : 3;</c> (C: flags.where) bits 10..12 of the struct.</summary>
         public Offset Where { readonly get => unchecked((Offset)((long)((ulong)_bits1_8 << 59) >> 61)); set => _bits1_8 = unchecked((byte)(((ulong)_bits1_8 & ~(0x7UL << 2)) | (((ulong)value & 0x7UL) << 2))); }
 
         [FieldOffset(2)] private ulong _bits2_64;
 
-        /// <summary><c>u64 wide : 40;</c> (C: wide) bits 17..56 of the struct.</summary>
+        /// <summary><c>u64 wide : 40;</c> (C: flags.wide) bits 17..56 of the struct.</summary>
         public ulong Wide { readonly get => unchecked((ulong)(((ulong)_bits2_64 >> 1) & 0xFFFFFFFFFFUL)); set => _bits2_64 = unchecked((ulong)(((ulong)_bits2_64 & ~(0xFFFFFFFFFFUL << 1)) | (((ulong)value & 0xFFFFFFFFFFUL) << 1))); }
 
         /// <summary><c>u8 tail;</c> (C: flags.tail) at offset 8.</summary>
@@ -278,10 +278,10 @@ namespace Nectar.Kernel
         [StructLayout(LayoutKind.Explicit, Size = 4, Pack = 1)]
         public partial struct ParamsType
         {
-            /// <summary><c>int in;</c> (C: ParamsType.in) at offset 0.</summary>
+            /// <summary><c>int in;</c> (C: keywords.params.in) at offset 0.</summary>
             [FieldOffset(0)] public int In;
 
-            /// <summary><c>char out;</c> (C: ParamsType.out) at offset 0.</summary>
+            /// <summary><c>char out;</c> (C: keywords.params.out) at offset 0.</summary>
             [FieldOffset(0)] public byte Out;
         }
     }
@@ -358,29 +358,29 @@ namespace Nectar.Kernel
             /// <summary><c>struct {...};</c> at offset 0; its members are also reachable from Anon0.</summary>
             [FieldOffset(0)] public Anon0_0 Anonymous0;
 
-            /// <summary><c>pid_t pid;</c> (C: Anon0.pid), through Anonymous0.</summary>
+            /// <summary><c>pid_t pid;</c> (C: node.pid), through Anonymous0.</summary>
             public int Pid { readonly get => Anonymous0.Pid; set => Anonymous0.Pid = value; }
 
-            /// <summary><c>pid_t tgid;</c> (C: Anon0.tgid), through Anonymous0.</summary>
+            /// <summary><c>pid_t tgid;</c> (C: node.tgid), through Anonymous0.</summary>
             public int Tgid { readonly get => Anonymous0.Tgid; set => Anonymous0.Tgid = value; }
 
             /// <summary><c>struct {...};</c> at offset 0; its members are also reachable from Anon0.</summary>
             [FieldOffset(0)] public Anon0_1 Anonymous1;
 
-            /// <summary><c>u64 key;</c> (C: Anon0.key), through Anonymous1.</summary>
+            /// <summary><c>u64 key;</c> (C: node.key), through Anonymous1.</summary>
             public ulong Key { readonly get => Anonymous1.Key; set => Anonymous1.Key = value; }
 
-            /// <summary><c>u8 raw[8];</c> (C: Anon0.raw) at offset 0.</summary>
+            /// <summary><c>u8 raw[8];</c> (C: node.raw) at offset 0.</summary>
             [FieldOffset(0)] public InlineArray8<byte> Raw;
 
             /// <summary><c>struct {...}</c>, 8 bytes.</summary>
             [StructLayout(LayoutKind.Explicit, Size = 8, Pack = 1)]
             public partial struct Anon0_0
             {
-                /// <summary><c>pid_t pid;</c> (C: Anon0_0.pid) at offset 0.</summary>
+                /// <summary><c>pid_t pid;</c> (C: node.pid) at offset 0.</summary>
                 [FieldOffset(0)] public int Pid;
 
-                /// <summary><c>pid_t tgid;</c> (C: Anon0_0.tgid) at offset 4.</summary>
+                /// <summary><c>pid_t tgid;</c> (C: node.tgid) at offset 4.</summary>
                 [FieldOffset(4)] public int Tgid;
             }
 
@@ -388,7 +388,7 @@ namespace Nectar.Kernel
             [StructLayout(LayoutKind.Explicit, Size = 8, Pack = 1)]
             public partial struct Anon0_1
             {
-                /// <summary><c>u64 key;</c> (C: Anon0_1.key) at offset 0.</summary>
+                /// <summary><c>u64 key;</c> (C: node.key) at offset 0.</summary>
                 [FieldOffset(0)] public ulong Key;
             }
         }
@@ -399,12 +399,12 @@ namespace Nectar.Kernel
         {
             [FieldOffset(0)] private byte _bits0_8;
 
-            /// <summary><c>u16 x : 4;</c> (C: x) bits 0..3 of the struct.</summary>
+            /// <summary><c>u16 x : 4;</c> (C: node.pos.x) bits 0..3 of the struct.</summary>
             public ushort X { readonly get => unchecked((ushort)((ulong)_bits0_8 & 0xFUL)); set => _bits0_8 = unchecked((byte)(((ulong)_bits0_8 & ~0xFUL) | ((ulong)value & 0xFUL))); }
 
             [FieldOffset(0)] private ushort _bits0_16;
 
-            /// <summary><c>u16 y : 12;</c> (C: y) bits 4..15 of the struct.</summary>
+            /// <summary><c>u16 y : 12;</c> (C: node.pos.y) bits 4..15 of the struct.</summary>
             public ushort Y { readonly get => unchecked((ushort)(((ulong)_bits0_16 >> 4) & 0xFFFUL)); set => _bits0_16 = unchecked((ushort)(((ulong)_bits0_16 & ~(0xFFFUL << 4)) | (((ulong)value & 0xFFFUL) << 4))); }
         }
     }
@@ -508,10 +508,10 @@ namespace Nectar.Kernel
         [StructLayout(LayoutKind.Explicit, Size = 8, Pack = 1)]
         public partial struct EntriesType
         {
-            /// <summary><c>u32 id;</c> (C: EntriesType.id) at offset 0.</summary>
+            /// <summary><c>u32 id;</c> (C: slots.entries.id) at offset 0.</summary>
             [FieldOffset(0)] public uint Id;
 
-            /// <summary><c>u16 port;</c> (C: EntriesType.port) at offset 4.</summary>
+            /// <summary><c>u16 port;</c> (C: slots.entries.port) at offset 4.</summary>
             [FieldOffset(4)] public ushort Port;
         }
 
@@ -519,10 +519,10 @@ namespace Nectar.Kernel
         [StructLayout(LayoutKind.Explicit, Size = 4, Pack = 1)]
         public partial struct CellsType
         {
-            /// <summary><c>u32 word;</c> (C: CellsType.word) at offset 0.</summary>
+            /// <summary><c>u32 word;</c> (C: slots.cells.word) at offset 0.</summary>
             [FieldOffset(0)] public uint Word;
 
-            /// <summary><c>u8 bytes[4];</c> (C: CellsType.bytes) at offset 0.</summary>
+            /// <summary><c>u8 bytes[4];</c> (C: slots.cells.bytes) at offset 0.</summary>
             [FieldOffset(0)] public InlineArray4<byte> Bytes;
         }
 
@@ -530,20 +530,20 @@ namespace Nectar.Kernel
         [StructLayout(LayoutKind.Explicit, Size = 4, Pack = 1)]
         public partial struct Anon0
         {
-            /// <summary><c>struct {...} halves[2];</c> (C: Anon0.halves) at offset 0.</summary>
+            /// <summary><c>struct {...} halves[2];</c> (C: slots.halves) at offset 0.</summary>
             [FieldOffset(0)] public InlineArray2<HalvesType> Halves;
 
-            /// <summary><c>u32 all;</c> (C: Anon0.all) at offset 0.</summary>
+            /// <summary><c>u32 all;</c> (C: slots.all) at offset 0.</summary>
             [FieldOffset(0)] public uint All;
 
             /// <summary><c>struct {...}, the element type of halves[2]</c>, 2 bytes.</summary>
             [StructLayout(LayoutKind.Explicit, Size = 2, Pack = 1)]
             public partial struct HalvesType
             {
-                /// <summary><c>u8 lo;</c> (C: HalvesType.lo) at offset 0.</summary>
+                /// <summary><c>u8 lo;</c> (C: slots.halves.lo) at offset 0.</summary>
                 [FieldOffset(0)] public byte Lo;
 
-                /// <summary><c>u8 hi;</c> (C: HalvesType.hi) at offset 1.</summary>
+                /// <summary><c>u8 hi;</c> (C: slots.halves.hi) at offset 1.</summary>
                 [FieldOffset(1)] public byte Hi;
             }
         }

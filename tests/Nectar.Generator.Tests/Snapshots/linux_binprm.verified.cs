@@ -39,22 +39,22 @@ namespace Nectar.Kernel
 
         [FieldOffset(40)] private byte _bits40_8;
 
-        /// <summary><c>unsigned int have_execfd : 1;</c> (C: have_execfd) bits 320..320 of the struct.</summary>
+        /// <summary><c>unsigned int have_execfd : 1;</c> (C: linux_binprm.have_execfd) bits 320..320 of the struct.</summary>
         public uint HaveExecfd { readonly get => unchecked((uint)((ulong)_bits40_8 & 0x1UL)); set => _bits40_8 = unchecked((byte)(((ulong)_bits40_8 & ~0x1UL) | ((ulong)value & 0x1UL))); }
 
-        /// <summary><c>unsigned int execfd_creds : 1;</c> (C: execfd_creds) bits 321..321 of the struct.</summary>
+        /// <summary><c>unsigned int execfd_creds : 1;</c> (C: linux_binprm.execfd_creds) bits 321..321 of the struct.</summary>
         public uint ExecfdCreds { readonly get => unchecked((uint)(((ulong)_bits40_8 >> 1) & 0x1UL)); set => _bits40_8 = unchecked((byte)(((ulong)_bits40_8 & ~(0x1UL << 1)) | (((ulong)value & 0x1UL) << 1))); }
 
-        /// <summary><c>unsigned int secureexec : 1;</c> (C: secureexec) bits 322..322 of the struct.</summary>
+        /// <summary><c>unsigned int secureexec : 1;</c> (C: linux_binprm.secureexec) bits 322..322 of the struct.</summary>
         public uint Secureexec { readonly get => unchecked((uint)(((ulong)_bits40_8 >> 2) & 0x1UL)); set => _bits40_8 = unchecked((byte)(((ulong)_bits40_8 & ~(0x1UL << 2)) | (((ulong)value & 0x1UL) << 2))); }
 
-        /// <summary><c>unsigned int point_of_no_return : 1;</c> (C: point_of_no_return) bits 323..323 of the struct.</summary>
+        /// <summary><c>unsigned int point_of_no_return : 1;</c> (C: linux_binprm.point_of_no_return) bits 323..323 of the struct.</summary>
         public uint PointOfNoReturn { readonly get => unchecked((uint)(((ulong)_bits40_8 >> 3) & 0x1UL)); set => _bits40_8 = unchecked((byte)(((ulong)_bits40_8 & ~(0x1UL << 3)) | (((ulong)value & 0x1UL) << 3))); }
 
-        /// <summary><c>unsigned int comm_from_dentry : 1;</c> (C: comm_from_dentry) bits 324..324 of the struct.</summary>
+        /// <summary><c>unsigned int comm_from_dentry : 1;</c> (C: linux_binprm.comm_from_dentry) bits 324..324 of the struct.</summary>
         public uint CommFromDentry { readonly get => unchecked((uint)(((ulong)_bits40_8 >> 4) & 0x1UL)); set => _bits40_8 = unchecked((byte)(((ulong)_bits40_8 & ~(0x1UL << 4)) | (((ulong)value & 0x1UL) << 4))); }
 
-        /// <summary><c>unsigned int is_check : 1;</c> (C: is_check) bits 325..325 of the struct.</summary>
+        /// <summary><c>unsigned int is_check : 1;</c> (C: linux_binprm.is_check) bits 325..325 of the struct.</summary>
         public uint IsCheck { readonly get => unchecked((uint)(((ulong)_bits40_8 >> 5) & 0x1UL)); set => _bits40_8 = unchecked((byte)(((ulong)_bits40_8 & ~(0x1UL << 5)) | (((ulong)value & 0x1UL) << 5))); }
 
         /// <summary><c>struct file *executable;</c> (C: linux_binprm.executable) at offset 48.</summary>

@@ -269,70 +269,70 @@ namespace Nectar.Kernel
 
         [FieldOffset(1188)] private byte _bits1188_8;
 
-        /// <summary><c>unsigned int sched_reset_on_fork : 1;</c> (C: sched_reset_on_fork) bits 9504..9504 of the struct.</summary>
+        /// <summary><c>unsigned int sched_reset_on_fork : 1;</c> (C: task_struct.sched_reset_on_fork) bits 9504..9504 of the struct.</summary>
         public uint SchedResetOnFork { readonly get => unchecked((uint)((ulong)_bits1188_8 & 0x1UL)); set => _bits1188_8 = unchecked((byte)(((ulong)_bits1188_8 & ~0x1UL) | ((ulong)value & 0x1UL))); }
 
-        /// <summary><c>unsigned int sched_contributes_to_load : 1;</c> (C: sched_contributes_to_load) bits 9505..9505 of the struct.</summary>
+        /// <summary><c>unsigned int sched_contributes_to_load : 1;</c> (C: task_struct.sched_contributes_to_load) bits 9505..9505 of the struct.</summary>
         public uint SchedContributesToLoad { readonly get => unchecked((uint)(((ulong)_bits1188_8 >> 1) & 0x1UL)); set => _bits1188_8 = unchecked((byte)(((ulong)_bits1188_8 & ~(0x1UL << 1)) | (((ulong)value & 0x1UL) << 1))); }
 
-        /// <summary><c>unsigned int sched_migrated : 1;</c> (C: sched_migrated) bits 9506..9506 of the struct.</summary>
+        /// <summary><c>unsigned int sched_migrated : 1;</c> (C: task_struct.sched_migrated) bits 9506..9506 of the struct.</summary>
         public uint SchedMigrated { readonly get => unchecked((uint)(((ulong)_bits1188_8 >> 2) & 0x1UL)); set => _bits1188_8 = unchecked((byte)(((ulong)_bits1188_8 & ~(0x1UL << 2)) | (((ulong)value & 0x1UL) << 2))); }
 
-        /// <summary><c>unsigned int sched_task_hot : 1;</c> (C: sched_task_hot) bits 9507..9507 of the struct.</summary>
+        /// <summary><c>unsigned int sched_task_hot : 1;</c> (C: task_struct.sched_task_hot) bits 9507..9507 of the struct.</summary>
         public uint SchedTaskHot { readonly get => unchecked((uint)(((ulong)_bits1188_8 >> 3) & 0x1UL)); set => _bits1188_8 = unchecked((byte)(((ulong)_bits1188_8 & ~(0x1UL << 3)) | (((ulong)value & 0x1UL) << 3))); }
 
         [FieldOffset(1192)] private byte _bits1192_8;
 
-        /// <summary><c>unsigned int sched_remote_wakeup : 1;</c> (C: sched_remote_wakeup) bits 9536..9536 of the struct.</summary>
+        /// <summary><c>unsigned int sched_remote_wakeup : 1;</c> (C: task_struct.sched_remote_wakeup) bits 9536..9536 of the struct.</summary>
         public uint SchedRemoteWakeup { readonly get => unchecked((uint)((ulong)_bits1192_8 & 0x1UL)); set => _bits1192_8 = unchecked((byte)(((ulong)_bits1192_8 & ~0x1UL) | ((ulong)value & 0x1UL))); }
 
-        /// <summary><c>unsigned int sched_rt_mutex : 1;</c> (C: sched_rt_mutex) bits 9537..9537 of the struct.</summary>
+        /// <summary><c>unsigned int sched_rt_mutex : 1;</c> (C: task_struct.sched_rt_mutex) bits 9537..9537 of the struct.</summary>
         public uint SchedRtMutex { readonly get => unchecked((uint)(((ulong)_bits1192_8 >> 1) & 0x1UL)); set => _bits1192_8 = unchecked((byte)(((ulong)_bits1192_8 & ~(0x1UL << 1)) | (((ulong)value & 0x1UL) << 1))); }
 
-        /// <summary><c>unsigned int user_dumpable : 1;</c> (C: user_dumpable) bits 9538..9538 of the struct.</summary>
+        /// <summary><c>unsigned int user_dumpable : 1;</c> (C: task_struct.user_dumpable) bits 9538..9538 of the struct.</summary>
         public uint UserDumpable { readonly get => unchecked((uint)(((ulong)_bits1192_8 >> 2) & 0x1UL)); set => _bits1192_8 = unchecked((byte)(((ulong)_bits1192_8 & ~(0x1UL << 2)) | (((ulong)value & 0x1UL) << 2))); }
 
-        /// <summary><c>unsigned int in_execve : 1;</c> (C: in_execve) bits 9539..9539 of the struct.</summary>
+        /// <summary><c>unsigned int in_execve : 1;</c> (C: task_struct.in_execve) bits 9539..9539 of the struct.</summary>
         public uint InExecve { readonly get => unchecked((uint)(((ulong)_bits1192_8 >> 3) & 0x1UL)); set => _bits1192_8 = unchecked((byte)(((ulong)_bits1192_8 & ~(0x1UL << 3)) | (((ulong)value & 0x1UL) << 3))); }
 
-        /// <summary><c>unsigned int init_private_fork_class : 4;</c> (C: init_private_fork_class) bits 9540..9543 of the struct.</summary>
+        /// <summary><c>unsigned int init_private_fork_class : 4;</c> (C: task_struct.init_private_fork_class) bits 9540..9543 of the struct.</summary>
         public uint InitPrivateForkClass { readonly get => unchecked((uint)(((ulong)_bits1192_8 >> 4) & 0xFUL)); set => _bits1192_8 = unchecked((byte)(((ulong)_bits1192_8 & ~(0xFUL << 4)) | (((ulong)value & 0xFUL) << 4))); }
 
         [FieldOffset(1193)] private byte _bits1193_8;
 
-        /// <summary><c>unsigned int in_iowait : 1;</c> (C: in_iowait) bits 9544..9544 of the struct.</summary>
+        /// <summary><c>unsigned int in_iowait : 1;</c> (C: task_struct.in_iowait) bits 9544..9544 of the struct.</summary>
         public uint InIowait { readonly get => unchecked((uint)((ulong)_bits1193_8 & 0x1UL)); set => _bits1193_8 = unchecked((byte)(((ulong)_bits1193_8 & ~0x1UL) | ((ulong)value & 0x1UL))); }
 
-        /// <summary><c>unsigned int restore_sigmask : 1;</c> (C: restore_sigmask) bits 9545..9545 of the struct.</summary>
+        /// <summary><c>unsigned int restore_sigmask : 1;</c> (C: task_struct.restore_sigmask) bits 9545..9545 of the struct.</summary>
         public uint RestoreSigmask { readonly get => unchecked((uint)(((ulong)_bits1193_8 >> 1) & 0x1UL)); set => _bits1193_8 = unchecked((byte)(((ulong)_bits1193_8 & ~(0x1UL << 1)) | (((ulong)value & 0x1UL) << 1))); }
 
-        /// <summary><c>unsigned int in_user_fault : 1;</c> (C: in_user_fault) bits 9546..9546 of the struct.</summary>
+        /// <summary><c>unsigned int in_user_fault : 1;</c> (C: task_struct.in_user_fault) bits 9546..9546 of the struct.</summary>
         public uint InUserFault { readonly get => unchecked((uint)(((ulong)_bits1193_8 >> 2) & 0x1UL)); set => _bits1193_8 = unchecked((byte)(((ulong)_bits1193_8 & ~(0x1UL << 2)) | (((ulong)value & 0x1UL) << 2))); }
 
-        /// <summary><c>unsigned int no_cgroup_migration : 1;</c> (C: no_cgroup_migration) bits 9547..9547 of the struct.</summary>
+        /// <summary><c>unsigned int no_cgroup_migration : 1;</c> (C: task_struct.no_cgroup_migration) bits 9547..9547 of the struct.</summary>
         public uint NoCgroupMigration { readonly get => unchecked((uint)(((ulong)_bits1193_8 >> 3) & 0x1UL)); set => _bits1193_8 = unchecked((byte)(((ulong)_bits1193_8 & ~(0x1UL << 3)) | (((ulong)value & 0x1UL) << 3))); }
 
-        /// <summary><c>unsigned int frozen : 1;</c> (C: frozen) bits 9548..9548 of the struct.</summary>
+        /// <summary><c>unsigned int frozen : 1;</c> (C: task_struct.frozen) bits 9548..9548 of the struct.</summary>
         public uint Frozen { readonly get => unchecked((uint)(((ulong)_bits1193_8 >> 4) & 0x1UL)); set => _bits1193_8 = unchecked((byte)(((ulong)_bits1193_8 & ~(0x1UL << 4)) | (((ulong)value & 0x1UL) << 4))); }
 
-        /// <summary><c>unsigned int use_memdelay : 1;</c> (C: use_memdelay) bits 9549..9549 of the struct.</summary>
+        /// <summary><c>unsigned int use_memdelay : 1;</c> (C: task_struct.use_memdelay) bits 9549..9549 of the struct.</summary>
         public uint UseMemdelay { readonly get => unchecked((uint)(((ulong)_bits1193_8 >> 5) & 0x1UL)); set => _bits1193_8 = unchecked((byte)(((ulong)_bits1193_8 & ~(0x1UL << 5)) | (((ulong)value & 0x1UL) << 5))); }
 
-        /// <summary><c>unsigned int in_memstall : 1;</c> (C: in_memstall) bits 9550..9550 of the struct.</summary>
+        /// <summary><c>unsigned int in_memstall : 1;</c> (C: task_struct.in_memstall) bits 9550..9550 of the struct.</summary>
         public uint InMemstall { readonly get => unchecked((uint)(((ulong)_bits1193_8 >> 6) & 0x1UL)); set => _bits1193_8 = unchecked((byte)(((ulong)_bits1193_8 & ~(0x1UL << 6)) | (((ulong)value & 0x1UL) << 6))); }
 
-        /// <summary><c>unsigned int in_eventfd : 1;</c> (C: in_eventfd) bits 9551..9551 of the struct.</summary>
+        /// <summary><c>unsigned int in_eventfd : 1;</c> (C: task_struct.in_eventfd) bits 9551..9551 of the struct.</summary>
         public uint InEventfd { readonly get => unchecked((uint)(((ulong)_bits1193_8 >> 7) & 0x1UL)); set => _bits1193_8 = unchecked((byte)(((ulong)_bits1193_8 & ~(0x1UL << 7)) | (((ulong)value & 0x1UL) << 7))); }
 
         [FieldOffset(1194)] private byte _bits1194_8;
 
-        /// <summary><c>unsigned int reported_split_lock : 1;</c> (C: reported_split_lock) bits 9552..9552 of the struct.</summary>
+        /// <summary><c>unsigned int reported_split_lock : 1;</c> (C: task_struct.reported_split_lock) bits 9552..9552 of the struct.</summary>
         public uint ReportedSplitLock { readonly get => unchecked((uint)((ulong)_bits1194_8 & 0x1UL)); set => _bits1194_8 = unchecked((byte)(((ulong)_bits1194_8 & ~0x1UL) | ((ulong)value & 0x1UL))); }
 
-        /// <summary><c>unsigned int in_thrashing : 1;</c> (C: in_thrashing) bits 9553..9553 of the struct.</summary>
+        /// <summary><c>unsigned int in_thrashing : 1;</c> (C: task_struct.in_thrashing) bits 9553..9553 of the struct.</summary>
         public uint InThrashing { readonly get => unchecked((uint)(((ulong)_bits1194_8 >> 1) & 0x1UL)); set => _bits1194_8 = unchecked((byte)(((ulong)_bits1194_8 & ~(0x1UL << 1)) | (((ulong)value & 0x1UL) << 1))); }
 
-        /// <summary><c>unsigned int in_nf_duplicate : 1;</c> (C: in_nf_duplicate) bits 9554..9554 of the struct.</summary>
+        /// <summary><c>unsigned int in_nf_duplicate : 1;</c> (C: task_struct.in_nf_duplicate) bits 9554..9554 of the struct.</summary>
         public uint InNfDuplicate { readonly get => unchecked((uint)(((ulong)_bits1194_8 >> 2) & 0x1UL)); set => _bits1194_8 = unchecked((byte)(((ulong)_bits1194_8 & ~(0x1UL << 2)) | (((ulong)value & 0x1UL) << 2))); }
 
         /// <summary><c>long unsigned int atomic_flags;</c> (C: task_struct.atomic_flags) at offset 1200.</summary>

@@ -175,10 +175,10 @@ namespace App
 
             [FieldOffset(48)] private byte _bits48_8;
 
-            /// <summary><c>__u8 flags : 3;</c> (C: flags) bits 384..386 of the struct.</summary>
+            /// <summary><c>__u8 flags : 3;</c> (C: event.flags) bits 384..386 of the struct.</summary>
             public byte Flags { readonly get => unchecked((byte)((ulong)_bits48_8 & 0x7UL)); set => _bits48_8 = unchecked((byte)(((ulong)_bits48_8 & ~0x7UL) | ((ulong)value & 0x7UL))); }
 
-            /// <summary><c>__u8 kind : 5;</c> (C: kind) bits 387..391 of the struct.</summary>
+            /// <summary><c>__u8 kind : 5;</c> (C: event.kind) bits 387..391 of the struct.</summary>
             public byte Kind { readonly get => unchecked((byte)(((ulong)_bits48_8 >> 3) & 0x1FUL)); set => _bits48_8 = unchecked((byte)(((ulong)_bits48_8 & ~(0x1FUL << 3)) | (((ulong)value & 0x1FUL) << 3))); }
         }
 
