@@ -16,8 +16,10 @@
 # Settings: NECTAR_VM_TIMEOUT (seconds for boot and command, default 1800: then exit 124),
 # NECTAR_VM_MEMORY (default 4G), NECTAR_VM_CPUS (default 2), NECTAR_VM_CACHE, NECTAR_VM_SHARE (a
 # host directory the guest may write to, at the same path: where a command leaves its results).
-# Exit status: COMMAND's, or 124 on timeout, or 125 when the guest did not get to run it (its
-# console log is printed to stderr then).
+# Exit status: COMMAND's, or 124 on timeout, or 125 when the guest did not get to run it, or 123
+# when the guest kernel panicked (a soft lockup panics at once: softlockup_panic=1, so a locked-up
+# guest ends in seconds with the stuck CPUs' stacks instead of at the timeout); the console log
+# is printed to stderr in those three cases.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -169,7 +171,7 @@ timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
     -accel tcg,thread=multi -cpu max -smp "$cpus" -m "$memory" \
     -nodefaults -display none -no-reboot -no-user-config \
     -kernel "$kernel" -initrd "$initramfs" \
-    -append "console=ttyS0 quiet loglevel=3 panic=-1 mitigations=off rdinit=/init" \
+    -append "console=ttyS0 quiet loglevel=5 watchdog_thresh=60 softlockup_panic=1 panic=-1 mitigations=off rdinit=/init" \
     -serial "file:$run/console.log" \
     -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
     -virtfs "local,path=$run,mount_tag=nectarrun,security_model=none,multidevs=remap" \
@@ -193,6 +195,7 @@ if [ -f "$run/status" ]; then
     exit "$status"
 fi
 echo "run-on-kernel: $release: the command did not finish (qemu status $qemu_status after ${elapsed}s); guest console:" >&2
-tail -n 50 "$run/console.log" >&2 || true
+tail -n 150 "$run/console.log" >&2 || true
 [ "$qemu_status" = 124 ] && exit 124
+grep -q "Kernel panic" "$run/console.log" && exit 123
 exit 125
