@@ -23,8 +23,10 @@ public class ObjectIdTests
 
         Assert.Equal("count_btf_sys_enter", programs[program.Id].Name);
         Assert.Equal("counts", maps[map.Id].Name);
-        Assert.Equal(program.Id, links[link.Id].ProgramId);
+        uint linkId = Assert.NotNull(link.Id); // one kernel link, so it has an id
+        Assert.Equal(program.Id, links[linkId].ProgramId);
         Assert.Equal(map.Id, map.Id); // kept: a second read makes no syscall and gives the same id
-        Assert.NotEqual(0u, link.Id);
+        Assert.NotEqual(0u, linkId);
+        Assert.Equal(1, link.KernelLinkCount);
     }
 }

@@ -14,9 +14,10 @@ namespace Nectar.Tool;
 /// names that the BTF lacks (clang's BTF keeps only the types of globals and functions, so a
 /// record held in a local variable is often missing) is read from the object's DWARF (-g).
 /// </summary>
-internal sealed class BtfRecordPrinter(Btf.Btf? btf, ElfFile? elf = null, string origin = "the object")
+/// <param name="declared">The record type each ring names with NECTAR_RING_RECORD, as the object model reads them (<see cref="Programs.BpfObjectSpec.RingRecords"/>), type ids in <paramref name="btf"/>.</param>
+internal sealed class BtfRecordPrinter(Btf.Btf? btf, ElfFile? elf = null, string origin = "the object", IEnumerable<(string Map, uint TypeId)>? declared = null)
 {
-    public const string RecordVariablePrefix = "__nectar_record_";
+    private readonly Dictionary<string, uint> _declared = (declared ?? []).DistinctBy(d => d.Map).ToDictionary(d => d.Map, d => d.TypeId, StringComparer.Ordinal);
 
     /// <summary>How many bytes of a record the hex form shows before cutting it (the full length is stated).</summary>
     public const int HexBytesShown = 64;
@@ -71,9 +72,8 @@ internal sealed class BtfRecordPrinter(Btf.Btf? btf, ElfFile? elf = null, string
         if (!_recordTypes.TryGetValue(ring, out var found))
         {
             found = null;
-            if (btf?.FindByName(RecordVariablePrefix + ring, BtfKind.Var) is { } variable
-                && btf.SkipModifiersAndTypedefs(variable.TypeId) is { Kind: BtfKind.Ptr } pointer
-                && btf.SkipModifiersAndTypedefs(pointer.TypeId) is { Kind: BtfKind.Struct } record
+            if (btf is not null && _declared.TryGetValue(ring, out uint typeId)
+                && btf.SkipModifiersAndTypedefs(typeId) is { Kind: BtfKind.Struct } record
                 && IsSimple(btf, record))
                 found = (btf, record);
             _recordTypes[ring] = found;

@@ -63,7 +63,7 @@ internal static class TraceCommand
         {
             spec = BpfObjectSpec.Read(file.FullName);
             TraceSelection.Apply(spec, selection);
-            printer = new BtfRecordPrinter(hex ? null : spec.Btf, hex ? null : spec.Elf, file.Name);
+            printer = hex ? new BtfRecordPrinter(null, null, file.Name) : new BtfRecordPrinter(spec.Btf, spec.Elf, file.Name, spec.RingRecords());
             if (!hex)
             {
                 foreach (var (map, structName) in selection.Records)

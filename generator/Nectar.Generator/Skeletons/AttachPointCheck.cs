@@ -28,31 +28,28 @@ namespace Nectar.Generator.Skeletons
             if (names.Tracepoints.Count == 0) yield break;
             foreach (ProgramSpec program in spec.Programs.Values)
             {
-                if (Problem(program.Section.Name, names) is { } unknown)
+                if (Problem(program.Section, names) is { } unknown)
                     yield return new CodegenDiagnostic(DiagnosticIds.UnknownAttachPoint,
                         $"Program {program.Name}: SEC(\"{program.Section.Name}\") names the {unknown.What} '{unknown.Name}', which the kernel BTF ({kernelPath}) does not have, " +
                         $"so attaching it would fail on that kernel.{RawTracepointEmitter.DidYouMean(unknown.Suggestions)}", source);
             }
         }
 
-        /// <summary>What is wrong with the section's target, or null when it is known or not checked.</summary>
-        internal static UnknownTarget? Problem(string section, KernelNames names)
+        /// <summary>
+        /// What is wrong with the section's target, or null when it is known or not checked. The
+        /// section's kind and target are the object model's (<see cref="ProgramSection"/>), so every
+        /// spelling of a kind (raw_tp.w/, fentry.s/, lsm.s/, iter.s/, ...) is checked as the loader reads it.
+        /// </summary>
+        internal static UnknownTarget? Problem(ProgramSection section, KernelNames names)
         {
-            int slash = section.IndexOf('/');
-            if (slash < 0) return null;
-            string kind = section.Substring(0, slash);
-            string target = section.Substring(slash + 1);
+            string target = section.Target;
             if (target.Length == 0 || target.IndexOfAny(new[] { '*', '?' }) >= 0) return null;
-            switch (kind)
+            switch (section.Kind)
             {
-                case "tp_btf":
-                case "raw_tp":
-                case "raw_tracepoint":
-                case "raw_tp.w":
-                case "raw_tracepoint.w":
+                case AttachKind.TracepointBtf:
+                case AttachKind.RawTracepoint:
                     return names.Tracepoints.Contains(target) ? null : Unknown("tracepoint", target, names.Tracepoints);
-                case "tracepoint":
-                case "tp":
+                case AttachKind.Tracepoint:
                 {
                     int eventSlash = target.IndexOf('/');
                     if (eventSlash < 0) return null;
@@ -61,26 +58,23 @@ namespace Nectar.Generator.Skeletons
                     if (system == "syscalls") return SyscallProblem(ev, names);
                     return names.Tracepoints.Contains(ev) ? null : Unknown("tracepoint", ev, names.Tracepoints);
                 }
-                case "kprobe":
-                case "kretprobe":
-                case "fentry":
-                case "fexit":
-                case "fmod_ret":
-                case "fentry.s":
-                case "fexit.s":
-                case "fmod_ret.s":
+                case AttachKind.Kprobe:
+                case AttachKind.Kretprobe:
+                case AttachKind.Fentry:
+                case AttachKind.Fexit:
+                case AttachKind.ModifyReturn:
                 {
+                    // ksyscall/NAME names a syscall, whose wrapper function differs by architecture: not checked.
+                    if (section.IsSyscallProbe) return null;
                     int plus = target.IndexOf('+');
                     string function = plus < 0 ? target : target.Substring(0, plus);
                     if (function.IndexOf(':') >= 0) return null; // module:function
                     return names.Functions.Contains(function) ? null : Unknown("kernel function", function, names.Functions);
                 }
-                case "iter":
-                case "iter.s":
+                case AttachKind.Iterator:
                     return names.Functions.Contains("bpf_iter_" + target) ? null
                         : Unknown("iterator target", target, names.Functions.Where(f => f.StartsWith("bpf_iter_", StringComparison.Ordinal)).Select(f => f.Substring("bpf_iter_".Length)));
-                case "lsm":
-                case "lsm.s":
+                case AttachKind.Lsm:
                     return names.Functions.Contains("bpf_lsm_" + target) ? null
                         : Unknown("LSM hook", target, names.Functions.Where(f => f.StartsWith("bpf_lsm_", StringComparison.Ordinal)).Select(f => f.Substring("bpf_lsm_".Length)));
                 default:

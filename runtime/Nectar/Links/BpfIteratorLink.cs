@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using Nectar.Interop;
 using Nectar.Programs;
 
 namespace Nectar.Links;
@@ -10,25 +11,17 @@ namespace Nectar.Links;
 /// <see cref="Open"/> (or <see cref="ReadAll"/>, <see cref="ReadRecords{T}"/>) starts a new walk in
 /// which the program runs once per object (task, map, map element, ksym, ...) and what it writes
 /// with bpf_seq_printf / BPF_SEQ_PRINTF / bpf_seq_write is what is read. Pinned in bpffs,
-/// `cat /sys/fs/bpf/PIN` runs it too. Dispose detaches it.
+/// `cat /sys/fs/bpf/PIN` runs it too (<see cref="BpfLink.Pin"/>). Dispose detaches it.
+/// <see cref="BpfProgram.Attach()"/> of an iterator program returns one too.
 /// </summary>
-public sealed class BpfIteratorLink : IDisposable
+public sealed class BpfIteratorLink : BpfLink
 {
     private const int ChunkSize = 64 * 1024;
 
-    internal BpfIteratorLink(BpfLink link) => Link = link;
-
-    /// <summary>The BPF link (BPF_LINK_TYPE_ITER) underneath.</summary>
-    public BpfLink Link { get; }
-
-    /// <summary>What is attached ("dump_tasks on iter/task").</summary>
-    public string Description => Link.Description;
-
-    /// <summary>Treats a link from <see cref="BpfProgram.Attach()"/> of an iterator program as one; takes ownership of it.</summary>
-    public static BpfIteratorLink FromLink(BpfLink link) => new(link);
+    internal BpfIteratorLink(BpfFileDescriptor fd, string description) : base(fd, description) { }
 
     /// <summary>Starts a new walk; read the stream to its end to run the program over every object.</summary>
-    public Stream Open() => new IteratorStream(IteratorLink.Create(Link), Description);
+    public Stream Open() => new IteratorStream(IteratorLink.Create(this), Description);
 
     /// <summary>Runs the iterator once and returns its output as UTF-8 text.</summary>
     public string ReadAll()
@@ -81,11 +74,4 @@ public sealed class BpfIteratorLink : IDisposable
             filled -= whole;
         }
     }
-
-    /// <summary>Pins the link in bpffs: `cat PATH` then runs the iterator; it stays attached until the file is removed.</summary>
-    public void Pin(string path) => Link.Pin(path);
-
-    public void Dispose() => Link.Dispose();
-
-    public override string ToString() => Description;
 }

@@ -9,7 +9,7 @@ namespace Nectar.Links;
 /// </summary>
 internal static unsafe class IteratorLink
 {
-    internal static BpfLink Attach(BpfProgram program, IteratorOptions options)
+    internal static BpfIteratorLink Attach(BpfProgram program, IteratorOptions options)
     {
         if (program.Section.Kind != AttachKind.Iterator)
             throw new ArgumentException($"Program '{program.Name}' (section '{program.Section.Name}') is not an iterator (SEC(\"iter/TARGET\")).");
@@ -38,10 +38,10 @@ internal static unsafe class IteratorLink
         var iteratorInfo = hasInfo ? new ReadOnlySpan<byte>(&info, sizeof(IteratorLinkInfo)) : default;
         var fd = Bpf.TryLinkCreate(program.Fd, 0, (uint)AttachType.TraceIter, 0, out int errno, iteratorInfo)
             ?? throw Bpf.ToException($"Attaching iterator '{program.Name}' ({what}){hint}", errno);
-        return new BpfLink(fd, $"{program.Name} on {what}");
+        return new BpfIteratorLink(fd, $"{program.Name} on {what}");
     }
 
-    /// <summary>BPF_ITER_CREATE: a new run of the iterator, read to its end.</summary>
-    internal static BpfFileDescriptor Create(BpfLink link)
-        => Bpf.IterCreate(link.Fd, $"Starting iterator '{link.Description}' (is the link an iterator link?)");
+    /// <summary>BPF_ITER_CREATE: a new run of the iterator, read to its end. (An iterator link is always one kernel link, so Fd is set.)</summary>
+    internal static BpfFileDescriptor Create(BpfIteratorLink link)
+        => Bpf.IterCreate(link.Fd!, $"Starting iterator '{link.Description}'");
 }

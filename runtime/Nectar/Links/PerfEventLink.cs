@@ -23,7 +23,7 @@ internal static class PerfEventLink
             if (!legacy && errno is not (Errno.EINVAL or Errno.EOPNOTSUPP or Errno.ENOTSUPP))
                 throw Bpf.ToException($"Linking '{description}'", errno);
             PerfEventIoctl.AttachProgram(perfEvent, program.Fd, $"Attaching '{description}' through its perf event");
-            return new BpfLink(perfEvent, description);
+            return BpfLink.OfPerfEvent(perfEvent, description);
         }
         catch
         {

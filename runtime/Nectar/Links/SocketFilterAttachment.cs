@@ -5,23 +5,16 @@ using Nectar.Programs;
 namespace Nectar.Links;
 
 /// <summary>
-/// A socket filter program on one socket (SO_ATTACH_BPF). Not a BPF link: the socket holds the
-/// program, so closing the socket also removes it; Dispose removes it earlier (SO_DETACH_BPF).
-/// A socket has one filter at a time: attaching another replaces this one.
+/// A socket filter program on one socket (SO_ATTACH_BPF). Not a kernel BPF link: the socket holds
+/// the program, so closing the socket also removes it; Dispose removes it earlier (SO_DETACH_BPF).
+/// So it has no <see cref="BpfLink.Id"/> (null, <see cref="BpfLink.KernelLinkCount"/> 0) and
+/// <see cref="BpfLink.Pin"/> throws. A socket has one filter at a time: attaching another replaces this one.
 /// </summary>
-public sealed class SocketFilterAttachment : IDisposable
+public sealed class SocketFilterAttachment : BpfLink
 {
     private readonly Socket _socket;
-    private int _disposed;
 
-    private SocketFilterAttachment(Socket socket, string description)
-    {
-        _socket = socket;
-        Description = description;
-    }
-
-    /// <summary>What is attached where ("socket_count on socket udp 127.0.0.1:5000").</summary>
-    public string Description { get; }
+    internal SocketFilterAttachment(Socket socket, string description) : base(description) => _socket = socket;
 
     internal static SocketFilterAttachment Attach(BpfProgram program, Socket socket)
     {
@@ -33,14 +26,12 @@ public sealed class SocketFilterAttachment : IDisposable
         return new SocketFilterAttachment(socket, $"{program.Name} on {where}");
     }
 
-    /// <summary>Detaches the filter (SO_DETACH_BPF); nothing to do once the socket is closed.</summary>
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            SocketFilterOptions.Detach(_socket);
-    }
+    private protected override string WhyNoPin =>
+        $"'{Description}' is a socket filter (SO_ATTACH_BPF), not a BPF link: the socket holds the program, and a bpffs pin cannot hold a socket. " +
+        "It stays attached while the socket is open; keep the socket (and this process) alive instead.";
 
-    public override string ToString() => Description;
+    /// <summary>Detaches the filter (SO_DETACH_BPF); nothing to do once the socket is closed.</summary>
+    private protected override void Detach() => SocketFilterOptions.Detach(_socket);
 
     private static string LocalEndPointOf(Socket socket)
     {

@@ -1,5 +1,9 @@
+extern alias gen;
 using Microsoft.CodeAnalysis;
 using Nectar.Testing;
+using AttachPointCheck = gen::Nectar.Generator.Skeletons.AttachPointCheck;
+using GenBtf = gen::Nectar.Btf.Btf;
+using GenSection = gen::Nectar.Programs.ProgramSection;
 
 namespace Nectar.Generator.Tests.Skeletons;
 
@@ -62,6 +66,36 @@ public class AttachPointCheckTests
         }
         Assert.Empty(Warnings(name, GeneratorHarness.VmlinuxPath));
     }
+
+    /// <summary>
+    /// The check follows the object model's reading of a section (its kind and target), so every
+    /// libbpf spelling of a kind is checked as the loader attaches it, and the kinds whose target
+    /// is not a kernel name (ksyscall's syscall, uprobes, USDT, network) are left alone.
+    /// </summary>
+    [Theory]
+    [InlineData("raw_tp.w/sched_proces_exec", "tracepoint")]
+    [InlineData("raw_tracepoint/sched_proces_exec", "tracepoint")]
+    [InlineData("tp/sched/sched_process_exti", "tracepoint")]
+    [InlineData("fentry.s/do_sys_opnat2", "kernel function")]
+    [InlineData("fexit/do_sys_opnat2", "kernel function")]
+    [InlineData("fmod_ret.s/do_sys_opnat2", "kernel function")]
+    [InlineData("kretprobe/do_sys_opnat2+4", "kernel function")]
+    [InlineData("iter.s/taks", "iterator target")]
+    [InlineData("lsm.s/file_opn", "LSM hook")]
+    [InlineData("ksyscall/opneat", null)]
+    [InlineData("uprobe/libc.so.6:mallco", null)]
+    [InlineData("usdt/libc.so.6:libc:setjmpp", null)]
+    [InlineData("xdp", null)]
+    [InlineData("fentry/do_sys_openat2", null)]
+    [InlineData("kprobe/xfs:xfs_nonexistent", null)]
+    public void Each_spelling_of_a_kind_is_checked_as_the_object_model_reads_it(string section, string? what)
+    {
+        var names = AttachPointCheck.KernelNames.Of(s_vmlinux.Value);
+        var problem = AttachPointCheck.Problem(GenSection.Parse(section), names);
+        Assert.Equal(what, problem?.What);
+    }
+
+    private static readonly Lazy<GenBtf> s_vmlinux = new(() => GenBtf.Parse(Fixtures.VmlinuxBtfBytes));
 
     [Fact]
     public void Without_kernel_BTF_nothing_is_checked() => Assert.Empty(Warnings("attach_typos", btfPath: null));

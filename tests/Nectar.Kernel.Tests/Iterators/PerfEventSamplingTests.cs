@@ -87,6 +87,16 @@ public sealed class PerfEventSamplingTests
             var links = LinksOf(program.Id);
             Assert.Equal(sampling.Cpus.Count, links.Count);
             Assert.All(links, link => Assert.Equal("perf_event", link.GetProperty("type").GetString()));
+            // One BpfLink for them all: its parts carry the kernel's ids; it has one only when it is one link.
+            Assert.Equal(links.Select(l => l.GetProperty("id").GetUInt32()).Order(), sampling.Links.Select(l => Assert.NotNull(l.Id)).Order());
+            Assert.Equal(sampling.Cpus.Count, sampling.KernelLinkCount);
+            if (sampling.Cpus.Count == 1)
+                Assert.Equal(sampling.Links[0].Id, sampling.Id);
+            else
+            {
+                Assert.Null(sampling.Id);
+                Assert.Contains("one kernel link", Assert.Throws<NotSupportedException>(() => sampling.Pin("/sys/fs/bpf/nectar_never_pinned")).Message);
+            }
         }
         Assert.Empty(LinksOf(program.Id));
     }

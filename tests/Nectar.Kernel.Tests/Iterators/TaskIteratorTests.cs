@@ -123,7 +123,7 @@ public sealed class TaskIteratorTests
     public void The_plain_Attach_of_an_iterator_gives_a_link_that_reads_as_one()
     {
         using var obj = BpfObjectSpec.Read(BpfObjects.PathOf("task_iter")).Load();
-        using var iterator = BpfIteratorLink.FromLink(obj.Programs["dump_tasks"].Attach());
+        using var iterator = Assert.IsType<BpfIteratorLink>(obj.Programs["dump_tasks"].Attach());
         Assert.Equal("dump_tasks on iter/task", iterator.Description);
         var (pid, comm) = SelfStat();
         Assert.Contains(new TaskLine(pid, pid, comm), ParseLines(iterator.ReadAll()));

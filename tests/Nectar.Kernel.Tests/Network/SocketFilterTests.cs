@@ -1,3 +1,4 @@
+using Nectar.Links;
 using Nectar.Testing;
 
 namespace Nectar.Kernel.Tests.Network;
@@ -44,6 +45,25 @@ public class SocketFilterTests
         Assert.Contains("AttachSocketFilter(", Assert.Throws<NotSupportedException>(() => obj.Programs["socket_count"].Attach()).Message);
         var error = Assert.Throws<ArgumentException>(() => obj.Programs["xdp_count"].AttachSocketFilter(udp.Receiver));
         Assert.Contains("not a socket filter", error.Message);
+    }
+
+    [KernelFact]
+    public void A_socket_filter_is_a_BpfLink_without_an_id_that_cannot_be_pinned()
+    {
+        using var udp = new LoopbackUdp();
+        using var obj = PacketCounter.Load(udp.Port);
+
+        using BpfLink filter = obj.Programs["socket_count"].AttachSocketFilter(udp.Receiver);
+
+        Assert.Null(filter.Id);
+        Assert.Null(filter.Fd);
+        Assert.Equal(0, filter.KernelLinkCount);
+        string pin = $"/sys/fs/bpf/nectar_test_socket_filter_{Environment.ProcessId}";
+        var error = Assert.Throws<NotSupportedException>(() => filter.Pin(pin));
+        Assert.Contains("socket filter", error.Message);
+        Assert.False(File.Exists(pin));
+        Assert.Equal(Datagrams, udp.SendAndReceive(Datagrams)); // still attached after the refusal
+        Assert.Equal((ulong)Datagrams, obj.Count("socket_packets"));
     }
 
     [KernelFact]
