@@ -25,6 +25,44 @@ public class BenchStartupCommandTests
     }
 
     [Fact]
+    public void The_verbs_run_without_a_parse_take_no_options_or_arguments_and_only_their_exact_words_skip_the_parse()
+    {
+        var whole = NectarCommand.Create();
+        var direct = NectarCommand.DirectVerbWords.ToList();
+        Assert.Equal(["prog list", "map list", "link list"], direct.Select(words => string.Join(' ', words)));
+        foreach (string[] words in direct)
+        {
+            // What the parse of these words alone would run: that verb, with nothing to read.
+            var parse = whole.Parse(words);
+            Assert.Empty(parse.Errors);
+            Assert.Equal(words[^1], parse.CommandResult.Command.Name);
+            Assert.Equal(words[0], parse.CommandResult.Command.Parents.OfType<Command>().First().Name);
+            Assert.NotNull(parse.CommandResult.Command.Action);
+            Assert.Empty(parse.CommandResult.Command.Options);
+            Assert.Empty(parse.CommandResult.Command.Arguments);
+            Assert.Empty(parse.CommandResult.Command.Subcommands);
+        }
+        // Anything else is parsed (and errors, help or version come from the parse), so nothing runs.
+        foreach (string[] arguments in new[] { new[] { "prog", "list", "extra" }, ["prog", "list", "-h"], ["prog"], ["list", "prog"], ["prog", "load"], ["Prog", "list"], [] })
+        {
+            Assert.False(NectarCommand.TryRunDirectly(arguments, out int exitCode));
+            Assert.Equal(0, exitCode);
+        }
+    }
+
+    [KernelFact]
+    public void The_list_verbs_run_directly_print_their_tables()
+    {
+        foreach (var (words, header) in new[] { (new[] { "prog", "list" }, "^id +type +name +tag\n"), (["map", "list"], "^id +type +name +key +value +entries +flags\n"), (["link", "list"], "^id +type +prog\n") })
+        {
+            var result = NectarCli.Run(words);
+            Assert.True(result.ExitCode == 0, result.Error);
+            Assert.Matches(header, result.Output);
+            Assert.Equal("", result.Error);
+        }
+    }
+
+    [Fact]
     public void The_command_line_for_one_verb_has_that_verb_alone_and_parses_as_the_whole_one()
     {
         var whole = NectarCommand.Create();

@@ -9,13 +9,16 @@ internal static class LinkCommand
     internal static Command Create()
     {
         var list = new Command("list", "List the BPF links in the kernel: id, type, program id.");
-        list.SetAction(_ =>
-        {
-            Table.Print(["id", "type", "prog"], KernelObjects.Links().Select(l => new[] { l.Id.ToString(), l.TypeName, l.ProgramId.ToString() }));
-            return 0;
-        });
+        list.SetAction(_ => List());
         var command = new Command("link", "Inspect the BPF links in the kernel.");
         command.Subcommands.Add(list);
         return command;
+    }
+
+    /// <summary>`nectar link list`; it takes no options, so <see cref="NectarCommand.TryRunDirectly"/> runs it without a parse.</summary>
+    internal static int List()
+    {
+        Table.Print(["id", "type", "prog"], KernelObjects.Links(), l => [l.Id.ToString(), l.TypeName, l.ProgramId.ToString()]);
+        return 0;
     }
 }

@@ -21,6 +21,52 @@ internal static class NectarCommand
         ("iter", IterCommand.Create),
     ];
 
+    /// <summary>
+    /// The verbs that take no option or argument, by their words: the inspection verbs scripts run
+    /// most, where the start-up is most of the cost. Given exactly these words (nothing else, so
+    /// no help, no misspelling, no extra argument to report), a parse can only end in the verb's
+    /// action, so it is called directly: making and parsing the command line (System.CommandLine's
+    /// first calls) is a tenth of a native `prog list` (`nectar bench startup`).
+    /// </summary>
+    private static readonly (string Noun, string Verb, Func<int> Run)[] DirectVerbs =
+    [
+        ("prog", "list", ProgListCommand.Run),
+        ("map", "list", MapCommand.List),
+        ("link", "list", LinkCommand.List),
+    ];
+
+    /// <summary>The words of each verb <see cref="TryRunDirectly"/> runs (for the tests that keep them option-free).</summary>
+    internal static IEnumerable<string[]> DirectVerbWords
+    {
+        get
+        {
+            foreach (var (noun, verb, _) in DirectVerbs)
+                yield return [noun, verb];
+        }
+    }
+
+    /// <summary>
+    /// Runs the verb <paramref name="args"/> name when it is one of <see cref="DirectVerbs"/>
+    /// given alone; false (and nothing run) otherwise, for the parse to do. Its exceptions are
+    /// the verb's, for the caller to report as any verb's.
+    /// </summary>
+    internal static bool TryRunDirectly(IReadOnlyList<string> args, out int exitCode)
+    {
+        if (args.Count == 2)
+        {
+            foreach (var (noun, verb, run) in DirectVerbs)
+            {
+                if (args[0] == noun && args[1] == verb)
+                {
+                    exitCode = run();
+                    return true;
+                }
+            }
+        }
+        exitCode = 0;
+        return false;
+    }
+
     /// <summary>The whole command line: every verb, with help and version.</summary>
     internal static Command Create() => Create(verb: null, helpOrVersion: true);
 
@@ -34,7 +80,13 @@ internal static class NectarCommand
     /// <see cref="Create()"/> for the arguments given.
     /// </summary>
     internal static Command ForArguments(IReadOnlyList<string> args)
-        => Create(args.Count > 0 ? args[0] : null, args.Count == 0 || args.Any(MayAskForHelpOrVersion));
+    {
+        // Loops, not Linq: on the start-up path every first generic call costs (Table).
+        bool helpOrVersion = args.Count == 0;
+        foreach (string argument in args)
+            helpOrVersion |= MayAskForHelpOrVersion(argument);
+        return Create(args.Count > 0 ? args[0] : null, helpOrVersion);
+    }
 
     /// <summary>The help option's names, the version option's, or a response file (@file) that may hold them.</summary>
     private static bool MayAskForHelpOrVersion(string argument)
@@ -50,7 +102,7 @@ internal static class NectarCommand
             root.Options.Add(new HelpOption());
             root.Options.Add(new VersionOption());
         }
-        bool named = Verbs.Any(v => v.Name == verb);
+        bool named = Array.FindIndex(Verbs, v => v.Name == verb) >= 0;
         foreach (var (name, create) in Verbs)
         {
             if (!named || name == verb)

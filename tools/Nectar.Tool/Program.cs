@@ -12,26 +12,29 @@ if (Nectar.Output.FileDescriptorLimit.WhyTooLow(8) is { } fdLimit)
     return 1;
 }
 
-// Only what the arguments need is made: the verb they name, help and version when asked for.
-Command root = NectarCommand.ForArguments(args);
 // Errors are one line, prefixed with the command, never a stack trace; the exit code says which
 // kind: 1 bad input (arguments, files), 2 the kernel refused (load, attach, map operations),
 // 77 BPF is not usable by this user here (privileges), 70 a bug in Nectar. Verbs return their own
 // codes the same way.
-var parse = root.Parse(args);
-if (parse.Errors.Count > 0)
-{
-    // Bad arguments (the rules in OptionRules among them), found before any verb runs: one line
-    // each and exit 1, not the help text after them.
-    foreach (var error in parse.Errors)
-        Console.Error.WriteLine($"nectar: {error.Message.ReplaceLineEndings(" ")}");
-    // A bare `nectar` names no verb: the verbs are what the user needs next, on stdout.
-    if (args.Length == 0)
-        root.Parse(["--help"]).Invoke();
-    return 1;
-}
 try
 {
+    // `prog list`, `map list`, `link list` given alone: nothing to parse (NectarCommand).
+    if (NectarCommand.TryRunDirectly(args, out int exitCode))
+        return exitCode;
+    // Only what the arguments need is made: the verb they name, help and version when asked for.
+    Command root = NectarCommand.ForArguments(args);
+    var parse = root.Parse(args);
+    if (parse.Errors.Count > 0)
+    {
+        // Bad arguments (the rules in OptionRules among them), found before any verb runs: one line
+        // each and exit 1, not the help text after them.
+        foreach (var error in parse.Errors)
+            Console.Error.WriteLine($"nectar: {error.Message.ReplaceLineEndings(" ")}");
+        // A bare `nectar` names no verb: the verbs are what the user needs next, on stdout.
+        if (args.Length == 0)
+            root.Parse(["--help"]).Invoke();
+        return 1;
+    }
     return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (BpfPermissionException e)
