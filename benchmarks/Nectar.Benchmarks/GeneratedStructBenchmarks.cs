@@ -21,25 +21,25 @@ public class GeneratedStructBenchmarks
     public void Setup()
     {
         ref var e = ref MemoryMarshal.AsRef<SkeletonDemoObject.Event>(_record.AsSpan());
-        e.pid = 4242;
-        e.hits = 7;
-        "nectar-bench"u8.CopyTo(MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref e.comm[0], 16)));
+        e.Pid = 4242;
+        e.Hits = 7;
+        "nectar-bench"u8.CopyTo(e.Comm);
     }
 
     [Benchmark]
     public ulong ReadFields()
     {
         ref readonly var e = ref MemoryMarshal.AsRef<SkeletonDemoObject.Event>(_record);
-        return e.pid + e.hits + (ulong)e.syscall_nr;
+        return e.Pid + e.Hits + (ulong)e.SyscallNr;
     }
 
     [Benchmark]
     public int ReadBitfields()
     {
         ref readonly var e = ref MemoryMarshal.AsRef<SkeletonDemoObject.Event>(_record);
-        return e.flags + e.kind;
+        return e.Flags + e.Kind;
     }
 
     [Benchmark]
-    public string ReadCommText() => MemoryMarshal.AsRef<SkeletonDemoObject.Event>(_record).comm_text;
+    public string ReadCommText() => MemoryMarshal.AsRef<SkeletonDemoObject.Event>(_record).CommText;
 }

@@ -174,6 +174,21 @@ namespace Nectar.Generator
                 .WithTrackingName(TrackingNames.SkeletonEmission);
             context.RegisterSourceOutput(skeletons.Combine(skeletonLocations), (output, input) => Report(output, input.Left, input.Right));
 
+            // The inline arrays and text decoder that kernel types, records and skeletons share: emitted once for
+            // the compilation (the union of what every generation used), less what a referenced assembly has.
+            IncrementalValueProvider<SupportNeeds> supportNeeds = emission.Select((result, _) => result.Support ?? SupportNeeds.None)
+                .Combine(skeletons.Select((result, _) => result.Support ?? SupportNeeds.None).Collect())
+                .Select((input, _) => SupportNeeds.Union(new[] { input.Left }.Concat(input.Right)))
+                .WithTrackingName(TrackingNames.SupportNeeds);
+            IncrementalValueProvider<SupportNeeds> referencedSupport = context.CompilationProvider
+                .Select((compilation, _) => ReferencedSupport(compilation))
+                .WithTrackingName(TrackingNames.ReferencedSupport);
+            context.RegisterSourceOutput(supportNeeds.Combine(referencedSupport), (output, input) =>
+            {
+                if (SupportTypes.Source(SupportTypes.Without(input.Left, input.Right)) is { } source)
+                    output.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
+            });
+
             // Each skeleton's program sections against the kernel BTF (a warning per unknown attach
             // point). Its own branch, so that a new kernel BTF re-runs the check, not the skeletons.
             IncrementalValuesProvider<CodegenResult> attachChecks = skeletonDeclarations
@@ -189,6 +204,26 @@ namespace Nectar.Generator
                         : Enumerable.Empty<CodegenDiagnostic>()).ToEquatableArray()))
                 .WithTrackingName(TrackingNames.AttachPointCheck);
             context.RegisterSourceOutput(attachChecks.Combine(skeletonLocations), (output, input) => Report(output, input.Left, input.Right));
+        }
+
+        /// <summary>The support types (Nectar.Kernel.InlineArrayN&lt;T&gt;, KernelStrings) that referenced assemblies' generated code already has.</summary>
+        private static SupportNeeds ReferencedSupport(Compilation compilation)
+        {
+            INamespaceSymbol? kernel = compilation.GlobalNamespace.GetNamespaceMembers().FirstOrDefault(n => n.Name == "Nectar")?
+                .GetNamespaceMembers().FirstOrDefault(n => n.Name == "Kernel");
+            if (kernel == null) return SupportNeeds.None;
+            var lengths = new List<uint>();
+            bool text = false;
+            foreach (INamedTypeSymbol type in kernel.GetTypeMembers())
+            {
+                if (type.DeclaredAccessibility != Accessibility.Public) continue;
+                if (type.Name == "KernelStrings" && type.Arity == 0) text = true;
+                else if (type.Arity == 1 && type.Name.StartsWith("InlineArray", StringComparison.Ordinal)
+                         && uint.TryParse(type.Name.Substring("InlineArray".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint length))
+                    lengths.Add(length);
+            }
+            lengths.Sort();
+            return new SupportNeeds(lengths.ToEquatableArray(), text);
         }
 
         /// <summary>Adds the sources, and reports the diagnostics where their declarations are now.</summary>

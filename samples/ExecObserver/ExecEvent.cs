@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Nectar.Kernel;
 
 
@@ -9,27 +8,27 @@ public partial class ExecObserverObject
     /// <summary>
     /// <c>struct exec_event</c> (generated from the object's BTF), plus the decoding the sample
     /// adds: the raw tracepoint arguments as the generated <see cref="SchedProcessExecArgs"/>, and
-    /// the kernel's linux_binprm snapshot as the generated <see cref="linux_binprm"/>.
+    /// the kernel's linux_binprm snapshot as the generated <see cref="LinuxBinprm"/>.
     /// </summary>
     public partial struct ExecEvent
     {
         /// <summary><c>args</c> (u64 args[3]) seen as the tracepoint's typed arguments.</summary>
-        public readonly SchedProcessExecArgs Arguments => Unsafe.As<InlineArray3<ulong>, SchedProcessExecArgs>(ref Unsafe.AsRef(in args));
+        public readonly SchedProcessExecArgs Arguments => SchedProcessExecArgs.FromArgs(Args);
 
         /// <summary>
         /// The kernel's <c>struct linux_binprm</c> of this exec (<c>bprm</c>, in the running kernel's
-        /// layout) decoded with the <see cref="linux_binprm"/> generated at build time: member by
+        /// layout) decoded with the <see cref="LinuxBinprm"/> generated at build time: member by
         /// member where the running kernel lays it out differently. Null when the program could not
         /// read it.
         /// </summary>
-        public readonly linux_binprm? Binprm
+        public readonly LinuxBinprm? Binprm
         {
             get
             {
-                if (bprm_size == 0)
+                if (BprmSize == 0)
                     return null;
-                ReadOnlySpan<byte> snapshot = bprm;
-                return KernelStruct<linux_binprm>.Read(snapshot[..(int)Math.Min(bprm_size, (uint)snapshot.Length)]);
+                ReadOnlySpan<byte> snapshot = Bprm;
+                return KernelStruct<LinuxBinprm>.Read(snapshot[..(int)Math.Min(BprmSize, (uint)snapshot.Length)]);
             }
         }
     }

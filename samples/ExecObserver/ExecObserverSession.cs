@@ -81,8 +81,8 @@ public sealed class ExecObserverSession : IDisposable
 
     /// <summary>The line for one exec: the decoded tracepoint arguments and the kernel's snapshot.</summary>
     public static string Describe(in ExecObserverObject.ExecEvent exec)
-        => $"task.pid: {exec.pid}, old_pid: {exec.Arguments.OldPid}, linux_binprm.filename: {exec.filename_text}, ctx.uid: {exec.uid}"
-            + (exec.Binprm is { } bprm ? $", linux_binprm.argc: {bprm.argc}, linux_binprm.envc: {bprm.envc}, linux_binprm.buf: {Header(bprm.buf)}" : "");
+        => $"task.pid: {exec.Pid}, old_pid: {exec.Arguments.OldPid}, linux_binprm.filename: {exec.FilenameText}, ctx.uid: {exec.Uid}"
+            + (exec.Binprm is { } bprm ? $", linux_binprm.argc: {bprm.Argc}, linux_binprm.envc: {bprm.Envc}, linux_binprm.buf: {Header(bprm.Buf)}" : "");
 
     /// <summary>The first bytes of the executable as the kernel read them: <c>\x7fELF</c> for a binary, <c>#!/b</c> for a script.</summary>
     public static string Header(ReadOnlySpan<byte> buf)

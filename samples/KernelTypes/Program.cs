@@ -5,7 +5,7 @@ using Nectar.Kernel;
 [assembly: Nectar.KernelType("task_struct")]
 [assembly: Nectar.KernelType("linux_binprm")]
 
-Console.WriteLine($"struct task_struct: {Unsafe.SizeOf<task_struct>()} bytes; struct linux_binprm: {Unsafe.SizeOf<linux_binprm>()} bytes");
+Console.WriteLine($"struct {TaskStruct.BtfName}: {Unsafe.SizeOf<TaskStruct>()} bytes; struct {LinuxBinprm.BtfName}: {Unsafe.SizeOf<LinuxBinprm>()} bytes");
 Console.WriteLine($"sched_process_exec raw tracepoint: {SchedProcessExecArgs.ArgumentCount} arguments, {Unsafe.SizeOf<SchedProcessExecArgs>()} bytes");
 Console.WriteLine($"{SchedProcessExecRecord.TracepointName}: {Unsafe.SizeOf<SchedProcessExecRecord>()}-byte record before its payloads");
 
@@ -15,7 +15,7 @@ BitConverter.GetBytes((uint)((8 << 16) | 20)).CopyTo(record, 8); // 8 bytes at o
 BitConverter.GetBytes(1234).CopyTo(record, 12);
 "/bin/ls\0"u8.CopyTo(record.AsSpan(20));
 var exec = System.Runtime.InteropServices.MemoryMarshal.Read<SchedProcessExecRecord>(record);
-Console.WriteLine($"decoded: pid {exec.Pid}, filename {exec.GetFilenameString(record)}");
+Console.WriteLine($"decoded: pid {exec.Pid}, filename {exec.GetFilenameText(record)}");
 
 /// <summary>The arguments of the sched_process_exec raw tracepoint: P, OldPid, Bprm.</summary>
 [Nectar.RawTracepoint("sched_process_exec")]

@@ -29,7 +29,7 @@ public class CodegenCliTests
             var (expected, diagnostics) = Codegen.GenerateSingleFile(GenBtf.Parse(Fixtures.VmlinuxBtfBytes), request, [], []);
             Assert.Empty(diagnostics);
             Assert.Equal(expected, written);
-            Assert.Contains("public partial struct task_struct", written);
+            Assert.Contains("public partial struct TaskStruct", written);
             Assert.Empty(GeneratorHarness.Problems(GeneratorHarness.Compilation([written])));
         }
         finally

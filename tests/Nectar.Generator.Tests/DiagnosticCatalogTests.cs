@@ -21,7 +21,7 @@ public class DiagnosticCatalogTests
     [Fact]
     public void Every_id_has_one_static_descriptor_with_the_emitters_severity()
     {
-        Assert.Equal(16, s_ids.Length);
+        Assert.Equal(18, s_ids.Length);
         Assert.Equal(s_ids, Diagnostics.ById.Keys.Order(StringComparer.Ordinal));
         foreach (string id in s_ids)
             Assert.Equal(ToRoslyn(DiagnosticIds.SeverityOf(id)), Diagnostics.ById[id].DefaultSeverity);

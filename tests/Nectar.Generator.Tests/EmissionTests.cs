@@ -33,26 +33,26 @@ public class EmissionTests
         // llvm-objdump -t: g_flags_init at .data+0 (16 bytes), g_node_init at .data+16 (64 bytes).
         Assert.Equal(80, data.Length);
 
-        object flags = GeneratedAssembly.Read(assembly.GetType("Nectar.Kernel.flags")!, data, 0);
-        Assert.Equal(1u, GeneratedAssembly.Get(flags, "a"));
-        Assert.Equal(5u, GeneratedAssembly.Get(flags, "b"));
-        Assert.Equal(-3, GeneratedAssembly.Get(flags, "s"));
-        Assert.Equal(true, GeneratedAssembly.Get(flags, "on"));
-        Assert.Equal(-2, Convert.ToInt32(GeneratedAssembly.Get(flags, "where")));
-        Assert.Equal("BEFORE", GeneratedAssembly.Get(flags, "where")!.ToString());
-        Assert.Equal(0xABCDE12345UL, GeneratedAssembly.Get(flags, "wide"));
-        Assert.Equal((byte)0x7f, GeneratedAssembly.Get(flags, "tail"));
+        object flags = GeneratedAssembly.Read(assembly.GetType("Nectar.Kernel.Flags")!, data, 0);
+        Assert.Equal(1u, GeneratedAssembly.Get(flags, "A"));
+        Assert.Equal(5u, GeneratedAssembly.Get(flags, "B"));
+        Assert.Equal(-3, GeneratedAssembly.Get(flags, "S"));
+        Assert.Equal(true, GeneratedAssembly.Get(flags, "On"));
+        Assert.Equal(-2, Convert.ToInt32(GeneratedAssembly.Get(flags, "Where")));
+        Assert.Equal("Before", GeneratedAssembly.Get(flags, "Where")!.ToString());
+        Assert.Equal(0xABCDE12345UL, GeneratedAssembly.Get(flags, "Wide"));
+        Assert.Equal((byte)0x7f, GeneratedAssembly.Get(flags, "Tail"));
 
-        object node = GeneratedAssembly.Read(assembly.GetType("Nectar.Kernel.node")!, data, 16);
-        Assert.Equal(42, GeneratedAssembly.Get(node, "pid"));   // through the anonymous union's first struct
-        Assert.Equal(43, GeneratedAssembly.Get(node, "tgid"));
-        Assert.Equal(42UL | (43UL << 32), GeneratedAssembly.Get(node, "key")); // the same bytes through the second struct
-        object pos = GeneratedAssembly.Get(node, "pos")!;
-        Assert.Equal((ushort)9, GeneratedAssembly.Get(pos, "x"));
-        Assert.Equal((ushort)0xABC, GeneratedAssembly.Get(pos, "y"));
-        Assert.Equal("BLUE", GeneratedAssembly.Get(node, "colour")!.ToString());
-        Assert.Equal("TINY_B", GeneratedAssembly.Get(node, "small")!.ToString());
-        Assert.Equal("WIDE_BIG", GeneratedAssembly.Get(node, "big")!.ToString());
+        object node = GeneratedAssembly.Read(assembly.GetType("Nectar.Kernel.Node")!, data, 16);
+        Assert.Equal(42, GeneratedAssembly.Get(node, "Pid"));   // through the anonymous union's first struct
+        Assert.Equal(43, GeneratedAssembly.Get(node, "Tgid"));
+        Assert.Equal(42UL | (43UL << 32), GeneratedAssembly.Get(node, "Key")); // the same bytes through the second struct
+        object pos = GeneratedAssembly.Get(node, "Pos")!;
+        Assert.Equal((ushort)9, GeneratedAssembly.Get(pos, "X"));
+        Assert.Equal((ushort)0xABC, GeneratedAssembly.Get(pos, "Y"));
+        Assert.Equal("Blue", GeneratedAssembly.Get(node, "Colour")!.ToString());
+        Assert.Equal("TinyB", GeneratedAssembly.Get(node, "Small")!.ToString());
+        Assert.Equal("WideBig", GeneratedAssembly.Get(node, "Big")!.ToString());
     }
 
     [Fact]
@@ -61,15 +61,15 @@ public class EmissionTests
         var (output, _, _) = Run();
         Assembly assembly = GeneratedAssembly.Load(output);
         byte[] data = Nectar.Elf.ElfFile.Read(EmissionFixture.ObjectPath).SectionBytes(".data")!;
-        Type type = assembly.GetType("Nectar.Kernel.flags")!;
+        Type type = assembly.GetType("Nectar.Kernel.Flags")!;
         object flags = GeneratedAssembly.Read(type, data, 0);
-        type.GetProperty("s")!.SetValue(flags, 7);
-        type.GetProperty("b")!.SetValue(flags, 2u);
-        Assert.Equal(7, GeneratedAssembly.Get(flags, "s"));
-        Assert.Equal(2u, GeneratedAssembly.Get(flags, "b"));
-        Assert.Equal(1u, GeneratedAssembly.Get(flags, "a"));
-        Assert.Equal(true, GeneratedAssembly.Get(flags, "on"));
-        Assert.Equal(0xABCDE12345UL, GeneratedAssembly.Get(flags, "wide"));
+        type.GetProperty("S")!.SetValue(flags, 7);
+        type.GetProperty("B")!.SetValue(flags, 2u);
+        Assert.Equal(7, GeneratedAssembly.Get(flags, "S"));
+        Assert.Equal(2u, GeneratedAssembly.Get(flags, "B"));
+        Assert.Equal(1u, GeneratedAssembly.Get(flags, "A"));
+        Assert.Equal(true, GeneratedAssembly.Get(flags, "On"));
+        Assert.Equal(0xABCDE12345UL, GeneratedAssembly.Get(flags, "Wide"));
     }
 
     [Fact]
@@ -88,10 +88,10 @@ public class EmissionTests
         BitConverter.GetBytes(unchecked((ulong)(long)-2)).CopyTo(slots, 24);
         BitConverter.GetBytes(0x1FFUL).CopyTo(slots, 32);
         object value = GeneratedAssembly.Read(args, slots, 0);
-        Assert.Equal("Nectar.KernelPtr`1[Nectar.Kernel.node]", args.GetProperty("N")!.PropertyType.ToString());
+        Assert.Equal("Nectar.KernelPtr`1[Nectar.Kernel.Node]", args.GetProperty("N")!.PropertyType.ToString());
         Assert.Equal((short)-5, GeneratedAssembly.Get(value, "Delta"));
         Assert.Equal(true, GeneratedAssembly.Get(value, "Flag"));
-        Assert.Equal("BEFORE", GeneratedAssembly.Get(value, "Where")!.ToString());
+        Assert.Equal("Before", GeneratedAssembly.Get(value, "Where")!.ToString());
         Assert.Equal((byte)0xFF, GeneratedAssembly.Get(value, "Level"));
         Assert.Equal("0xffff888000001000", GeneratedAssembly.Get(value, "N")!.ToString());
     }

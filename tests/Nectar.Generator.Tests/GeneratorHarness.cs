@@ -49,7 +49,7 @@ internal static class GeneratorHarness
         return (output, diagnostics, driver);
     }
 
-    /// <summary>Generated text by hint name ("Nectar.Kernel.task_struct.g.cs").</summary>
+    /// <summary>Generated text by hint name ("Nectar.Kernel.TaskStruct.g.cs").</summary>
     public static string Generated(GeneratorDriver driver, string hintName) =>
         driver.GetRunResult().Results.Single().GeneratedSources.Single(s => s.HintName == hintName).SourceText.ToString();
 

@@ -25,7 +25,7 @@ public class SingleFileTests
         Assert.Empty(GeneratorHarness.Problems(GeneratorHarness.Compilation([text])));
 
         CodegenResult perFile = Codegen.Generate(btf, request, prototypes, []);
-        string binprm = perFile.Sources.Single(s => s.HintName == "Nectar.Kernel.linux_binprm.g.cs").Text;
+        string binprm = perFile.Sources.Single(s => s.HintName == "Nectar.Kernel.LinuxBinprm.g.cs").Text;
         string body = binprm.Substring(binprm.IndexOf("namespace Nectar.Kernel", StringComparison.Ordinal));
         Assert.Contains(body, text);
         Assert.Equal(1, CountOf(text, "using System.Runtime.InteropServices;"));

@@ -29,9 +29,9 @@ public class TracepointSnapshotTests
         Assert.Empty(diagnostics);
         Assert.Empty(GeneratorHarness.Problems(output));
         string args = GeneratorHarness.Generated(driver, "Observer.SchedProcessExecArgs.g.cs");
-        Assert.Contains("public global::Nectar.KernelPtr<global::Nectar.Kernel.task_struct> P => ", args);
+        Assert.Contains("public global::Nectar.KernelPtr<global::Nectar.Kernel.TaskStruct> P => ", args);
         Assert.Contains("public int OldPid => unchecked((int)_arg1);", args);
-        Assert.Contains("public global::Nectar.KernelPtr<global::Nectar.Kernel.linux_binprm> Bprm => ", args);
+        Assert.Contains("public global::Nectar.KernelPtr<global::Nectar.Kernel.LinuxBinprm> Bprm => ", args);
         Snapshot.Verify(args, "SchedProcessExecArgs");
     }
 
@@ -104,7 +104,7 @@ public class TracepointSnapshotTests
         string record = GeneratorHarness.Generated(driver, "Wakeup.g.cs");
         Assert.Contains("fields from BTF struct trace_event_raw_sched_wakeup_template", record);
         Assert.Contains("public global::Nectar.Kernel.InlineArray16<byte> Comm;", record);
-        Assert.Contains("public readonly string CommString => ", record);
+        Assert.Contains("public readonly string CommText => ", record);
     }
 
     [Fact]

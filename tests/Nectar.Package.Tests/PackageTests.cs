@@ -90,7 +90,7 @@ public sealed class PackageTests : IDisposable
             """);
         File.WriteAllText(Path.Combine(app, "Program.cs"), """
             [assembly: Nectar.KernelType("task_struct")]
-            Console.WriteLine($"task_struct {System.Runtime.CompilerServices.Unsafe.SizeOf<Nectar.Kernel.task_struct>()}");
+            Console.WriteLine($"{Nectar.Kernel.TaskStruct.BtfName} {System.Runtime.CompilerServices.Unsafe.SizeOf<Nectar.Kernel.TaskStruct>()}");
             """);
         File.WriteAllText(Path.Combine(app, "probe.bpf.c"), """
             #include "vmlinux.h"

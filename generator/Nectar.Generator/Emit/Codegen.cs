@@ -10,8 +10,11 @@ namespace Nectar.Generator.Emit
     /// <summary>A classic tracepoint's format file with the tracefs system it belongs to.</summary>
     internal sealed record SystemFormat(string System, TraceFormat Format);
 
-    /// <summary>What one generation run produced: source units and diagnostics, both value-equal.</summary>
-    internal sealed record CodegenResult(EquatableArray<GeneratedSource> Sources, EquatableArray<CodegenDiagnostic> Diagnostics);
+    /// <summary>
+    /// What one generation run produced: source units and diagnostics, both value-equal, and what it needs of the
+    /// support types (<see cref="SupportTypes"/>), which the generator emits once for all runs of a compilation.
+    /// </summary>
+    internal sealed record CodegenResult(EquatableArray<GeneratedSource> Sources, EquatableArray<CodegenDiagnostic> Diagnostics, SupportNeeds? Support = null);
 
     /// <summary>
     /// The emitter shared by the source generator and <c>nectar codegen</c>: BTF, prototype files,
@@ -22,33 +25,44 @@ namespace Nectar.Generator.Emit
         /// <summary>One unit of output: a type, or members of a user's partial struct, in its namespace.</summary>
         internal sealed record Unit(string HintName, string? Namespace, EquatableArray<string> Containing, Action<CodeWriter> Write);
 
-        /// <summary>Generates one source per unit (the generator's shape).</summary>
+        /// <summary>
+        /// Generates one source per unit (the generator's shape). The support types are not among the sources:
+        /// <see cref="CodegenResult.Support"/> says which are needed, and the generator emits them once for the
+        /// compilation (skeletons use them too); <paramref name="withSupport"/> adds them here instead.
+        /// </summary>
         public static CodegenResult Generate(Btf.Btf? btf, CodegenRequest request, IReadOnlyList<TracepointPrototype> prototypes,
-            IReadOnlyList<SystemFormat> formats, string? btfProblem = null)
+            IReadOnlyList<SystemFormat> formats, string? btfProblem = null, bool withSupport = false)
         {
             var diagnostics = new List<CodegenDiagnostic>();
-            List<Unit> units = Plan(btf, request, prototypes, formats, btfProblem, diagnostics);
+            List<Unit> units = Plan(btf, request, prototypes, formats, btfProblem, diagnostics, out Func<SupportNeeds> support);
             var sources = new List<GeneratedSource>();
             foreach (Unit unit in units)
                 if (Compose(new[] { unit }) is { } text) sources.Add(new GeneratedSource(unit.HintName, text));
-            return new CodegenResult(sources.ToEquatableArray(), diagnostics.ToEquatableArray());
+            // Known only now: composing the units is what maps their arrays and text accessors.
+            SupportNeeds needs = support();
+            if (withSupport && SupportTypes.Source(needs) is { } supportSource) sources.Add(supportSource);
+            return new CodegenResult(sources.ToEquatableArray(), diagnostics.ToEquatableArray(), needs);
         }
 
-        /// <summary>Generates everything as one file (the shape <c>nectar codegen -o FILE</c> writes).</summary>
+        /// <summary>Generates everything as one file, support types included (the shape <c>nectar codegen -o FILE</c> writes).</summary>
         public static (string Text, EquatableArray<CodegenDiagnostic> Diagnostics) GenerateSingleFile(Btf.Btf? btf, CodegenRequest request,
             IReadOnlyList<TracepointPrototype> prototypes, IReadOnlyList<SystemFormat> formats)
         {
             var diagnostics = new List<CodegenDiagnostic>();
-            List<Unit> units = Plan(btf, request, prototypes, formats, null, diagnostics);
+            List<Unit> units = Plan(btf, request, prototypes, formats, null, diagnostics, out Func<SupportNeeds> support);
+            // Written last: the support types are known only once everything above has been composed.
+            units.Add(new Unit(SupportTypes.HintName, KernelTypes.Namespace, EquatableArray<string>.Empty, w => SupportTypes.Emit(w, support())));
             return (Compose(units) ?? "", diagnostics.ToEquatableArray());
         }
 
         private static List<Unit> Plan(Btf.Btf? btf, CodegenRequest request, IReadOnlyList<TracepointPrototype> prototypes,
-            IReadOnlyList<SystemFormat> formats, string? btfProblem, List<CodegenDiagnostic> diagnostics)
+            IReadOnlyList<SystemFormat> formats, string? btfProblem, List<CodegenDiagnostic> diagnostics, out Func<SupportNeeds> support)
         {
             var units = new List<Unit>();
             var arrays = new InlineArrays();
-            bool needsStrings = false; // read when the support unit is written, after every record is planned
+            bool needsStrings = false; // read once the units are written, after every record is planned
+            KernelTypeEmitter? kernelEmitter = null;
+            support = () => new SupportNeeds(arrays.Lengths.ToEquatableArray(), needsStrings || kernelEmitter?.WroteText == true);
             KernelTypes? types = btf == null ? null : new KernelTypes(btf);
 
             if (btf == null)
@@ -68,12 +82,21 @@ namespace Nectar.Generator.Emit
                     if (types.Find(k.Name) is { } found) types.Add(found, found.IsAnonymous ? k.Name : found.Name);
                     else diagnostics.Add(NotAType(types, k.Name, k.Source));
                 }
-                var emitter = new KernelTypeEmitter(types, arrays);
+                var emitter = kernelEmitter = new KernelTypeEmitter(types, arrays);
+                foreach (string clash in types.Clashes)
+                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.KernelNameClash, clash + " Refer to it by that name.", null));
+                int reported = 0;
                 foreach (uint id in types.Ids)
                 {
                     uint captured = id;
-                    units.Add(new Unit(KernelTypes.Namespace + "." + types.CSharpNameOf(id)!.TrimStart('@') + ".g.cs", KernelTypes.Namespace,
-                        EquatableArray<string>.Empty, w => emitter.Emit(w, captured)));
+                    units.Add(new Unit(KernelTypes.Namespace + "." + types.CSharpNameOf(id) + ".g.cs", KernelTypes.Namespace,
+                        EquatableArray<string>.Empty, w =>
+                        {
+                            emitter.Emit(w, captured);
+                            // Member clashes are found while emitting: report the new ones of this type.
+                            for (; reported < emitter.Clashes.Count; reported++)
+                                diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.KernelNameClash, emitter.Clashes[reported] + " Refer to it by that name.", null));
+                        }));
                 }
             }
 
@@ -95,7 +118,7 @@ namespace Nectar.Generator.Emit
                         w.SummaryCode(RawTracepointEmitter.Signature(tracepoint, arguments),
                             ": the arguments of this raw tracepoint, laid out as its u64 args[" + arguments.Count + "].");
                         w.Open(r.Target.Keywords + " " + r.Target.Name);
-                        RawTracepointEmitter.EmitMembers(w, tracepoint, arguments);
+                        RawTracepointEmitter.EmitMembers(w, tracepoint, r.Target.Name, arguments);
                         w.Close();
                     }));
                 }
@@ -146,28 +169,12 @@ namespace Nectar.Generator.Emit
                         size + " bytes before its dynamic payloads.");
                     w.Line("[StructLayout(LayoutKind.Explicit, Size = " + size + ", Pack = 1)]");
                     w.Open(record.Target.Keywords + " " + record.Target.Name);
-                    TracepointRecordEmitter.EmitMembers(w, record.System, record.Event, recordFields, from);
+                    TracepointRecordEmitter.EmitMembers(w, record.System, record.Event, recordFields, from, record.Target.Name,
+                        clash => diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.KernelNameClash, clash, record.Source)));
                     w.Close();
                 }));
             }
 
-            // Written last: the support types are known only once everything above has been mapped.
-            units.Add(new Unit(KernelTypes.Namespace + ".Support.g.cs", KernelTypes.Namespace, EquatableArray<string>.Empty, w =>
-            {
-                arrays.Emit(w);
-                if (needsStrings)
-                {
-                    if (!arrays.IsEmpty) w.Line();
-                    w.Summary("Decodes the NUL-terminated UTF-8 strings of kernel records.");
-                    w.Open("public static class KernelStrings");
-                    w.Line("public static string Decode(global::System.ReadOnlySpan<byte> bytes)");
-                    w.Line("{");
-                    w.Line("    int end = global::System.MemoryExtensions.IndexOf(bytes, (byte)0);");
-                    w.Line("    return global::System.Text.Encoding.UTF8.GetString(end < 0 ? bytes : bytes.Slice(0, end));");
-                    w.Line("}");
-                    w.Close();
-                }
-            }));
             return units;
         }
 
@@ -220,7 +227,7 @@ namespace Nectar.Generator.Emit
             w.Line("// <auto-generated/>");
             w.Line("// Generated by Nectar from kernel BTF and tracepoint prototypes. Do not edit: regenerate.");
             w.Line("#nullable enable");
-            w.Line("#pragma warning disable CS1591, CS0649, CS0169, CS0414, CS8981 // kernel names are lower-case C names on purpose");
+            w.Line("#pragma warning disable CS1591, CS0649, CS0169, CS0414 // fields written by the kernel, not by C#");
             w.Line();
             w.Line("using System.Runtime.CompilerServices;");
             w.Line("using System.Runtime.InteropServices;");

@@ -23,26 +23,36 @@ namespace Nectar.Generator.Emit
             _emitLayout = true;
         }
 
+        /// <summary>What every <c>char name[N]</c> member's <c>NameText</c> accessor calls (emitted once per compilation with the inline arrays).</summary>
+        public const string TextHelper = "global::Nectar.Kernel.KernelStrings.Decode";
+
         // Kernel types carry the layout they were generated from (BtfLayout), for the runtime to check
         // against the running kernel; a skeleton's types come from the object's own BTF and do not.
         private readonly bool _emitLayout;
 
-        /// <summary>An emitter whose types reach each other and KernelPtr as <paramref name="map"/> spells them (skeletons nest them in a class).</summary>
-        /// <param name="textHelper">
-        /// A static <c>string NAME(ReadOnlySpan&lt;byte&gt;)</c> the emitted types can call: then every <c>char name[N]</c>
-        /// member also gets <c>name_text</c>, its text up to the first NUL. Null for none.
-        /// </param>
-        public KernelTypeEmitter(KernelTypes types, TypeMapper map, string? textHelper = null)
+        /// <summary>
+        /// An emitter whose types reach each other and KernelPtr as <paramref name="map"/> spells them (skeletons nest them in a class).
+        /// Every <c>char name[N]</c> member also gets <c>NameText</c>, its text up to the first NUL (through <see cref="TextHelper"/>).
+        /// </summary>
+        public KernelTypeEmitter(KernelTypes types, TypeMapper map)
         {
             _types = types;
             _map = map;
-            _textHelper = textHelper;
         }
 
-        private readonly string? _textHelper;
-
-        /// <summary>Whether an emitted type calls the text helper (so the caller writes it).</summary>
+        /// <summary>Whether an emitted type calls the text helper (so the caller makes sure it is emitted).</summary>
         public bool WroteText { get; private set; }
+
+        private readonly List<string> _clashes = new List<string>();
+        private readonly HashSet<string> _clashSeen = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>Member names that clashed after conversion in the types emitted so far, as NECTAR021 messages, each once.</summary>
+        public IReadOnlyList<string> Clashes => _clashes;
+
+        private void Clash(string message)
+        {
+            if (_clashSeen.Add(message)) _clashes.Add(message);
+        }
 
         private Btf.Btf Btf => _types.Btf;
 
@@ -52,7 +62,7 @@ namespace Nectar.Generator.Emit
             BtfType t = Btf.GetType(id);
             string name = _types.CSharpNameOf(id)!;
             if (t.IsEnum) EmitEnum(w, t, name);
-            else EmitComposite(w, t, name, Describe(t, _types.CNameOf(id)), topLevel: true);
+            else EmitComposite(w, t, name, Describe(t, _types.CNameOf(id)), topLevel: true, _types.CNameOf(id));
         }
 
         private static string Describe(BtfType t, string cName)
@@ -64,6 +74,7 @@ namespace Nectar.Generator.Emit
             w.SummaryCode((t.IsAnonymous ? "typedef enum {...} " : "enum ") + _types.CNameOf(t.Id), ", " + t.Size + " bytes.");
             w.Open("public enum " + name + " : " + underlying);
             int bits = (int)Math.Min(8, Math.Max(1, t.Size)) * 8;
+            Dictionary<string, string> enumerators = EnumeratorNames(t);
             foreach (BtfEnumValue v in t.EnumValues)
             {
                 // Enumerator values wider than the declared size (BTF allows it) are truncated as C does.
@@ -71,15 +82,36 @@ namespace Nectar.Generator.Emit
                 string value = t.IsSigned
                     ? (bits == 64 ? (long)raw : (long)(raw << (64 - bits)) >> (64 - bits)).ToString(CultureInfo.InvariantCulture)
                     : raw.ToString(CultureInfo.InvariantCulture);
-                w.Line(CSharpNames.Escape(v.Name) + " = " + value + ",");
+                w.Line("/// <summary><c>" + CodeWriter.Xml(v.Name) + "</c></summary>");
+                w.Line(enumerators[v.Name] + " = " + value + ",");
             }
             w.Close();
+        }
+
+        /// <summary>The C# names of an enum's enumerators (the naming rule; a clash reported and resolved in declaration order).</summary>
+        private Dictionary<string, string> EnumeratorNames(BtfType t)
+        {
+            var names = new Dictionary<string, string>(StringComparer.Ordinal);
+            var used = new HashSet<string>(StringComparer.Ordinal) { _types.CSharpNameOf(t.Id) ?? "" };
+            var cOf = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (BtfEnumValue v in t.EnumValues.OrderBy(v => CSharpNames.LeadingUnderscores(v.Name)))
+            {
+                if (names.ContainsKey(v.Name)) continue;
+                string name = CSharpNames.Pascal(v.Name);
+                string resolved = CSharpNames.Unique(name, used);
+                if (resolved != name && cOf.TryGetValue(name, out string? other))
+                    Clash($"enum {_types.CNameOf(t.Id)}: enumerators '{other}' and '{v.Name}' both become {name}: {other} keeps it, {v.Name} is {resolved}.");
+                cOf[resolved] = v.Name;
+                names.Add(v.Name, resolved);
+            }
+            return names;
         }
 
         // A member as the emitter sees it after resolving types.
         private sealed class Member
         {
             public string Name = "";
+            public string CName = "";        // as C names it ("" for an anonymous member)
             public string CDecl = "";
             public uint ByteOffset;
             public string? CsType;           // field or property type
@@ -94,9 +126,18 @@ namespace Nectar.Generator.Emit
             public List<uint>? Dimensions;   // an array of an anonymous composite: the element type is nested, the field is inline arrays of it
         }
 
-        private void EmitComposite(CodeWriter w, BtfType t, string name, string cDescription, bool topLevel)
+        /// <param name="cOwner">How C reaches this type's members: <c>node</c>, <c>node.pos</c> (an anonymous member's are the outer type's).</param>
+        private void EmitComposite(CodeWriter w, BtfType t, string name, string cDescription, bool topLevel, string cOwner)
         {
             List<Member> members = Members(t, name, nested: !topLevel);
+            // Names the flattened members of anonymous members must not take: the type's own, and its members' below.
+            var used = new HashSet<string>(StringComparer.Ordinal) { name };
+            if (topLevel && _emitLayout) { used.Add("BtfLayout"); used.Add("BtfName"); }
+            foreach (Member m in members)
+            {
+                if (!m.Skipped) used.Add(m.Name);
+                if (m.NestedTypeName != null) used.Add(m.NestedTypeName);
+            }
             w.SummaryCode(cDescription, ", " + t.Size + " bytes" + (t.Kind == BtfKind.Union ? " (all members at offset 0)." : "."));
             w.Line("[StructLayout(LayoutKind.Explicit, Size = " + t.Size + ", Pack = 1)]");
             w.Open("public partial struct " + name);
@@ -104,6 +145,9 @@ namespace Nectar.Generator.Emit
             bool first = true;
             if (topLevel && _emitLayout)
             {
+                w.Line("/// <summary>The C name of this type in BTF, by which <c>Nectar.KernelStruct&lt;T&gt;</c> finds it in the running kernel's.</summary>");
+                w.Line("public const string BtfName = \"" + _types.CNameOf(t.Id) + "\";");
+                w.Line();
                 w.Line("/// <summary>The BTF layout this type was generated from (size, then each member C can name: bit offset and bits), which <c>Nectar.KernelStruct&lt;T&gt;</c> compares with the running kernel's.</summary>");
                 EmitLayout(w, global::Nectar.Btf.BtfLayout.Format(t.Size, global::Nectar.Btf.BtfLayout.Flatten(Btf, t.Id)));
                 first = false;
@@ -124,7 +168,7 @@ namespace Nectar.Generator.Emit
                 }
                 if (m.IsBitfield)
                 {
-                    EmitBitfield(w, t, m, storage);
+                    EmitBitfield(w, t, cOwner, m, storage);
                     continue;
                 }
                 if (m.CsType!.StartsWith(_map.RuntimePrefix + "KernelPtr<", StringComparison.Ordinal))
@@ -133,40 +177,45 @@ namespace Nectar.Generator.Emit
                     // explicit-layout struct whose field type is generic over a type that (through
                     // other by-value fields) contains the struct again, as address_space holds a
                     // KernelPtr<inode> and inode holds an address_space.
-                    string pointerField = "_" + m.Name.TrimStart('@');
+                    string pointerField = "_" + m.Name;
                     w.Line("[FieldOffset(" + m.ByteOffset + ")] private " + _map.RuntimePrefix + "KernelPtr " + pointerField + ";");
                     w.Line();
-                    w.SummaryCode(m.CDecl + ";", " at offset " + m.ByteOffset + ".");
+                    w.SummaryCode(m.CDecl + ";", Where(cOwner, m) + " at offset " + m.ByteOffset + ".");
                     w.Line("public " + m.CsType + " " + m.Name + " { readonly get => new " + m.CsType + "(" + pointerField + ".Address); set => " + pointerField + " = value.Untyped; }");
                     continue;
                 }
-                w.SummaryCode(m.CDecl + ";", " at offset " + m.ByteOffset + (m.Anonymous ? "; its members are also reachable from " + name + "." : "."));
+                w.SummaryCode(m.CDecl + ";", Where(cOwner, m) + " at offset " + m.ByteOffset + (m.Anonymous ? "; its members are also reachable from " + name + "." : "."));
                 w.Line("[FieldOffset(" + m.ByteOffset + ")] public " + m.CsType + " " + m.Name + ";");
-                if (_textHelper != null && CharArrayElement(m.TypeId) is { } element && members.All(o => o.Name != m.Name.TrimStart('@') + "_text"))
+                if (IsCharArray(m.TypeId) && used.Add(m.Name + "Text"))
                 {
                     WroteText = true;
                     w.Line();
-                    w.Line("/// <summary><c>" + m.Name.TrimStart('@') + "</c> as text: UTF-8 up to its first NUL.</summary>");
-                    w.Line("public readonly string " + m.Name.TrimStart('@') + "_text => " + _textHelper +
-                           "(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes((global::System.ReadOnlySpan<" + element + ">)" + m.Name + "));");
+                    w.Line("/// <summary><c>" + CodeWriter.Xml(m.CName) + "</c> as text: UTF-8 up to its first NUL.</summary>");
+                    w.Line("public readonly string " + m.Name + "Text => " + TextHelper + "(" + m.Name + ");");
                 }
                 if (m.Anonymous)
-                    foreach ((string inner, string type, string cDecl) in Visible(m.Nested, m.NestedTypeName!, 0))
+                    foreach ((string inner, string cName, string type, string cDecl) in Visible(m.Nested, m.NestedTypeName!, 0))
                     {
+                        string outer = CSharpNames.Unique(inner, used);
+                        if (outer != inner)
+                            Clash($"{Describe(t, cOwner)}: '{cName}' (reachable through an anonymous member) becomes {inner}, a name the type already has: it is {outer}.");
                         w.Line();
-                        w.SummaryCode(cDecl + ";", ", through " + m.Name + ".");
-                        w.Line("public " + type + " " + inner + " { readonly get => " + m.Name + "." + inner + "; set => " + m.Name + "." + inner + " = value; }");
+                        w.SummaryCode(cDecl + ";", " (C: " + cOwner + "." + cName + "), through " + m.Name + ".");
+                        w.Line("public " + type + " " + outer + " { readonly get => " + m.Name + "." + inner + "; set => " + m.Name + "." + inner + " = value; }");
                     }
             }
             foreach (Member m in members)
             {
                 if (m.NestedTypeName == null) continue;
                 w.Line();
-                string description = m.Dimensions != null ? CDeclarations.TypeName(Btf, m.Nested.Id) + ", the element type of " + m.Name.TrimStart('@') + string.Concat(m.Dimensions.Select(d => "[" + d + "]")) : m.CDecl;
-                EmitComposite(w, m.Nested, m.NestedTypeName, description, topLevel: false);
+                string description = m.Dimensions != null ? CDeclarations.TypeName(Btf, m.Nested.Id) + ", the element type of " + m.CName + string.Concat(m.Dimensions.Select(d => "[" + d + "]")) : m.CDecl;
+                EmitComposite(w, m.Nested, m.NestedTypeName, description, topLevel: false, m.CName.Length == 0 ? cOwner : cOwner + "." + m.CName);
             }
             w.Close();
         }
+
+        // The C name users search for: "(C: task_struct.pid)".
+        private static string Where(string cOwner, Member m) => m.CName.Length == 0 ? "" : " (C: " + cOwner + "." + m.CName + ")";
 
         // The layout text, eight members a line so a large type stays readable.
         private static void EmitLayout(CodeWriter w, string layout)
@@ -190,6 +239,11 @@ namespace Nectar.Generator.Emit
         {
             var result = new List<Member>();
             int anonymous = 0;
+            // C# names: nested types first (derived from member names), then members in declaration order. A member
+            // named as its type gets a trailing underscore (C# forbids the same name); two C names that become one
+            // C# name are a clash: the first keeps it, the later gets _2 (CSharpNames.Unique), with a NECTAR021 warning.
+            var used = new HashSet<string>(StringComparer.Ordinal) { ownerName };
+            var cOf = new Dictionary<string, string>(StringComparer.Ordinal);
             for (int i = 0; i < t.Vlen; i++)
             {
                 BtfMember bm = t.GetMember(i);
@@ -213,7 +267,7 @@ namespace Nectar.Generator.Emit
                 if (bm.Name.Length == 0)
                 {
                     m.Anonymous = type.IsComposite;
-                    m.Name = "__anon" + anonymous;
+                    m.Name = "Anonymous" + anonymous;
                     // Unique inside the enclosing type: Anon0 at the top, Anon0_1 inside Anon0 (a nested type may not share its parent's name).
                     m.NestedTypeName = nested ? ownerName + "_" + anonymous : "Anon" + anonymous;
                     anonymous++;
@@ -221,14 +275,16 @@ namespace Nectar.Generator.Emit
                 }
                 else
                 {
-                    m.Name = CSharpNames.Escape(bm.Name == ownerName ? bm.Name + "_" : bm.Name);
+                    m.CName = bm.Name;
+                    m.Name = CSharpNames.Pascal(bm.Name);
+                    if (m.Name == ownerName) m.Name += "_";
                     m.CDecl = CDeclarations.Declaration(Btf, bm.TypeId, bm.Name) + (bm.IsBitfield ? " : " + bm.BitfieldSize : "");
-                    if (type.IsComposite && KernelTypes.NameOf(type, typedef) == null) m.NestedTypeName = bm.Name + "_t";
+                    if (type.IsComposite && KernelTypes.NameOf(type, typedef) == null) m.NestedTypeName = m.Name + "Type";
                     else if (AnonymousArrayElement(type) is { } element)
                     {
                         // "struct {...} slots[4]": the element type has no name to map to, so it is nested
                         // like an anonymous member's type and the field is an inline array of it.
-                        m.NestedTypeName = bm.Name + "_t";
+                        m.NestedTypeName = m.Name + "Type";
                         m.Nested = element.Element;
                         m.Dimensions = element.Dimensions;
                         m.CsType = ArrayOf(m.NestedTypeName, m.Dimensions);
@@ -253,6 +309,30 @@ namespace Nectar.Generator.Emit
                 if (!m.IsBitfield && !m.Flexible && (m.CsType == null || SizeOrZero(bm.TypeId) == 0)) m.Skipped = true;
                 if (m.Flexible && m.CsType == null) m.Skipped = true;
                 result.Add(m);
+            }
+            foreach (Member m in result)
+            {
+                if (m.NestedTypeName == null) continue;
+                string unique = CSharpNames.Unique(m.NestedTypeName, used);
+                if (unique != m.NestedTypeName)
+                {
+                    Clash($"{Describe(t, t.IsAnonymous ? ownerName : t.Name)}: the type of member '{(m.CName.Length == 0 ? m.Name : m.CName)}' would be named {m.NestedTypeName}, which is taken: it is {unique}.");
+                    if (m.Dimensions != null) m.CsType = ArrayOf(unique, m.Dimensions);
+                    else if (m.CsType == m.NestedTypeName) m.CsType = unique;
+                    m.NestedTypeName = unique;
+                }
+            }
+            // Fewer leading underscores first (d_name keeps DName, __d_name is DName_2), then declaration order.
+            foreach (Member m in result.Where(m => !m.Skipped).OrderBy(m => CSharpNames.LeadingUnderscores(m.CName)).ToList())
+            {
+                string name = m.Name;
+                string unique = CSharpNames.Unique(name, used);
+                if (unique != name)
+                    Clash(cOf.TryGetValue(name, out string? other)
+                        ? $"{Describe(t, t.IsAnonymous ? ownerName : t.Name)}: members '{other}' and '{m.CName}' both become {name}: {other} keeps it, {m.CName} is {unique}."
+                        : $"{Describe(t, t.IsAnonymous ? ownerName : t.Name)}: member '{m.CName}' becomes {name}, the name of a nested type: it is {unique}.");
+                cOf[unique] = m.CName;
+                m.Name = unique;
             }
             return result;
         }
@@ -286,13 +366,12 @@ namespace Nectar.Generator.Emit
             return type;
         }
 
-        /// <summary>The C# element type of a one-dimensional array of chars (<c>char comm[16]</c>), else null.</summary>
-        private string? CharArrayElement(uint id)
+        /// <summary>Whether a type is a one-dimensional array of C chars (<c>char comm[16]</c>), which maps to bytes and gets a text accessor.</summary>
+        private bool IsCharArray(uint id)
         {
             (BtfType t, _) = _types.Resolve(id);
-            if (t.Kind != BtfKind.Array || t.Array.Count == 0) return null;
-            (BtfType e, _) = _types.Resolve(t.Array.ElementTypeId);
-            return e.Kind == BtfKind.Int && e.Size == 1 && (e.IntEncoding & BtfIntEncoding.Bool) == 0 ? (e.IsSigned ? "sbyte" : "byte") : null;
+            if (t.Kind != BtfKind.Array || t.Array.Count == 0) return false;
+            return TypeMapper.IsChar(_types.Resolve(t.Array.ElementTypeId).Type);
         }
 
         private uint SizeOrZero(uint id)
@@ -302,7 +381,7 @@ namespace Nectar.Generator.Emit
         }
 
         /// <summary>The members reachable by name from an anonymous member's type, with their types as seen from the outer type.</summary>
-        private IEnumerable<(string Name, string Type, string CDecl)> Visible(BtfType t, string typePrefix, int depth)
+        private IEnumerable<(string Name, string CName, string Type, string CDecl)> Visible(BtfType t, string typePrefix, int depth)
         {
             if (depth > 64) yield break;
             foreach (Member m in Members(t, typePrefix.Substring(typePrefix.LastIndexOf('.') + 1), nested: true))
@@ -314,15 +393,15 @@ namespace Nectar.Generator.Emit
                 {
                     foreach (var inner in Visible(m.Nested, typePrefix + "." + m.NestedTypeName, depth + 1)) yield return inner;
                 }
-                else yield return (m.Name, type, m.CDecl);
+                else yield return (m.Name, m.CName, type, m.CDecl);
             }
         }
 
         private void EmitFlexible(CodeWriter w, Member m)
         {
-            w.Line("/// <summary><c>" + CodeWriter.Xml(m.CDecl) + ";</c> at offset " + m.ByteOffset + ": a flexible array member, outside the struct's size.");
+            w.Line("/// <summary><c>" + CodeWriter.Xml(m.CDecl) + ";</c> (C: " + CodeWriter.Xml(m.CName) + ") at offset " + m.ByteOffset + ": a flexible array member, outside the struct's size.");
             w.Line("/// Pass the bytes of the whole object (from its start) and the element count the object says it holds.</summary>");
-            w.Line("public static global::System.ReadOnlySpan<" + m.CsType + "> " + m.Name + "_elements(global::System.ReadOnlySpan<byte> whole, int count)");
+            w.Line("public static global::System.ReadOnlySpan<" + m.CsType + "> Get" + m.Name + "(global::System.ReadOnlySpan<byte> whole, int count)");
             w.Line("    => global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, " + m.CsType + ">(whole.Slice(" + m.ByteOffset +
                    ", checked(count * Unsafe.SizeOf<" + m.CsType + ">())));");
         }
@@ -338,7 +417,7 @@ namespace Nectar.Generator.Emit
         /// A bitfield reads and writes the smallest 1/2/4/8-byte storage that covers its bits and lies
         /// inside the struct (little-endian: bit n of the struct is bit n%8 of byte n/8).
         /// </summary>
-        private void EmitBitfield(CodeWriter w, BtfType owner, Member m, HashSet<(uint, uint)> storage)
+        private void EmitBitfield(CodeWriter w, BtfType owner, string cOwner, Member m, HashSet<(uint, uint)> storage)
         {
             uint first = m.BitOffset / 8;
             uint width = 1;
@@ -370,7 +449,7 @@ namespace Nectar.Generator.Emit
             string value = type == "bool" ? "(value ? 1UL : 0UL)" : "(ulong)value";
             string placed = shift == 0 ? "(" + value + " & " + mask + ")" : "((" + value + " & " + mask + ") << " + shift + ")";
             string set = field + " = unchecked((" + storageType + ")(((ulong)" + field + " & ~" + shiftedMask + ") | " + placed + "))";
-            w.SummaryCode(m.CDecl + ";", " bits " + m.BitOffset + ".." + (m.BitOffset + m.BitSize - 1) + " of the struct.");
+            w.SummaryCode(m.CDecl + ";", Where(cOwner, m) + " bits " + m.BitOffset + ".." + (m.BitOffset + m.BitSize - 1) + " of the struct.");
             w.Line("public " + type + " " + m.Name + " { readonly get => " + get + "; set => " + set + "; }");
         }
     }

@@ -21,12 +21,17 @@ namespace Nectar.Generator.Emit
         private readonly Func<string, string> _naming;
         private Dictionary<uint, string>? _csNames;
 
-        /// <param name="naming">The C# name of a C type name: by default the C name itself, keywords escaped.</param>
+        /// <param name="naming">The C# name of a C type name: by default <see cref="Emit.CSharpNames.Pascal"/> (<c>task_struct</c> to <c>TaskStruct</c>).</param>
         public KernelTypes(Btf.Btf btf, Func<string, string>? naming = null)
         {
             _btf = btf;
-            _naming = naming ?? Emit.CSharpNames.Escape;
+            _naming = naming ?? Emit.CSharpNames.Pascal;
         }
+
+        private readonly List<string> _clashes = new List<string>();
+
+        /// <summary>Type names that clashed after conversion, as NECTAR021 messages (known once <see cref="CSharpNames"/> is).</summary>
+        public IReadOnlyList<string> Clashes { get { _ = CSharpNames; return _clashes; } }
 
         public Btf.Btf Btf => _btf;
 
@@ -127,8 +132,9 @@ namespace Nectar.Generator.Emit
         public static string? NameOf(BtfType t, string? typedef) => !t.IsAnonymous ? t.Name : typedef;
 
         /// <summary>
-        /// C# names, assigned once the set is complete: the C name (keywords escaped); where two kinds
-        /// share a C name (struct x and enum x), the later kind gets a suffix: <c>x_enum</c>.
+        /// C# names, assigned once the set is complete, in C-name order (fewer leading underscores first): the C name by the naming rule; where two
+        /// kinds share a C name (struct x and enum x), the later kind gets its kind's name: <c>XEnum</c>; where two C
+        /// names become one C# name (<c>foo</c> and <c>__foo</c>), the later gets <c>_2</c> and the clash is reported.
         /// </summary>
         public IReadOnlyDictionary<uint, string> CSharpNames
         {
@@ -137,14 +143,21 @@ namespace Nectar.Generator.Emit
                 if (_csNames != null) return _csNames;
                 var names = new Dictionary<uint, string>();
                 var used = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var entry in _cNames.OrderBy(e => e.Value, StringComparer.Ordinal).ThenBy(e => KindOrder(_btf.GetType(e.Key))).ThenBy(e => e.Key))
+                var cNameOf = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var entry in _cNames.OrderBy(e => Emit.CSharpNames.LeadingUnderscores(e.Value)).ThenBy(e => e.Value, StringComparer.Ordinal).ThenBy(e => KindOrder(_btf.GetType(e.Key))).ThenBy(e => e.Key))
                 {
                     string name = _naming(entry.Value);
-                    if (!used.Add(name))
+                    BtfType t = _btf.GetType(entry.Key);
+                    if (used.Contains(name) && cNameOf.TryGetValue(name, out string? first) && first == entry.Value)
+                        name = name + Emit.CSharpNames.Pascal(t.Kind.ToString());
+                    if (used.Contains(name) && cNameOf.TryGetValue(name, out string? other) && other != entry.Value)
                     {
-                        name = name + "_" + _btf.GetType(entry.Key).Kind.ToString().ToLowerInvariant();
-                        for (int n = 2; !used.Add(name); n++) name = name + n;
+                        string resolved = Emit.CSharpNames.Unique(name, used);
+                        _clashes.Add($"C types '{other}' and '{entry.Value}' both become the C# name {name}: {other} keeps it, {entry.Value} is {resolved}.");
+                        name = resolved;
                     }
+                    else name = Emit.CSharpNames.Unique(name, used);
+                    if (!cNameOf.ContainsKey(name)) cNameOf.Add(name, entry.Value);
                     names.Add(entry.Key, name);
                 }
                 _csNames = names;

@@ -63,13 +63,19 @@ namespace Nectar.Generator.Emit
                     "BTF types are used; names come from BTF, else from the header where it has them. Use the trace headers of the kernel the BTF came from.", source));
 
             var arguments = new List<Argument>(parameters.Count);
-            var used = new HashSet<string>(StringComparer.Ordinal);
+            var used = new HashSet<string>(StringComparer.Ordinal) { "ArgumentCount", "FromArgs" };
+            var cOf = new Dictionary<string, string>(StringComparer.Ordinal);
             for (int i = 0; i < parameters.Count; i++)
             {
                 string cName = named.Source != TracepointNameSource.None ? named.NameOf(i)
                     : prototype != null && i < prototype.Parameters.Count ? prototype.Parameters[i].Name : "arg" + i;
-                string property = CSharpNames.Pascal(cName);
-                if (!used.Add(property)) { property = "Arg" + i; used.Add(property); }
+                string pascal = CSharpNames.Pascal(cName);
+                string property = CSharpNames.Unique(pascal, used);
+                if (property != pascal)
+                    diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.KernelNameClash, cOf.TryGetValue(pascal, out string? other)
+                        ? $"Raw tracepoint '{tracepoint}': arguments '{other}' and '{cName}' both become {pascal}: {other} keeps it, {cName} is {property}."
+                        : $"Raw tracepoint '{tracepoint}': argument '{cName}' becomes {pascal}, a member every arguments struct has: it is {property}.", source));
+                cOf[property] = cName;
                 (string csType, string read) = Slot(parameters[i].TypeId, "_arg" + i);
                 arguments.Add(new Argument(cName, property, parameters[i].TypeId, CDeclarations.TypeName(_btf, parameters[i].TypeId), csType, read));
             }
@@ -82,11 +88,23 @@ namespace Nectar.Generator.Emit
 
         private static string Declare(string cType, string name) => cType.EndsWith("*", StringComparison.Ordinal) ? cType + name : cType + " " + name;
 
-        /// <summary>Writes the members of the user's partial struct.</summary>
-        public static void EmitMembers(CodeWriter w, string tracepoint, IReadOnlyList<Argument> arguments)
+        /// <summary>Writes the members of the user's partial struct <paramref name="typeName"/>.</summary>
+        public static void EmitMembers(CodeWriter w, string tracepoint, string typeName, IReadOnlyList<Argument> arguments)
         {
             w.Line("/// <summary>The number of arguments (the N of the context's <c>u64 args[N]</c>).</summary>");
             w.Line("public const int ArgumentCount = " + arguments.Count + ";");
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// The arguments in <paramref name=\"args\"/>, the context's <c>u64 args[N]</c> as a BPF program copied it (a skeleton event's");
+            w.Line("/// <c>Args</c>, an <c>InlineArray" + arguments.Count + "&lt;ulong&gt;</c>, converts to the span): a view in place, no copy.");
+            w.Line("/// Throws ArgumentException when it holds fewer than <see cref=\"ArgumentCount\"/> slots.");
+            w.Line("/// </summary>");
+            w.Line("public static ref readonly " + typeName + " FromArgs(global::System.ReadOnlySpan<ulong> args)");
+            w.Line("{");
+            w.Line("    if (args.Length < ArgumentCount)");
+            w.Line("        throw new global::System.ArgumentException(\"" + tracepoint + " has \" + ArgumentCount + \" arguments, but the span holds \" + args.Length + \" slots.\", nameof(args));");
+            w.Line("    return ref global::System.Runtime.InteropServices.MemoryMarshal.AsRef<" + typeName + ">(global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(args));");
+            w.Line("}");
             for (int i = 0; i < arguments.Count; i++)
             {
                 w.Line();
@@ -97,7 +115,7 @@ namespace Nectar.Generator.Emit
                 Argument a = arguments[i];
                 string decl = Declare(a.CType, a.CName);
                 w.Line();
-                w.SummaryCode(decl, " (args[" + i + "] of " + tracepoint + ").");
+                w.SummaryCode(decl, " (C: " + a.CName + ", args[" + i + "] of " + tracepoint + ").");
                 w.Line("public " + a.CsType + " " + a.PropertyName + " => " + a.Read + ";");
             }
         }

@@ -78,6 +78,9 @@ namespace Nectar.Generator.Emit
             const string prefix = "global::" + KernelTypes.Namespace + ".";
             if (f.DataLoc || f.RelLoc) return "uint";
             if (f.CType.EndsWith("*", StringComparison.Ordinal) && f.Size == 8) return "global::Nectar.KernelPtr";
+            // A scalar in a wider slot (syscall records store every argument as an unsigned long: "int dfd; size:8;
+            // signed:0;") is its C type in the slot's low bytes (little-endian), so "int dfd" is an int, not a ulong.
+            if (f.ArrayLength == 0 && NaturalScalar(f.CType) is { } natural && natural.Size <= f.Size) return natural.CsType;
             if (f.ArrayLength > 0 && f.Size % f.ArrayLength == 0)
             {
                 int elementSize = f.Size / f.ArrayLength;
@@ -88,24 +91,64 @@ namespace Nectar.Generator.Emit
             return Scalar(f.CType, f.Size, f.Signed) ?? prefix + _arrays.TypeName((uint)f.Size, "byte");
         }
 
+        /// <summary>
+        /// The C# type and size of a scalar C type a format file names: C's own integer types and the kernel's fixed-width
+        /// ones by name, anything else (<c>pid_t</c>, <c>umode_t</c>) through the BTF typedef when there is BTF. Null when unknown.
+        /// </summary>
+        private (string CsType, int Size)? NaturalScalar(string cType)
+        {
+            string c = string.Join(" ", cType.Replace("const ", "").Replace("volatile ", "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries));
+            switch (c)
+            {
+                case "bool": case "_Bool": return ("bool", 1);
+                case "char": return ("byte", 1);
+                case "signed char": case "s8": case "__s8": return ("sbyte", 1);
+                case "unsigned char": case "u8": case "__u8": return ("byte", 1);
+                case "short": case "signed short": case "short int": case "s16": case "__s16": return ("short", 2);
+                case "unsigned short": case "unsigned short int": case "u16": case "__u16": return ("ushort", 2);
+                case "int": case "signed int": case "signed": case "s32": case "__s32": return ("int", 4);
+                case "unsigned int": case "unsigned": case "u32": case "__u32": return ("uint", 4);
+                case "long": case "long int": case "signed long": case "long long": case "long long int": case "s64": case "__s64": return ("long", 8);
+                case "unsigned long": case "unsigned long int": case "unsigned long long": case "unsigned long long int": case "u64": case "__u64": case "size_t": return ("ulong", 8);
+            }
+            if (_btf == null || c.IndexOf(' ') >= 0 || _btf.FindByName(c, BtfKind.Typedef) is not { } typedef) return null;
+            BtfType target = _btf.SkipModifiersAndTypedefs(typedef.Id);
+            if (target.Kind != BtfKind.Int) return null;
+            if ((target.IntEncoding & BtfIntEncoding.Bool) != 0 && target.Size == 1) return ("bool", 1);
+            return TypeMapper.IntegerKeyword(target.Size, target.IsSigned) is { } keyword ? (keyword, (int)target.Size) : null;
+        }
+
         private static string? Scalar(string cType, int size, bool signed)
             => cType == "bool" && size == 1 ? "bool" : TypeMapper.IntegerKeyword((uint)size, signed);
 
         /// <summary>Writes the user's partial struct body; the caller has written the StructLayout attribute line.</summary>
-        public static void EmitMembers(CodeWriter w, string system, string eventName, IReadOnlyList<Field> fields, string source)
+        /// <param name="typeName">The record's C# name (no member may share it).</param>
+        /// <param name="clash">Told each name clash (NECTAR021), as its message.</param>
+        public static void EmitMembers(CodeWriter w, string system, string eventName, IReadOnlyList<Field> fields, string source, string typeName, Action<string> clash)
         {
             w.Line("/// <summary>The tracepoint this record belongs to: <c>" + system + "/" + eventName + "</c> (fields from " + CodeWriter.Xml(source) + ").</summary>");
             w.Line("public const string TracepointName = \"" + system + "/" + eventName + "\";");
-            var used = new HashSet<string>(StringComparer.Ordinal) { "TracepointName" };
+            var used = new HashSet<string>(StringComparer.Ordinal) { "TracepointName", typeName };
+            var cOf = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (Field f in fields)
             {
-                string name = CSharpNames.Pascal(f.CName);
-                if (!used.Add(name)) name = name + "_" + f.Offset;
+                string pascal = CSharpNames.Pascal(f.CName);
+                if (pascal == typeName) pascal += "_";
+                string name = CSharpNames.Unique(pascal, used);
+                if (name != pascal)
+                    clash(cOf.TryGetValue(pascal, out string? other)
+                        ? $"tracepoint/{system}/{eventName}: fields '{other}' and '{f.CName}' both become {pascal}: {other} keeps it, {f.CName} is {name}."
+                        : $"tracepoint/{system}/{eventName}: field '{f.CName}' becomes {pascal}, which the record already has: it is {name}.");
+                cOf[name] = f.CName;
+                // The accessors that go with a field take its name plus a suffix; they are reserved with it.
+                if (f.DataLoc || f.RelLoc) { used.Add(name + "Location"); used.Add("Get" + name); used.Add("Get" + name + "Text"); }
+                else if (f.Flexible) { used.Add("Get" + name); used.Add("Get" + name + "Text"); }
+                else if (f.CharArray) used.Add(name + "Text");
                 w.Line();
                 if (f.DataLoc || f.RelLoc)
                 {
                     string field = name + "Location";
-                    w.SummaryCode(f.CDecl + ";", " at offset " + f.Offset + ": the payload's " + (f.RelLoc ? "offset relative to the end of this field" : "offset in the record") + " (low 16 bits) and length (high 16 bits).");
+                    w.SummaryCode(f.CDecl + ";", " (C: " + eventName + "." + f.CName + ") at offset " + f.Offset + ": the payload's " + (f.RelLoc ? "offset relative to the end of this field" : "offset in the record") + " (low 16 bits) and length (high 16 bits).");
                     w.Line("[FieldOffset(" + f.Offset + ")] public uint " + field + ";");
                     w.Line();
                     string start = f.RelLoc ? f.Offset + 4 + " + (int)(" + field + " & 0xFFFF)" : "(int)(" + field + " & 0xFFFF)";
@@ -115,29 +158,29 @@ namespace Nectar.Generator.Emit
                     {
                         w.Line();
                         w.Line("/// <summary><c>" + f.CName + "</c> as text (UTF-8, up to its NUL).</summary>");
-                        w.Line("public readonly string Get" + name + "String(global::System.ReadOnlySpan<byte> record) => global::Nectar.Kernel.KernelStrings.Decode(Get" + name + "(record));");
+                        w.Line("public readonly string Get" + name + "Text(global::System.ReadOnlySpan<byte> record) => " + KernelTypeEmitter.TextHelper + "(Get" + name + "(record));");
                     }
                     continue;
                 }
                 if (f.Flexible)
                 {
-                    w.SummaryCode(f.CDecl + ";", " at offset " + f.Offset + ": a flexible array, the rest of the record.");
+                    w.SummaryCode(f.CDecl + ";", " (C: " + eventName + "." + f.CName + ") at offset " + f.Offset + ": a flexible array, the rest of the record.");
                     w.Line("public static global::System.ReadOnlySpan<byte> Get" + name + "(global::System.ReadOnlySpan<byte> record) => record.Slice(" + f.Offset + ");");
                     if (f.CharArray)
                     {
                         w.Line();
                         w.Line("/// <summary><c>" + f.CName + "</c> as text (UTF-8, up to its NUL).</summary>");
-                        w.Line("public static string Get" + name + "String(global::System.ReadOnlySpan<byte> record) => global::Nectar.Kernel.KernelStrings.Decode(Get" + name + "(record));");
+                        w.Line("public static string Get" + name + "Text(global::System.ReadOnlySpan<byte> record) => " + KernelTypeEmitter.TextHelper + "(Get" + name + "(record));");
                     }
                     continue;
                 }
-                w.SummaryCode(f.CDecl + ";", " at offset " + f.Offset + ", " + f.Size + (f.Size == 1 ? " byte." : " bytes.") + (IsOverwrittenForBpf(f) ? NotForBpf : ""));
+                w.SummaryCode(f.CDecl + ";", " (C: " + eventName + "." + f.CName + ") at offset " + f.Offset + ", " + f.Size + (f.Size == 1 ? " byte." : " bytes.") + (IsOverwrittenForBpf(f) ? NotForBpf : ""));
                 w.Line("[FieldOffset(" + f.Offset + ")] public " + f.CsType + " " + name + ";");
                 if (f.CharArray)
                 {
                     w.Line();
                     w.Line("/// <summary><c>" + f.CName + "</c> as text (UTF-8, up to its NUL).</summary>");
-                    w.Line("public readonly string " + name + "String => global::Nectar.Kernel.KernelStrings.Decode(" + name + ");");
+                    w.Line("public readonly string " + name + "Text => " + KernelTypeEmitter.TextHelper + "(" + name + ");");
                 }
             }
         }

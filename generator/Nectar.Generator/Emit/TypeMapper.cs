@@ -12,6 +12,7 @@ namespace Nectar.Generator.Emit
         private readonly KernelTypes _types;
         private readonly InlineArrays _arrays;
         private readonly string _kernelPrefix;
+        private readonly string _arrayPrefix;
         private readonly string _runtimePrefix;
 
         /// <param name="qualified">True for code outside the Nectar.Kernel namespace (user structs).</param>
@@ -22,16 +23,24 @@ namespace Nectar.Generator.Emit
 
         /// <summary>
         /// A mapper for types emitted elsewhere than Nectar.Kernel: <paramref name="typePrefix"/> goes before
-        /// generated type and inline array names ("" where they are nested beside the code that uses them),
-        /// <paramref name="runtimePrefix"/> before KernelPtr.
+        /// generated type names ("" where they are nested beside the code that uses them),
+        /// <paramref name="runtimePrefix"/> before KernelPtr. Inline arrays are the compilation's one set in
+        /// Nectar.Kernel, so outside that namespace they are always qualified.
         /// </summary>
         public TypeMapper(KernelTypes types, InlineArrays arrays, string typePrefix, string runtimePrefix)
         {
             _types = types;
             _arrays = arrays;
             _kernelPrefix = typePrefix;
+            _arrayPrefix = typePrefix.Length == 0 && runtimePrefix.Length == 0 ? "" : "global::" + KernelTypes.Namespace + ".";
             _runtimePrefix = runtimePrefix;
         }
+
+        /// <summary>
+        /// Whether an integer type is C's plain <c>char</c>: text by convention, so always <c>byte</c> (whatever the
+        /// compiler's signedness: BPF's char is signed, x86 kernels' unsigned) and given a text accessor in arrays.
+        /// </summary>
+        public static bool IsChar(BtfType t) => t.Kind == BtfKind.Int && t.Size == 1 && (t.IntEncoding & BtfIntEncoding.Bool) == 0 && t.Name == "char";
 
         /// <summary>What goes before <c>KernelPtr</c>: "" inside namespace Nectar.Kernel, "global::Nectar." elsewhere.</summary>
         public string RuntimePrefix => _runtimePrefix;
@@ -46,9 +55,9 @@ namespace Nectar.Generator.Emit
             switch (t.Kind)
             {
                 case BtfKind.Int:
-                    return (t.IntEncoding & BtfIntEncoding.Bool) != 0 && t.Size == 1 ? "bool" : Integer(t.Size, t.IsSigned);
+                    return (t.IntEncoding & BtfIntEncoding.Bool) != 0 && t.Size == 1 ? "bool" : IsChar(t) ? "byte" : Integer(t.Size, t.IsSigned);
                 case BtfKind.Float:
-                    return t.Size == 4 ? "float" : t.Size == 8 ? "double" : _kernelPrefix + _arrays.TypeName(t.Size, "byte");
+                    return t.Size == 4 ? "float" : t.Size == 8 ? "double" : _arrayPrefix + _arrays.TypeName(t.Size, "byte");
                 case BtfKind.Ptr:
                     return Pointer(t.TypeId, depth);
                 case BtfKind.Array:
@@ -57,7 +66,7 @@ namespace Nectar.Generator.Emit
                     if (a.Count == 0) return null;
                     // Elements are untyped pointers: a generic element type can form a load cycle (see KernelTypeEmitter).
                     string? element = _types.Resolve(a.ElementTypeId).Type.Kind == BtfKind.Ptr ? _runtimePrefix + "KernelPtr" : Map(a.ElementTypeId, depth + 1);
-                    return element == null ? null : _kernelPrefix + _arrays.TypeName(a.Count, element);
+                    return element == null ? null : _arrayPrefix + _arrays.TypeName(a.Count, element);
                 }
                 case BtfKind.Struct:
                 case BtfKind.Union:
@@ -71,7 +80,7 @@ namespace Nectar.Generator.Emit
         }
 
         /// <summary>The inline array of <paramref name="count"/> elements of <paramref name="elementType"/>, as this mapper spells it.</summary>
-        public string ArrayOf(uint count, string elementType) => _kernelPrefix + _arrays.TypeName(count, elementType);
+        public string ArrayOf(uint count, string elementType) => _arrayPrefix + _arrays.TypeName(count, elementType);
 
         /// <summary>The C# type of a pointer to <paramref name="targetId"/>.</summary>
         public string Pointer(uint targetId) => Pointer(targetId, 0);
@@ -84,7 +93,7 @@ namespace Nectar.Generator.Emit
         }
 
         /// <summary>The C# integer of a size and sign; sizes other than 1, 2, 4, 8, 16 become byte arrays.</summary>
-        public string Integer(uint size, bool signed) => IntegerKeyword(size, signed) ?? _kernelPrefix + _arrays.TypeName(size, "byte");
+        public string Integer(uint size, bool signed) => IntegerKeyword(size, signed) ?? _arrayPrefix + _arrays.TypeName(size, "byte");
 
         /// <summary>The C# integer of exactly this size and sign, or null when there is none.</summary>
         public static string? IntegerKeyword(uint size, bool signed)

@@ -40,6 +40,8 @@ namespace Nectar.Generator.Model
         public const string RingRecordOverridden = "NECTAR015";
         // NECTAR016..019 left for the generator work of other branches in flight.
         public const string UnknownAttachPoint = "NECTAR020";
+        public const string NameClash = "NECTAR021";
+        public const string KernelNameClash = "NECTAR022";
 
         /// <summary>
         /// Each id's one severity; the Roslyn descriptors (Pipeline/Diagnostics.cs) and
@@ -51,12 +53,14 @@ namespace Nectar.Generator.Model
             {
                 case NoPrototype:
                 case UntypedRingBuffer:
+                case KernelNameClash:
                     return CodegenSeverity.Info;
                 case PrototypeMismatch:
                 case MalformedInput:
                 case ScalarTypedef:
                 case RingRecordOverridden:
                 case UnknownAttachPoint:
+                case NameClash:
                     return CodegenSeverity.Warning;
                 default:
                     return CodegenSeverity.Error;

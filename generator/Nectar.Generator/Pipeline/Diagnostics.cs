@@ -31,12 +31,14 @@ namespace Nectar.Generator.Pipeline
         public static readonly DiagnosticDescriptor UntypedRingBuffer = new DiagnosticDescriptor(DiagnosticIds.UntypedRingBuffer, "Ring buffer without an event type", AsGiven, Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
         public static readonly DiagnosticDescriptor RingRecordOverridden = new DiagnosticDescriptor(DiagnosticIds.RingRecordOverridden, "[RingBufferEvent] overrides NECTAR_RING_RECORD", AsGiven, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
         public static readonly DiagnosticDescriptor UnknownAttachPoint = new DiagnosticDescriptor(DiagnosticIds.UnknownAttachPoint, "Unknown attach point", AsGiven, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor NameClash = new DiagnosticDescriptor(DiagnosticIds.NameClash, "Two C names map to one C# name", AsGiven, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor KernelNameClash = new DiagnosticDescriptor(DiagnosticIds.KernelNameClash, "Two kernel C names map to one C# name", AsGiven, Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
 
         /// <summary>Every descriptor, by id.</summary>
         public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = Index(
             MissingBtf, MalformedBtf, UnknownType, UnknownRawTracepoint, NoPrototype, PrototypeMismatch, ConflictingDeclarations,
             UnknownTracepoint, MalformedInput, NotPartialStruct, ScalarTypedef, BadSkeletonDeclaration, UnknownMap, UntypedRingBuffer,
-            RingRecordOverridden, UnknownAttachPoint);
+            RingRecordOverridden, UnknownAttachPoint, NameClash, KernelNameClash);
 
         /// <param name="span">Where the declaration <see cref="CodegenDiagnostic.Source"/> names is now, if it names one.</param>
         public static Diagnostic Create(CodegenDiagnostic d, SourceSpan? span)

@@ -21,5 +21,7 @@ namespace Nectar.Generator.Pipeline
         public const string HasRuntime = "HasRuntime";
         public const string Locations = "Locations";
         public const string AttachPointCheck = "AttachPointCheck";
+        public const string SupportNeeds = "SupportNeeds";
+        public const string ReferencedSupport = "ReferencedSupport";
     }
 }

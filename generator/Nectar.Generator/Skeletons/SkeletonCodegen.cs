@@ -42,7 +42,8 @@ namespace Nectar.Generator.Skeletons
             {
                 var emitter = new SkeletonEmitter(request, spec, diagnostics);
                 var unit = new Codegen.Unit(request.Target.FullName + ".g.cs", request.Target.Namespace, request.Target.ContainingTypes, emitter.Emit);
-                return Result(new GeneratedSource(unit.HintName, Codegen.Compose(new[] { unit })!), diagnostics);
+                string text = Codegen.Compose(new[] { unit })!;
+                return Result(new GeneratedSource(unit.HintName, text), diagnostics, emitter.Support);
             }
             catch (Exception e) when (e is BtfException || e is InvalidOperationException)
             {
@@ -53,7 +54,7 @@ namespace Nectar.Generator.Skeletons
             }
         }
 
-        private static CodegenResult Result(GeneratedSource? source, IEnumerable<CodegenDiagnostic> diagnostics) =>
-            new CodegenResult((source == null ? Enumerable.Empty<GeneratedSource>() : new[] { source }).ToEquatableArray(), diagnostics.ToEquatableArray());
+        private static CodegenResult Result(GeneratedSource? source, IEnumerable<CodegenDiagnostic> diagnostics, SupportNeeds? support = null) =>
+            new CodegenResult((source == null ? Enumerable.Empty<GeneratedSource>() : new[] { source }).ToEquatableArray(), diagnostics.ToEquatableArray(), support);
     }
 }

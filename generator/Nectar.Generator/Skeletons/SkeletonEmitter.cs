@@ -13,7 +13,7 @@ namespace Nectar.Generator.Skeletons
     /// Writes one object's skeleton into the user's partial class: Open/Load/Dispose over the runtime's
     /// BpfObjectSpec and BpfObject, a property per program, map and global variable, typed helpers for
     /// maps whose key and value types BTF gives and for ring buffers whose event type is declared, and
-    /// the object's structs as nested types (PascalCase type names, C member names as kernel types have).
+    /// the object's structs as nested types, named by the one rule of generated code (CSharpNames.Pascal).
     /// </summary>
     internal sealed class SkeletonEmitter
     {
@@ -39,6 +39,11 @@ namespace Nectar.Generator.Skeletons
         private readonly TypeMapper _map;
         private readonly Dictionary<string, uint> _ringEvents = new Dictionary<string, uint>(StringComparer.Ordinal);
         private readonly HashSet<string> _used = new HashSet<string>(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _usedBy = new Dictionary<string, string>(StringComparer.Ordinal);
+        private readonly List<CodegenDiagnostic> _diagnostics;
+
+        /// <summary>What the emitted skeleton needs of the compilation's shared support types.</summary>
+        public SupportNeeds Support { get; private set; } = SupportNeeds.None;
 
         /// <summary>
         /// Takes the object as the runtime reads it (<see cref="BpfObjectSpec"/>, compiled in from Objects/): its
@@ -49,6 +54,7 @@ namespace Nectar.Generator.Skeletons
         public SkeletonEmitter(SkeletonRequest request, BpfObjectSpec spec, List<CodegenDiagnostic> diagnostics)
         {
             _request = request;
+            _diagnostics = diagnostics;
             _btf = spec.Btf ?? throw new BtfException($"'{request.ObjectPath}' has no .BTF section; compile it with clang -g.");
             _programs = spec.Programs.Values.ToList();
             _maps = spec.Maps.Values.Where(m => m.Origin != MapOrigin.GlobalData).ToList();
@@ -153,9 +159,11 @@ namespace Nectar.Generator.Skeletons
         public void Emit(CodeWriter w)
         {
             string name = _request.Target.Name;
-            foreach (string reserved in new[] { name, "ObjectFileName", "Open", "Expected", "CString", "Spec", "Object", "IsLoaded", "Load", "AttachAll", "ResourceName", "FromSpec", "Dispose", "ReadVariable", "WriteVariable" })
-                _used.Add(reserved);
-            foreach (string typeName in _types.CSharpNames.Values) _used.Add(typeName);
+            foreach (string reserved in new[] { name, "ObjectFileName", "Open", "Expected", "Spec", "Object", "IsLoaded", "Load", "AttachAll", "ResourceName", "FromSpec", "Dispose", "ReadVariable", "WriteVariable" })
+                Claim(reserved, reserved == name ? "the class" : "the skeleton's own member " + reserved);
+            foreach (string clash in _types.Clashes) Report(clash);
+            foreach (var entry in _types.CSharpNames.OrderBy(e => e.Value, StringComparer.Ordinal))
+                Claim(entry.Value, CDeclarations.TypeName(_btf, entry.Key));
 
             w.SummaryCode(ObjectFileName, ": the skeleton of this BPF object (" + Count(_programs.Count, "program") + ", " +
                 Count(_maps.Count, "map") + ", " + Count(_variables.Count, "global variable") +
@@ -167,28 +175,15 @@ namespace Nectar.Generator.Skeletons
             foreach (MapSpec map in _maps) EmitMap(w, map, rings.IndexOf(map));
             foreach (VariableSpec variable in _variables) EmitVariable(w, variable);
             EmitDispose(w, rings.Count);
-            var typeEmitter = new KernelTypeEmitter(_types, _map, textHelper: "CString");
+            var typeEmitter = new KernelTypeEmitter(_types, _map);
             foreach (uint id in _types.Ids)
             {
                 w.Line();
                 typeEmitter.Emit(w, id);
             }
-            if (typeEmitter.WroteText)
-            {
-                w.Line();
-                w.Line("// The text of a char array, for the *_text accessors of the structs above.");
-                w.Line("private static string CString(global::System.ReadOnlySpan<byte> bytes)");
-                w.Line("{");
-                w.Line("    int end = global::System.MemoryExtensions.IndexOf(bytes, (byte)0);");
-                w.Line("    return global::System.Text.Encoding.UTF8.GetString(end < 0 ? bytes : bytes.Slice(0, end));");
-                w.Line("}");
-            }
-            if (!_arrays.IsEmpty)
-            {
-                w.Line();
-                _arrays.Emit(w);
-            }
+            foreach (string clash in typeEmitter.Clashes) Report(clash);
             w.Close();
+            Support = new SupportNeeds(_arrays.Lengths.ToEquatableArray(), typeEmitter.WroteText);
         }
 
         private void EmitLifetime(CodeWriter w, string name)
@@ -319,13 +314,13 @@ namespace Nectar.Generator.Skeletons
                 : CDeclarations.Declaration(_btf, _btf.GetType(program.BtfFuncId).TypeId, program.Name);
             w.SummaryCode("SEC(\"" + section + "\") " + declaration,
                 ": Attach() attaches it where its section says; dispose the link to detach.");
-            w.Line("public " + ProgramsNs + "BpfProgram " + Unique(CSharpNames.Pascal(program.Name), "Program") + " => Object.Programs[" + Literal(program.Name) + "];");
+            w.Line("public " + ProgramsNs + "BpfProgram " + Unique(CSharpNames.Pascal(program.Name), "Program", "program '" + program.Name + "'") + " => Object.Programs[" + Literal(program.Name) + "];");
         }
 
         private void EmitMap(CodeWriter w, MapSpec map, int ring)
         {
             MapAttributes spec = map.Attributes;
-            string property = Unique(CSharpNames.Pascal(map.Name), "Map");
+            string property = Unique(CSharpNames.Pascal(map.Name), "Map", "map '" + map.Name + "'");
             string? key = spec.BtfKeyTypeId == 0 ? null : _map.Map(spec.BtfKeyTypeId);
             string? value = spec.BtfValueTypeId == 0 ? null : _map.Map(spec.BtfValueTypeId);
             string kinds = MapTypeName(spec.Type) + (IsRingBuffer(map) ? ", " + spec.MaxEntries + " bytes" : ", " + spec.MaxEntries + " entries") +
@@ -342,15 +337,15 @@ namespace Nectar.Generator.Skeletons
                 w.Line("private " + EventsNs + "RingBuffer? " + field + ";");
                 w.Line();
                 w.Line("/// <summary>Delivers the <c>" + map.Name + "</c> records available now, each as a <see cref=\"" + ev + "\"/> read in place; returns how many. Never blocks.</summary>");
-                w.Line("public int " + Unique("Consume" + property, "_") + "(" + EventsNs + "RecordHandler<" + ev + "> handler, int maxRecords = int.MaxValue) =>");
+                w.Line("public int " + Unique("Consume" + property, "_", "the accessor " + "Consume" + property + " of map '" + map.Name + "'") + "(" + EventsNs + "RecordHandler<" + ev + "> handler, int maxRecords = int.MaxValue) =>");
                 w.Line("    (" + field + " ??= " + EventsNs + "RingBuffer.Open(" + property + ")).Consume(handler, maxRecords);");
                 w.Line();
                 w.Line("/// <summary>Adds <c>" + map.Name + "</c> to <paramref name=\"poller\"/>, which delivers its records to <paramref name=\"handler\"/> as <see cref=\"" + ev + "\"/>.</summary>");
-                w.Line("public " + EventsNs + "RingBuffer " + Unique("Poll" + property, "_") + "(" + EventsNs + "EventPoller poller, " + EventsNs + "RecordHandler<" + ev + "> handler) =>");
+                w.Line("public " + EventsNs + "RingBuffer " + Unique("Poll" + property, "_", "the accessor " + "Poll" + property + " of map '" + map.Name + "'") + "(" + EventsNs + "EventPoller poller, " + EventsNs + "RecordHandler<" + ev + "> handler) =>");
                 w.Line("    poller.Add(" + property + ", handler);");
                 w.Line();
                 w.Line("/// <summary>Copies of the <c>" + map.Name + "</c> records as <see cref=\"" + ev + "\"/>, polled on a thread of their own until cancelled.</summary>");
-                w.Line("public global::System.Collections.Generic.IAsyncEnumerable<" + ev + "> " + Unique("Read" + property + "Async", "_") +
+                w.Line("public global::System.Collections.Generic.IAsyncEnumerable<" + ev + "> " + Unique("Read" + property + "Async", "_", "the accessor " + "Read" + property + "Async" + " of map '" + map.Name + "'") +
                        "(global::System.Threading.CancellationToken cancellationToken = default) =>");
                 w.Line("    " + EventsNs + "RingBufferStreams.ReadAllAsync<" + ev + ">(" + property + ", cancellationToken: cancellationToken);");
             }
@@ -358,10 +353,10 @@ namespace Nectar.Generator.Skeletons
             {
                 w.Line();
                 w.Line("/// <summary>Looks <paramref name=\"key\"/> up in <c>" + map.Name + "</c>.</summary>");
-                w.Line("public bool " + Unique("TryLookup" + property, "_") + "(" + key + " key, out " + value + " value) => " + property + ".TryLookup(in key, out value);");
+                w.Line("public bool " + Unique("TryLookup" + property, "_", "the accessor " + "TryLookup" + property + " of map '" + map.Name + "'") + "(" + key + " key, out " + value + " value) => " + property + ".TryLookup(in key, out value);");
                 w.Line();
                 w.Line("/// <summary>Stores <paramref name=\"value\"/> under <paramref name=\"key\"/> in <c>" + map.Name + "</c>.</summary>");
-                w.Line("public void " + Unique("Update" + property, "_") + "(" + key + " key, " + value + " value, " + MapsNs + "UpdateFlags flags = " + MapsNs + "UpdateFlags.Any) =>");
+                w.Line("public void " + Unique("Update" + property, "_", "the accessor " + "Update" + property + " of map '" + map.Name + "'") + "(" + key + " key, " + value + " value, " + MapsNs + "UpdateFlags flags = " + MapsNs + "UpdateFlags.Any) =>");
                 w.Line("    " + property + ".Update(in key, in value, flags);");
             }
         }
@@ -379,7 +374,7 @@ namespace Nectar.Generator.Skeletons
             w.SummaryCode(declaration, " in " + variable.Map.Name + (variable.IsConstant
                 ? ": a setting; set it before Load(), read-only after."
                 : ": before Load() its initial value, after it the live value in the kernel."));
-            w.Line("public " + type + " " + Unique(CSharpNames.Pascal(variable.Name), "Variable") + " { get => ReadVariable<" + type + ">(" + Literal(variable.Name) +
+            w.Line("public " + type + " " + Unique(CSharpNames.Pascal(variable.Name), "Variable", "variable '" + variable.Name + "'") + " { get => ReadVariable<" + type + ">(" + Literal(variable.Name) +
                    "); set => WriteVariable(" + Literal(variable.Name) + ", value); }");
         }
 
@@ -399,14 +394,28 @@ namespace Nectar.Generator.Skeletons
             w.Line("}");
         }
 
-        /// <summary>The name, or with a suffix when the class already has a member (or nested type) of that name.</summary>
-        private string Unique(string name, string suffix)
+        /// <summary>
+        /// The name, or with <paramref name="suffix"/> (its kind: <c>RawExitProgram</c>) when the class already has a member or
+        /// nested type of that name (a program and a struct both named raw_exit): a clash, reported as NECTAR021.
+        /// </summary>
+        private string Unique(string name, string suffix, string what)
         {
-            if (_used.Add(name)) return name;
+            if (Claim(name, what)) return name;
             string candidate = name + suffix;
             while (!_used.Add(candidate)) candidate += "_";
+            _usedBy[candidate] = what;
+            Report($"{ObjectFileName}: {what} and {_usedBy[name]} both become {name} in {_request.Target.Name}: {_usedBy[name]} keeps it, {what} is {candidate}. Rename one of them in the C source to choose.");
             return candidate;
         }
+
+        private bool Claim(string name, string what)
+        {
+            if (!_used.Add(name)) return false;
+            _usedBy[name] = what;
+            return true;
+        }
+
+        private void Report(string message) => _diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.NameClash, message, _request.Source));
 
         private static string MapTypeName(MapType type) => (uint)type < (uint)MapType.Arena + 1
             ? "BPF_MAP_TYPE_" + KernelNames.MapType((uint)type).ToUpperInvariant()

@@ -17,7 +17,7 @@ namespace Nectar;
 /// each member from its offset on this kernel to the generated one (members this kernel lacks read as
 /// zero; <see cref="Has"/> tells), and <see cref="View"/> throws a <see cref="KernelLayoutMismatchException"/>
 /// naming the first differing member and both offsets. Either way, code then reads plain fields:
-/// <c>KernelStruct&lt;linux_binprm&gt;.Read(bytes).argc</c>.
+/// <c>KernelStruct&lt;LinuxBinprm&gt;.Read(bytes).Argc</c>.
 /// </summary>
 // PublicFields: the BtfLayout constant is read by reflection, so trimming must keep it.
 public static class KernelStruct<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] T> where T : unmanaged
@@ -34,8 +34,8 @@ public static class KernelStruct<[DynamicallyAccessedMembers(DynamicallyAccessed
     /// <summary>Compares with <paramref name="running"/> instead of the running kernel's BTF from now on (another kernel's BTF, or a test's).</summary>
     public static KernelLayoutMap UseKernel(Btf.Btf running) => s_map = KernelLayoutMap.Compare(CName, GeneratedLayout, running);
 
-    /// <summary>The C name (generated types are named as in C; a keyword gets no @ at run time).</summary>
-    private static string CName => typeof(T).Name;
+    /// <summary>The C name: the generated type's <c>BtfName</c> constant (<c>LinuxBinprm</c> is <c>linux_binprm</c>), else the type's own name.</summary>
+    private static string CName { get; } = typeof(T).GetField("BtfName", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string ?? typeof(T).Name;
 
     /// <summary>Whether the running kernel has this member (a member it lacks reads as zero through <see cref="Read"/>).</summary>
     public static bool Has(string member) => Layout.Has(member);

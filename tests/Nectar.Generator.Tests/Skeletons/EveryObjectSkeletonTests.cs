@@ -26,7 +26,8 @@ public class EveryObjectSkeletonTests
             public partial class Skeleton;
             """;
         var (output, diagnostics, driver) = GeneratorHarness.Run([declaration], btfPath: null);
-        Assert.DoesNotContain(diagnostics, d => d.Severity >= DiagnosticSeverity.Warning);
+        // name_clash is the naming rule's clash on purpose (NamingTests): its NECTAR021 warnings are expected.
+        Assert.DoesNotContain(diagnostics, d => d.Severity >= DiagnosticSeverity.Warning && !(name == "name_clash" && d.Id == "NECTAR021"));
         Assert.Empty(GeneratorHarness.Problems(output));
         string skeleton = GeneratorHarness.Generated(driver, "App.Skeleton.g.cs");
         AssertSameProgramsAsTheLoader(skeleton, name);

@@ -158,9 +158,9 @@ public class SkeletonTests
         bytes[48] = 5 | (17 << 3);
         "bash\0zz"u8.CopyTo(bytes.AsSpan(32)); // char comm[16]: its text ends at the first NUL
         object record = GeneratedAssembly.Read(ev, bytes, 0);
-        Assert.Equal((byte)5, GeneratedAssembly.Get(record, "flags"));
-        Assert.Equal((byte)17, GeneratedAssembly.Get(record, "kind"));
-        Assert.Equal("bash", GeneratedAssembly.Get(record, "comm_text"));
+        Assert.Equal((byte)5, GeneratedAssembly.Get(record, "Flags"));
+        Assert.Equal((byte)17, GeneratedAssembly.Get(record, "Kind"));
+        Assert.Equal("bash", GeneratedAssembly.Get(record, "CommText"));
     }
 
     [Fact]

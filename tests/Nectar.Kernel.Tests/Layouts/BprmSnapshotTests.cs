@@ -21,7 +21,7 @@ public class BprmSnapshotTests(ITestOutputHelper output)
     [KernelFact]
     public void An_exec_of_bin_true_with_three_arguments_decodes_argc_envc_p_and_the_elf_header()
     {
-        var map = KernelStruct<linux_binprm>.Layout;
+        var map = KernelStruct<LinuxBinprm>.Layout;
         output.WriteLine($"linux_binprm: generated {map.GeneratedSize} bytes, running kernel {map.RunningSize}; " +
             (map.Matches ? "layouts match: plain reads" : "layouts differ (" + map.FirstDifference + "): members read from the running kernel's offsets"));
 
@@ -57,17 +57,17 @@ public class BprmSnapshotTests(ITestOutputHelper output)
         List<Snapshot> ours = snapshots.Where(s => s.Pid == pid).ToList();
         Assert.Equal(2, ours.Count);
         Assert.All(ours, s => Assert.Equal((int)map.RunningSize, s.Bprm.Length));
-        linux_binprm shell = KernelStruct<linux_binprm>.Read(ours[0].Bprm);
-        linux_binprm trueExec = KernelStruct<linux_binprm>.Read(ours[1].Bprm);
-        output.WriteLine($"sh: argc {shell.argc}, envc {shell.envc}, p 0x{shell.p:x}; /bin/true: argc {trueExec.argc}, envc {trueExec.envc}, p 0x{trueExec.p:x}");
-        Assert.Equal(3, shell.argc);
-        Assert.Equal(4, trueExec.argc);
-        Assert.Equal(2, shell.envc);
-        Assert.True(trueExec.envc >= 2, $"envc {trueExec.envc}: the shell passes at least the two variables on");
+        LinuxBinprm shell = KernelStruct<LinuxBinprm>.Read(ours[0].Bprm);
+        LinuxBinprm trueExec = KernelStruct<LinuxBinprm>.Read(ours[1].Bprm);
+        output.WriteLine($"sh: argc {shell.Argc}, envc {shell.Envc}, p 0x{shell.P:x}; /bin/true: argc {trueExec.Argc}, envc {trueExec.Envc}, p 0x{trueExec.P:x}");
+        Assert.Equal(3, shell.Argc);
+        Assert.Equal(4, trueExec.Argc);
+        Assert.Equal(2, shell.Envc);
+        Assert.True(trueExec.Envc >= 2, $"envc {trueExec.Envc}: the shell passes at least the two variables on");
         // p: the top of the new program's argument pages, a user-space address below the 47-bit boundary.
-        Assert.InRange(trueExec.p, 1UL, (1UL << 47) - 1);
-        Assert.InRange(shell.p, 1UL, (1UL << 47) - 1);
-        ReadOnlySpan<byte> header = trueExec.buf;
+        Assert.InRange(trueExec.P, 1UL, (1UL << 47) - 1);
+        Assert.InRange(shell.P, 1UL, (1UL << 47) - 1);
+        ReadOnlySpan<byte> header = trueExec.Buf;
         Assert.Equal(new byte[] { 0x7F, (byte)'E', (byte)'L', (byte)'F' }, header[..4].ToArray());
     }
 }

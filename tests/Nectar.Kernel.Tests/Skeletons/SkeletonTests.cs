@@ -40,7 +40,7 @@ public class SkeletonTests
             var seen = new List<Seen>();
             int delivered = skeleton.ConsumeEvents((ref readonly SkeletonDemoObject.Event e) =>
             {
-                seen.Add(new Seen(e.pid, e.tgid, e.syscall_nr, e.cookie, e.hits, e.comm_text, e.flags, e.kind));
+                seen.Add(new Seen(e.Pid, e.Tgid, e.SyscallNr, e.Cookie, e.Hits, e.CommText, e.Flags, e.Kind));
             });
 
             Assert.Equal(delivered, seen.Count);
@@ -59,7 +59,7 @@ public class SkeletonTests
             ulong hits = skeleton.Hits; // .bss, read live
             Assert.True(hits >= seen[^1].Hits, $".bss hits {hits}, last event saw {seen[^1].Hits}");
             Assert.True(skeleton.TryLookupStats(tgid, out SkeletonDemoObject.SyscallStats stats), "no stats entry for this process");
-            Assert.True(stats.count >= (ulong)seen.Count && stats.count <= hits, $"stats.count {stats.count}, events {seen.Count}, hits {hits}");
+            Assert.True(stats.Count >= (ulong)seen.Count && stats.Count <= hits, $"stats.count {stats.Count}, events {seen.Count}, hits {hits}");
 
             skeleton.Hits = 0; // .bss, written live
             Assert.Equal(0UL, skeleton.Hits);

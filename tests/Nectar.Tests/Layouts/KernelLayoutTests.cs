@@ -21,6 +21,17 @@ public struct snap
     [FieldOffset(16)] public ushort b;
     [FieldOffset(20)] public int gone;
 }
+
+/// <summary>Shaped as the generator emits it now: a PascalCase name, the C name in <c>BtfName</c>.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 24, Pack = 1)]
+public struct Snap
+{
+    public const string BtfName = "snap";
+    public const string BtfLayout = snap.BtfLayout;
+
+    [FieldOffset(0)] public long Vma;
+    [FieldOffset(8)] public int Argc;
+}
 #pragma warning restore CS8981
 
 /// <summary>Generated layouts against another kernel's BTF: a match reads plainly, a difference is found and followed, or refused in strict use.</summary>
@@ -128,6 +139,16 @@ public class KernelLayoutTests
         var bytes = new byte[24];
         bytes[8] = 9;
         Assert.Equal(9, KernelStruct<snap>.View(bytes).argc);
+    }
+
+    [Fact]
+    public void A_generated_types_btf_name_is_the_kernel_type_it_is_compared_with()
+    {
+        // Snap is not a type in the BTF: snap is, and its BtfName says so.
+        KernelStruct<Snap>.UseKernel(Running());
+        var e = Assert.Throws<KernelLayoutMismatchException>(() => KernelStruct<Snap>.View(RunningSnapshot()).Argc);
+        Assert.Equal("snap", e.TypeName);
+        Assert.Equal(3, KernelStruct<Snap>.Read(RunningSnapshot()).Argc);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ try
     int seen = 0;
     await foreach (var e in probe.ReadEventsAsync(stop.Token))
     {
-        Console.WriteLine($"exec pid {e.pid} uid {e.uid} comm {e.comm_text} filename {e.filename_text}");
+        Console.WriteLine($"exec pid {e.Pid} uid {e.Uid} comm {e.CommText} filename {e.FilenameText}");
         if (++seen == limit) break;
     }
 }
