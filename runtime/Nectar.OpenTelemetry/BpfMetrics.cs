@@ -218,7 +218,7 @@ public sealed class BpfMetrics : IDisposable
         return obj.Maps[map];
     }
 
-    private static BtfFields? KeyFields(BpfObject obj, BpfMap map) => BtfFields.For(obj.Spec.Btf, map.Spec.BtfKeyTypeId) is { } fields && fields.Size == map.KeySize ? fields : null;
+    private static BtfFields? KeyFields(BpfObject obj, BpfMap map) => BtfFields.For(obj.Spec.Btf, map.Attributes.BtfKeyTypeId) is { } fields && fields.Size == map.KeySize ? fields : null;
 
     private static void AddFields(BtfFields? fields, ReadOnlySpan<byte> key, ref TagList tags)
     {

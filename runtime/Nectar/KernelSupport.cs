@@ -30,7 +30,7 @@ public static class KernelSupport
             return $"This kernel has no BTF ({VmlinuxBtfPath} is missing); Nectar needs Linux 5.8 or newer built with CONFIG_DEBUG_INFO_BTF=y.";
         try
         {
-            using var map = BpfMap.Create(new MapSpec("nectar_probe", MapType.Array, 4, 4, 1));
+            using var map = BpfMap.Create(new MapAttributes("nectar_probe", MapType.Array, 4, 4, 1));
             return null;
         }
         catch (BpfException e)

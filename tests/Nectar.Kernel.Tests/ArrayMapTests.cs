@@ -12,7 +12,7 @@ public class ArrayMapTests
 
         OpenFileDescriptors.AssertNoLeak(() =>
         {
-            using var map = BpfMap.Create(new MapSpec("nectar_test", MapType.Array, KeySize: 4, ValueSize: 8, MaxEntries: 4));
+            using var map = BpfMap.Create(new MapAttributes("nectar_test", MapType.Array, KeySize: 4, ValueSize: 8, MaxEntries: 4));
             Assert.Equal(anonymousBefore + 1, OpenFileDescriptors.CountAnonymousInodes());
 
             map.Update(2u, 0xDEADBEEF_CAFEF00DUL);
@@ -29,7 +29,7 @@ public class ArrayMapTests
     [KernelFact]
     public void Hash_map_delete_and_iteration_see_what_was_stored()
     {
-        using var map = BpfMap.Create(new MapSpec("nectar_hash", MapType.Hash, 4, 4, 16));
+        using var map = BpfMap.Create(new MapAttributes("nectar_hash", MapType.Hash, 4, 4, 16));
         for (uint key = 10; key < 15; key++)
             map.Update(key, key * 100);
 
@@ -53,7 +53,7 @@ public class ArrayMapTests
     [KernelFact]
     public void Wrong_key_size_is_refused_before_the_kernel_sees_it()
     {
-        using var map = BpfMap.Create(new MapSpec("nectar_sizes", MapType.Array, 4, 8, 1));
+        using var map = BpfMap.Create(new MapAttributes("nectar_sizes", MapType.Array, 4, 8, 1));
         var error = Assert.Throws<ArgumentException>(() => map.Update(0UL, 1UL));
         Assert.Contains("4-byte keys", error.Message);
     }

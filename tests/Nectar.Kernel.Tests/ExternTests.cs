@@ -63,7 +63,7 @@ public partial class ExternTests
     {
         using var obj = BpfObject.Load(BpfObjects.PathOf("externs"));
         var kconfig = obj.Spec.Externs.Where(e => e.Kind == ExternKind.Kconfig).ToDictionary(e => e.Name);
-        var value = new byte[obj.Maps[".kconfig"].Spec.ValueSize];
+        var value = new byte[obj.Maps[".kconfig"].Attributes.ValueSize];
         Assert.True(obj.Maps[".kconfig"].TryLookup(stackalloc byte[4], value));
         var hz = kconfig["CONFIG_HZ"];
         Assert.Equal(int.Parse(ReadConfig()["CONFIG_HZ"]), BitConverter.ToInt32(value, hz.Offset));
@@ -157,7 +157,7 @@ public partial class ExternTests
     {
         var variable = obj.Spec.Variables[name];
         var map = obj.Maps[variable.Map.Name];
-        var value = new byte[map.Spec.ValueSize];
+        var value = new byte[map.Attributes.ValueSize];
         Assert.True(map.TryLookup(stackalloc byte[4], value));
         return value.AsSpan(variable.Offset, variable.Size).ToArray();
     }

@@ -15,7 +15,7 @@ public class MapApiTests
     [KernelFact]
     public void Hash_with_struct_keys_and_values_iterates_every_entry()
     {
-        using var map = BpfMap.Create(new MapSpec("nectar_flows", MapType.Hash, 12, 16, 64));
+        using var map = BpfMap.Create(new MapAttributes("nectar_flows", MapType.Hash, 12, 16, 64));
         var stored = Enumerable.Range(1, 20).ToDictionary(i => new FlowKey((uint)i, (uint)(i * 7), (ushort)(1000 + i), 6), i => new FlowStats((ulong)i, (ulong)i * 1500));
         foreach (var (key, value) in stored)
             map.Update(key, value);
@@ -32,7 +32,7 @@ public class MapApiTests
     public void Per_cpu_map_holds_one_value_per_possible_cpu(MapType type)
     {
         // A 4-byte value: each CPU's slot is rounded up to 8 bytes, which the API hides.
-        using var map = BpfMap.Create(new MapSpec("nectar_percpu", type, 4, 4, 8));
+        using var map = BpfMap.Create(new MapAttributes("nectar_percpu", type, 4, 4, 8));
         var values = Enumerable.Range(0, PossibleCpus.Count).Select(cpu => (uint)(cpu * 10 + 1)).ToArray();
         map.UpdatePerCpu(3u, values.AsSpan());
 
@@ -45,8 +45,8 @@ public class MapApiTests
     [KernelFact]
     public void Lru_hash_evicts_instead_of_refusing_when_full()
     {
-        using var lru = BpfMap.Create(new MapSpec("nectar_lru", MapType.LruHash, 4, 8, 64));
-        using var hash = BpfMap.Create(new MapSpec("nectar_full", MapType.Hash, 4, 8, 64));
+        using var lru = BpfMap.Create(new MapAttributes("nectar_lru", MapType.LruHash, 4, 8, 64));
+        using var hash = BpfMap.Create(new MapAttributes("nectar_full", MapType.Hash, 4, 8, 64));
         for (uint key = 0; key < 1000; key++)
             lru.Update(key, (ulong)key);
         Assert.InRange(lru.Keys<uint>().Count(), 1, 64);

@@ -9,7 +9,7 @@ public class MapDumpCommandTests
     [KernelFact]
     public void Prints_every_entry_in_hex()
     {
-        using var map = BpfMap.Create(new MapSpec("dump_test", MapType.Hash, 4, 8, 4));
+        using var map = BpfMap.Create(new MapAttributes("dump_test", MapType.Hash, 4, 8, 4));
         map.Update(7u, 0x1122334455667788UL);
         map.Update(9u, 42UL);
         uint id = Nectar.Programs.KernelObjects.Maps().Single(m => m.Name == "dump_test" && m.Type == MapType.Hash).Id;
@@ -25,7 +25,7 @@ public class MapDumpCommandTests
     [KernelFact]
     public void A_ring_buffer_or_a_missing_id_is_one_line_and_exit_code_1()
     {
-        using var ring = BpfMap.Create(new MapSpec("dump_ring", MapType.RingBuf, 0, 0, 4096));
+        using var ring = BpfMap.Create(new MapAttributes("dump_ring", MapType.RingBuf, 0, 0, 4096));
         uint id = Nectar.Programs.KernelObjects.Maps().Single(m => m.Name == "dump_ring").Id;
 
         var streaming = NectarCli.Run("map", "dump", id.ToString());

@@ -11,7 +11,7 @@ public partial class MapHistogramCommandTests
     public void Dump_hist_prints_each_slot_of_the_map_with_its_range_and_count()
     {
         uint[] slots = [3, 0, 17, 250, 1, 0, 0, 64];
-        using var map = BpfMap.Create(new MapSpec("hist_dump", MapType.Array, 4, (uint)(4 * slots.Length), 1));
+        using var map = BpfMap.Create(new MapAttributes("hist_dump", MapType.Array, 4, (uint)(4 * slots.Length), 1));
         map.Update(ToBytes([0u]), ToBytes(slots));
         uint id = IdOf("hist_dump");
 
@@ -35,7 +35,7 @@ public partial class MapHistogramCommandTests
     [KernelFact]
     public void Dump_hist_of_a_hash_names_each_key_above_its_histogram()
     {
-        using var map = BpfMap.Create(new MapSpec("hist_keyed", MapType.Hash, 4, 16, 8));
+        using var map = BpfMap.Create(new MapAttributes("hist_keyed", MapType.Hash, 4, 16, 8));
         map.Update(ToBytes([7u]), ToBytes([0u, 5u, 0u, 0u]));
         map.Update(ToBytes([9u]), ToBytes([1u, 0u, 0u, 2u]));
 
@@ -52,7 +52,7 @@ public partial class MapHistogramCommandTests
     [KernelFact]
     public void Watch_hist_redraws_the_map_each_interval()
     {
-        using var map = BpfMap.Create(new MapSpec("hist_watch", MapType.Array, 4, 8, 1));
+        using var map = BpfMap.Create(new MapAttributes("hist_watch", MapType.Array, 4, 8, 1));
         map.Update(ToBytes([0u]), ToBytes([4u, 2u]));
 
         var result = NectarCli.Run("map", "watch", IdOf("hist_watch").ToString(), "--hist", "--interval", "100ms", "--count", "2");
@@ -65,7 +65,7 @@ public partial class MapHistogramCommandTests
     [KernelFact]
     public void Values_that_are_not_slots_are_one_line_and_exit_1()
     {
-        using var map = BpfMap.Create(new MapSpec("hist_odd", MapType.Array, 4, 6, 1));
+        using var map = BpfMap.Create(new MapAttributes("hist_odd", MapType.Array, 4, 6, 1));
 
         var result = NectarCli.Run("map", "dump", IdOf("hist_odd").ToString(), "--hist");
 

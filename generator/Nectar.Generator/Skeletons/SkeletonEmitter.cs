@@ -30,8 +30,8 @@ namespace Nectar.Generator.Skeletons
 
         private readonly SkeletonRequest _request;
         private readonly IReadOnlyList<ProgramSpec> _programs;
-        private readonly IReadOnlyList<MapDefinition> _maps;
-        private readonly IReadOnlyList<GlobalVariable> _variables;
+        private readonly IReadOnlyList<MapSpec> _maps;
+        private readonly IReadOnlyList<VariableSpec> _variables;
         private readonly IReadOnlyList<(string Map, uint TypeId)> _ringRecords;
         private readonly Btf.Btf _btf;
         private readonly KernelTypes _types;
@@ -76,10 +76,10 @@ namespace Nectar.Generator.Skeletons
         {
             foreach (RingBufferEventRequest ev in _request.RingBufferEvents)
             {
-                MapDefinition? map = _maps.FirstOrDefault(m => m.Name == ev.Map);
+                MapSpec? map = _maps.FirstOrDefault(m => m.Name == ev.Map);
                 if (map == null || !IsRingBuffer(map))
                 {
-                    string what = map == null ? "no map named '" + ev.Map + "'" : "map '" + ev.Map + "', but it is a " + MapTypeName(map.Spec.Type) + ", not a ring buffer";
+                    string what = map == null ? "no map named '" + ev.Map + "'" : "map '" + ev.Map + "', but it is a " + MapTypeName(map.Attributes.Type) + ", not a ring buffer";
                     diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UnknownMap,
                         $"[RingBufferEvent(\"{ev.Map}\", \"{ev.Struct}\")]: {ObjectFileName} has {what}." +
                         RawTracepointEmitter.DidYouMean(BtfSuggestions.Closest(ev.Map, _maps.Where(IsRingBuffer).Select(m => m.Name))), _request.Source));
@@ -105,16 +105,16 @@ namespace Nectar.Generator.Skeletons
                 if (_types.Find(name) is { } found) _types.Add(found, found.IsAnonymous ? name : found.Name);
                 else diagnostics.Add(Codegen.NotAType(_types, name, _request.Source));
             }
-            foreach (MapDefinition map in _maps)
+            foreach (MapSpec map in _maps)
             {
-                AddByValue(map.Spec.BtfKeyTypeId);
-                AddByValue(map.Spec.BtfValueTypeId);
+                AddByValue(map.Attributes.BtfKeyTypeId);
+                AddByValue(map.Attributes.BtfValueTypeId);
                 if (IsRingBuffer(map) && !_ringEvents.ContainsKey(map.Name))
                     diagnostics.Add(new CodegenDiagnostic(DiagnosticIds.UntypedRingBuffer,
                         $"Ring buffer '{map.Name}' of {ObjectFileName} has no event type (BTF gives ring buffers none), so {_request.Target.Name} offers its records as bytes only: " +
                         $"declare NECTAR_RING_RECORD({map.Name}, struct <name>) after the map in C (bpf/include/nectar_ring.h), or add [RingBufferEvent(\"{map.Name}\", \"<struct name>\")], to read them as that struct.", _request.Source));
             }
-            foreach (GlobalVariable variable in _variables)
+            foreach (VariableSpec variable in _variables)
                 AddByValue(TypeOf(variable));
         }
 
@@ -172,8 +172,8 @@ namespace Nectar.Generator.Skeletons
             EmitLifetime(w, name);
             var rings = _maps.Where(m => IsRingBuffer(m) && _ringEvents.ContainsKey(m.Name)).ToList();
             foreach (ProgramSpec program in _programs) EmitProgram(w, program);
-            foreach (MapDefinition map in _maps) EmitMap(w, map, rings.IndexOf(map));
-            foreach (GlobalVariable variable in _variables) EmitVariable(w, variable);
+            foreach (MapSpec map in _maps) EmitMap(w, map, rings.IndexOf(map));
+            foreach (VariableSpec variable in _variables) EmitVariable(w, variable);
             EmitDispose(w, rings.Count);
             var typeEmitter = new KernelTypeEmitter(_types, _map);
             foreach (uint id in _types.Ids)
@@ -223,8 +223,8 @@ namespace Nectar.Generator.Skeletons
             w.Line("private static readonly (string Kind, string Name, int Size)[] Expected =");
             w.Line("{");
             foreach (ProgramSpec program in _programs) w.Line("    (\"program\", " + Literal(program.Name) + ", 0),");
-            foreach (MapDefinition map in _maps) w.Line("    (\"map\", " + Literal(map.Name) + ", 0),");
-            foreach (GlobalVariable variable in _variables.Where(v => _map.Map(TypeOf(v)) != null))
+            foreach (MapSpec map in _maps) w.Line("    (\"map\", " + Literal(map.Name) + ", 0),");
+            foreach (VariableSpec variable in _variables.Where(v => _map.Map(TypeOf(v)) != null))
                 w.Line("    (\"variable\", " + Literal(variable.Name) + ", " + variable.Size + "),");
             w.Line("};");
             w.Line();
@@ -317,9 +317,9 @@ namespace Nectar.Generator.Skeletons
             w.Line("public " + ProgramsNs + "BpfProgram " + Unique(CSharpNames.Pascal(program.Name), "Program", "program '" + program.Name + "'") + " => Object.Programs[" + Literal(program.Name) + "];");
         }
 
-        private void EmitMap(CodeWriter w, MapDefinition map, int ring)
+        private void EmitMap(CodeWriter w, MapSpec map, int ring)
         {
-            MapSpec spec = map.Spec;
+            MapAttributes spec = map.Attributes;
             string property = Unique(CSharpNames.Pascal(map.Name), "Map", "map '" + map.Name + "'");
             string? key = spec.BtfKeyTypeId == 0 ? null : _map.Map(spec.BtfKeyTypeId);
             string? value = spec.BtfValueTypeId == 0 ? null : _map.Map(spec.BtfValueTypeId);
@@ -361,7 +361,7 @@ namespace Nectar.Generator.Skeletons
             }
         }
 
-        private void EmitVariable(CodeWriter w, GlobalVariable variable)
+        private void EmitVariable(CodeWriter w, VariableSpec variable)
         {
             string declaration = CDeclarations.Declaration(_btf, TypeOf(variable), variable.Name);
             string? type = _map.Map(TypeOf(variable));
@@ -421,10 +421,10 @@ namespace Nectar.Generator.Skeletons
             ? "BPF_MAP_TYPE_" + KernelNames.MapType((uint)type).ToUpperInvariant()
             : "map type " + (uint)type;
 
-        private static bool IsRingBuffer(MapDefinition map) => map.Spec.Type == MapType.RingBuf;
+        private static bool IsRingBuffer(MapSpec map) => map.Attributes.Type == MapType.RingBuf;
 
         /// <summary>The variable's C type (its BTF VAR's).</summary>
-        private uint TypeOf(GlobalVariable variable) => _btf.GetType(variable.BtfVarId).TypeId;
+        private uint TypeOf(VariableSpec variable) => _btf.GetType(variable.BtfVarId).TypeId;
 
         private static string Count(int n, string what) => n + " " + what + (n == 1 ? "" : "s");
 

@@ -4,9 +4,9 @@ using System.Text;
 namespace Nectar.Elf;
 
 /// <summary>
-/// The bounds-checked reads both ELF readers share (<see cref="ElfFile"/> for BPF objects,
-/// <see cref="NativeElfFile"/> for the binaries uprobes attach to): every offset is checked
-/// before it is read, so corrupt input is an <see cref="ElfException"/> naming the file.
+/// The bounds-checked reads of the ELF reader (<see cref="ElfFile"/>) and of what is layered on it
+/// (<see cref="NativeElfFile"/>'s symbol versions): every offset is checked before it is read, so
+/// corrupt input is an <see cref="ElfException"/> naming the file.
 /// </summary>
 internal static unsafe class ElfBounds
 {

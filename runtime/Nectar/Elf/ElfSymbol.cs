@@ -26,6 +26,8 @@ internal enum ElfSymbolType : byte
     Function = 2,
     Section = 3,
     File = 4,
+    /// <summary>STT_GNU_IFUNC: a function whose address a resolver picks at load time (glibc's memcpy).</summary>
+    GnuIndirectFunction = 10,
 }
 
 internal enum ElfSymbolBinding : byte

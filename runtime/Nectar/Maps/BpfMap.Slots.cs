@@ -59,23 +59,23 @@ public sealed unsafe partial class BpfMap
         }
     }
 
-    private string DescribeInner() => Spec.InnerMap is { } inner
+    private string DescribeInner() => Attributes.InnerMap is { } inner
         ? $" ({inner.Type}, key {inner.KeySize} B, value {inner.ValueSize} B, {inner.MaxEntries} entries, flags 0x{(uint)inner.Flags:x})"
         : "";
 
     /// <summary>
     /// For a map of maps, the template BPF_MAP_CREATE takes as inner_map_fd: a map made from
-    /// <see cref="MapSpec.InnerMap"/> only so the kernel can copy its shape, closed once the outer
+    /// <see cref="MapAttributes.InnerMap"/> only so the kernel can copy its shape, closed once the outer
     /// map exists (as libbpf does). Null for other maps.
     /// </summary>
-    private static BpfMap? CreateInnerTemplate(MapSpec spec)
+    private static BpfMap? CreateInnerTemplate(MapAttributes spec)
     {
         bool isMapOfMaps = spec.Type is MapType.ArrayOfMaps or MapType.HashOfMaps;
         if (spec.InnerMap is null)
         {
             return isMapOfMaps
                 ? throw new ArgumentException($"Map '{spec.Name}' is a {spec.Type} map but its spec has no InnerMap: the kernel needs the inner map's shape to create it. " +
-                    "Declare it in C with __array(values, struct { ...inner map... }), or set MapSpec.InnerMap.", nameof(spec))
+                    "Declare it in C with __array(values, struct { ...inner map... }), or set MapAttributes.InnerMap.", nameof(spec))
                 : null;
         }
         if (!isMapOfMaps)

@@ -9,10 +9,10 @@ namespace Nectar.Maps;
 /// </summary>
 public sealed unsafe partial class BpfMap : IDisposable
 {
-    private BpfMap(BpfFileDescriptor fd, MapSpec spec)
+    private BpfMap(BpfFileDescriptor fd, MapAttributes attributes)
     {
         Fd = fd;
-        Spec = spec;
+        Attributes = attributes;
     }
 
     private uint _id;
@@ -22,32 +22,32 @@ public sealed unsafe partial class BpfMap : IDisposable
     /// <summary>The kernel's id for the map (as `bpftool map list` and `nectar map list` show it); asked once, then kept.</summary>
     public uint Id => _id != 0 ? _id : _id = ObjectInfo.Id(Fd);
 
-    public MapSpec Spec { get; }
-    public string Name => Spec.Name;
-    public MapType Type => Spec.Type;
-    public uint KeySize => Spec.KeySize;
-    public uint ValueSize => Spec.ValueSize;
-    public uint MaxEntries => Spec.MaxEntries;
+    public MapAttributes Attributes { get; }
+    public string Name => Attributes.Name;
+    public MapType Type => Attributes.Type;
+    public uint KeySize => Attributes.KeySize;
+    public uint ValueSize => Attributes.ValueSize;
+    public uint MaxEntries => Attributes.MaxEntries;
 
     /// <summary>Creates a map with BPF_MAP_CREATE.</summary>
-    public static BpfMap Create(MapSpec spec, BpfFileDescriptor? btf = null)
+    public static BpfMap Create(MapAttributes attributes, BpfFileDescriptor? btf = null)
     {
-        using var innerTemplate = CreateInnerTemplate(spec);
-        var arguments = new MapCreateArguments(spec.Name, (uint)spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries)
+        using var innerTemplate = CreateInnerTemplate(attributes);
+        var arguments = new MapCreateArguments(attributes.Name, (uint)attributes.Type, attributes.KeySize, attributes.ValueSize, attributes.MaxEntries)
         {
-            Flags = (uint)spec.Flags,
+            Flags = (uint)attributes.Flags,
             InnerMapFd = innerTemplate is null ? 0u : (uint)innerTemplate.Fd.Value,
-            NumaNode = spec.NumaNode,
+            NumaNode = attributes.NumaNode,
             BtfFd = btf is null ? 0u : (uint)btf.Value,
-            BtfKeyTypeId = btf is null ? 0u : spec.BtfKeyTypeId,
-            BtfValueTypeId = btf is null ? 0u : spec.BtfValueTypeId,
+            BtfKeyTypeId = btf is null ? 0u : attributes.BtfKeyTypeId,
+            BtfValueTypeId = btf is null ? 0u : attributes.BtfValueTypeId,
         };
-        var fd = Bpf.MapCreate(arguments, $"Creating {spec.Type} map '{spec.Name}'");
-        return new BpfMap(fd, spec);
+        var fd = Bpf.MapCreate(arguments, $"Creating {attributes.Type} map '{attributes.Name}'");
+        return new BpfMap(fd, attributes);
     }
 
-    /// <summary>Wraps an fd obtained elsewhere (a pinned map, an id); the spec describes it.</summary>
-    internal static BpfMap FromFd(BpfFileDescriptor fd, MapSpec spec) => new(fd, spec);
+    /// <summary>Wraps an fd obtained elsewhere (a pinned map, an id); the attributes describes it.</summary>
+    internal static BpfMap FromFd(BpfFileDescriptor fd, MapAttributes attributes) => new(fd, attributes);
 
     /// <summary>
     /// Copies the value stored under <paramref name="key"/> into <paramref name="value"/>.

@@ -9,7 +9,7 @@ namespace Nectar.Maps;
 /// </summary>
 internal static class MapDefaults
 {
-    internal static MapSpec Apply(MapSpec spec, int possibleCpus, int pageSize) => spec.Type switch
+    internal static MapAttributes Apply(MapAttributes spec, int possibleCpus, int pageSize) => spec.Type switch
     {
         MapType.PerfEventArray when spec.MaxEntries == 0 => spec with { MaxEntries = (uint)possibleCpus },
         MapType.RingBuf or MapType.UserRingBuf => spec with { MaxEntries = RingBufferSize(spec.MaxEntries, pageSize) },

@@ -19,9 +19,9 @@ public sealed partial class BpfObjectSpec
 {
     private const string LegacyMapsSection = "maps";
 
-    private readonly Dictionary<string, MapDefinition> _maps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MapSpec> _maps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ProgramSpec> _programs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, GlobalVariable> _variables = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, VariableSpec> _variables = new(StringComparer.Ordinal);
 
     private BpfObjectSpec(ElfFile elf, string name)
     {
@@ -59,10 +59,10 @@ public sealed partial class BpfObjectSpec
     public IReadOnlyList<BpfExtern> Externs { get; }
 
     /// <summary>Maps by name: BTF-defined and legacy maps by variable name, global data by section (".rodata", ".bss").</summary>
-    public IReadOnlyDictionary<string, MapDefinition> Maps => _maps;
+    public IReadOnlyDictionary<string, MapSpec> Maps => _maps;
 
     /// <summary>Global variables by name (.data, .rodata, .bss and their .name variants).</summary>
-    public IReadOnlyDictionary<string, GlobalVariable> Variables => _variables;
+    public IReadOnlyDictionary<string, VariableSpec> Variables => _variables;
 
     public static BpfObjectSpec Parse(byte[] image, string name) => new(ElfFile.Parse(image, name), name);
 
@@ -119,8 +119,8 @@ public sealed partial class BpfObjectSpec
                 throw new ElfException($"{Name}: map '{symbol.Name}' at offset {symbol.Value} of section 'maps' has no whole {size}-byte definition there.");
             var def = data.Slice((int)symbol.Value, size).ToArray();
             uint Field(int i) => BinaryPrimitives.ReadUInt32LittleEndian(def.AsSpan(i * 4));
-            var spec = new MapSpec(symbol.Name, (MapType)Field(0), Field(1), Field(2), Field(3)) { Flags = (MapFlags)Field(4) };
-            _maps[symbol.Name] = new MapDefinition(symbol.Name, spec, MapOrigin.Legacy);
+            var spec = new MapAttributes(symbol.Name, (MapType)Field(0), Field(1), Field(2), Field(3)) { Flags = (MapFlags)Field(4) };
+            _maps[symbol.Name] = new MapSpec(symbol.Name, spec, MapOrigin.Legacy);
         }
     }
 
@@ -150,11 +150,11 @@ public sealed partial class BpfObjectSpec
             if (section.Size > int.MaxValue)
                 throw new ElfException($"{Name}: global data section '{section.Name}' is {section.Size} bytes, too large for an array map value.");
             bool readOnly = section.Name.StartsWith(".rodata", StringComparison.Ordinal);
-            var spec = new MapSpec(DataMapKernelName(section.Name), MapType.Array, 4, (uint)section.Size, 1)
+            var spec = new MapAttributes(DataMapKernelName(section.Name), MapType.Array, 4, (uint)section.Size, 1)
             {
                 Flags = readOnly ? MapFlags.ReadOnlyForPrograms : MapFlags.None,
             };
-            var map = new MapDefinition(section.Name, spec, MapOrigin.GlobalData)
+            var map = new MapSpec(section.Name, spec, MapOrigin.GlobalData)
             {
                 // .bss has no bytes in the file and needs none: the kernel zero-fills the new map.
                 InitialValue = section.Type == ElfSectionType.NoBits ? null : Elf.Contents(section).ToArray(),
@@ -165,7 +165,7 @@ public sealed partial class BpfObjectSpec
             {
                 if (!Fits(symbol.Value, symbol.Size, section.Size))
                     throw new ElfException($"{Name}: variable '{symbol.Name}' (offset {symbol.Value}, {symbol.Size} bytes) lies outside section '{section.Name}' ({section.Size} bytes).");
-                _variables[symbol.Name] = new GlobalVariable(symbol.Name, map, (int)symbol.Value, (int)symbol.Size);
+                _variables[symbol.Name] = new VariableSpec(symbol.Name, map, (int)symbol.Value, (int)symbol.Size);
             }
             TypeVariables(section.Name);
         }
@@ -223,8 +223,8 @@ public sealed partial class BpfObjectSpec
         if (kconfig.Count == 0)
             return;
         int size = kconfig.Max(e => e.Offset + e.Size);
-        var spec = new MapSpec(DataMapKernelName(ExternReader.KconfigSection), MapType.Array, 4, (uint)size, 1) { Flags = MapFlags.ReadOnlyForPrograms };
-        _maps[ExternReader.KconfigSection] = new MapDefinition(ExternReader.KconfigSection, spec, MapOrigin.GlobalData)
+        var spec = new MapAttributes(DataMapKernelName(ExternReader.KconfigSection), MapType.Array, 4, (uint)size, 1) { Flags = MapFlags.ReadOnlyForPrograms };
+        _maps[ExternReader.KconfigSection] = new MapSpec(ExternReader.KconfigSection, spec, MapOrigin.GlobalData)
         {
             InitialValue = new byte[size],
             FreezeAfterCreate = true,

@@ -17,7 +17,7 @@ internal static partial class BtfMapDefinitions
     internal const string InnerSuffix = ".inner";
 
     /// <returns>The value size the map must have (4: a program or map fd) and, for maps of maps, the inner map.</returns>
-    private static (uint ValueSize, MapSpec? InnerMap) ReadValues(
+    private static (uint ValueSize, MapAttributes? InnerMap) ReadValues(
         Btf.Btf btf, string name, BtfMember member, bool isLast, MapType type, uint valueSize, bool isInner, string objectName)
     {
         string where = $"{objectName}: map '{name}'";
@@ -51,7 +51,7 @@ internal static partial class BtfMapDefinitions
         if (target.Kind != BtfKind.Struct)
             throw new ElfException($"{where} is a map of maps whose inner map definition is {Describe(target)}, not a struct. Declare the inner map as libbpf does: __array(values, struct {{ __uint(type, ...); __uint(max_entries, ...); __type(key, ...); __type(value, ...); }}).");
         var inner = Read(btf, name + InnerSuffix, pointer.TypeId, objectName, isInner: true);
-        return (4, inner.Spec);
+        return (4, inner.Attributes);
     }
 
     /// <summary>A BTF type in words, with its article: "an integer type ('int')", "a pointer".</summary>

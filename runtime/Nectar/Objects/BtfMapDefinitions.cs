@@ -12,7 +12,7 @@ namespace Nectar.Maps;
 /// </summary>
 internal static partial class BtfMapDefinitions
 {
-    internal static IEnumerable<MapDefinition> Read(Btf.Btf btf, string objectName)
+    internal static IEnumerable<MapSpec> Read(Btf.Btf btf, string objectName)
     {
         if (btf.FindByName(".maps", BtfKind.Datasec) is not { } datasec)
             yield break;
@@ -25,7 +25,7 @@ internal static partial class BtfMapDefinitions
         }
     }
 
-    private static MapDefinition Read(Btf.Btf btf, string name, uint typeId, string objectName, bool isInner = false)
+    private static MapSpec Read(Btf.Btf btf, string name, uint typeId, string objectName, bool isInner = false)
     {
         var definition = btf.SkipModifiersAndTypedefs(typeId);
         string where = $"{objectName}: map '{name}'";
@@ -34,7 +34,7 @@ internal static partial class BtfMapDefinitions
         MapType type = MapType.Unspecified;
         uint keySize = 0, valueSize = 0, maxEntries = 0, flags = 0, numaNode = 0, keyTypeId = 0, valueTypeId = 0;
         var pinning = MapPinning.None;
-        MapSpec? innerMap = null;
+        MapAttributes? innerMap = null;
         var members = definition.Members;
         foreach (var member in members)
         {
@@ -61,7 +61,7 @@ internal static partial class BtfMapDefinitions
         }
         if (type == MapType.Unspecified)
             throw new ElfException($"{where} has no type; declare it with __uint(type, BPF_MAP_TYPE_...).");
-        var spec = new MapSpec(name, type, keySize, valueSize, maxEntries)
+        var spec = new MapAttributes(name, type, keySize, valueSize, maxEntries)
         {
             Flags = (MapFlags)flags,
             NumaNode = numaNode,
@@ -69,7 +69,7 @@ internal static partial class BtfMapDefinitions
             BtfValueTypeId = valueTypeId,
             InnerMap = innerMap,
         };
-        return new MapDefinition(name, spec, MapOrigin.BtfDefined) { Pinning = pinning };
+        return new MapSpec(name, spec, MapOrigin.BtfDefined) { Pinning = pinning };
     }
 
     /// <summary>__uint(name, N): a pointer to an array of N ints.</summary>

@@ -34,15 +34,15 @@ internal static class MapSlotRelocations
                 throw new ElfException($"{spec.Name}: a .rel.maps relocation lies in '{map.Name}', which is not a BTF-defined map.");
             uint slot = SlotIndex(spec, map, relocation);
             string target = Target(spec, definition, slot, relocation.Symbol);
-            if (slot >= definition.Spec.MaxEntries)
+            if (slot >= definition.Attributes.MaxEntries)
             {
-                throw new ElfException($"{spec.Name}: map '{map.Name}' stores '{target}' in slot {slot}, but it has max_entries {definition.Spec.MaxEntries} " +
-                    $"(slots 0 to {(long)definition.Spec.MaxEntries - 1}). Raise __uint(max_entries, ...) to at least {(ulong)slot + 1} or use a lower index.");
+                throw new ElfException($"{spec.Name}: map '{map.Name}' stores '{target}' in slot {slot}, but it has max_entries {definition.Attributes.MaxEntries} " +
+                    $"(slots 0 to {(long)definition.Attributes.MaxEntries - 1}). Raise __uint(max_entries, ...) to at least {(ulong)slot + 1} or use a lower index.");
             }
             // The slot index is the key the loader stores under, as libbpf does: a 4-byte integer.
-            if (definition.Spec.KeySize != sizeof(uint))
+            if (definition.Attributes.KeySize != sizeof(uint))
             {
-                throw new ElfException($"{spec.Name}: map '{map.Name}' stores '{target}' in slot {slot}, but its keys are {definition.Spec.KeySize} bytes; " +
+                throw new ElfException($"{spec.Name}: map '{map.Name}' stores '{target}' in slot {slot}, but its keys are {definition.Attributes.KeySize} bytes; " +
                     "an initializer's slot index is a 4-byte key. Declare __type(key, __u32) (or __uint(key_size, 4)), or fill the map at run time with BpfMap.Update.");
             }
             if (!slots.TryGetValue(map.Name, out var ofMap))
@@ -86,11 +86,11 @@ internal static class MapSlotRelocations
     }
 
     /// <summary>The program (program arrays) or map (maps of maps) the slot names, checked to be one.</summary>
-    private static string Target(BpfObjectSpec spec, MapDefinition definition, uint slot, ElfSymbol symbol)
+    private static string Target(BpfObjectSpec spec, MapSpec definition, uint slot, ElfSymbol symbol)
     {
         string where = $"{spec.Name}: slot {slot} of map '{definition.Name}'";
         string what = Describe(spec, symbol);
-        switch (definition.Spec.Type)
+        switch (definition.Attributes.Type)
         {
             case MapType.ProgArray:
                 bool isEntryPoint = symbol.Type == ElfSymbolType.Function && spec.Programs.TryGetValue(symbol.Name, out var program)
@@ -106,7 +106,7 @@ internal static class MapSlotRelocations
                     ? symbol.Name
                     : throw new ElfException($"{where} names {what}, not a map: a map of maps holds maps defined in SEC(\".maps\") of the object. Store &map there, or remove the entry.");
             default:
-                throw new ElfException($"{where} is initialized (to {what}), but a {definition.Spec.Type} map has no slots to initialize; only program arrays and maps of maps do.");
+                throw new ElfException($"{where} is initialized (to {what}), but a {definition.Attributes.Type} map has no slots to initialize; only program arrays and maps of maps do.");
         }
     }
 

@@ -53,7 +53,7 @@ public static unsafe class KernelObjects
         if (fd is null)
             return null;
         var map = Describe(fd);
-        return BpfMap.FromFd(fd, new MapSpec(map.Name, map.Type, map.KeySize, map.ValueSize, map.MaxEntries) { Flags = map.Flags });
+        return BpfMap.FromFd(fd, new MapAttributes(map.Name, map.Type, map.KeySize, map.ValueSize, map.MaxEntries) { Flags = map.Flags });
     }
 
     /// <summary>What the map behind <paramref name="fd"/> is (for checking a pinned map before reusing it).</summary>

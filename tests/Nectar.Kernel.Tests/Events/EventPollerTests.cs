@@ -8,7 +8,7 @@ namespace Nectar.Kernel.Tests.Events;
 /// <summary>The poller's lifecycle against real ring and perf buffers (no program writes to them here).</summary>
 public class EventPollerTests
 {
-    private static BpfMap CreateRing(uint size = 64 * 1024) => BpfMap.Create(new MapSpec("nectar_ring", MapType.RingBuf, 0, 0, size));
+    private static BpfMap CreateRing(uint size = 64 * 1024) => BpfMap.Create(new MapAttributes("nectar_ring", MapType.RingBuf, 0, 0, size));
 
     [KernelFact]
     public void Dispose_while_a_poll_is_blocked_returns_it_promptly_and_unmaps_everything()
@@ -91,7 +91,7 @@ public class EventPollerTests
     [KernelFact]
     public void A_map_that_is_not_a_ring_buffer_is_refused_by_name()
     {
-        using var array = BpfMap.Create(new MapSpec("nectar_array", MapType.Array, 4, 8, 1));
+        using var array = BpfMap.Create(new MapAttributes("nectar_array", MapType.Array, 4, 8, 1));
         var error = Assert.Throws<ArgumentException>(() => RingBuffer.Open(array));
         Assert.Contains("'nectar_array'", error.Message);
         Assert.Contains("not a ring buffer", error.Message);
@@ -100,7 +100,7 @@ public class EventPollerTests
     [KernelFact]
     public void A_perf_event_array_gets_a_ring_per_online_cpu_stored_at_its_index()
     {
-        using var map = BpfMap.Create(new MapSpec("nectar_perf", MapType.PerfEventArray, 4, 4, (uint)PossibleCpus.Count));
+        using var map = BpfMap.Create(new MapAttributes("nectar_perf", MapType.PerfEventArray, 4, 4, (uint)PossibleCpus.Count));
         OpenFileDescriptors.AssertNoLeak(() =>
         {
             using var poller = new EventPoller();

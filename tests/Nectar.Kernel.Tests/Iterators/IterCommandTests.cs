@@ -34,7 +34,7 @@ public sealed class IterCommandTests
     [KernelFact(Attach = [AttachKind.Iterator], Iterators = ["bpf_map_elem"])]
     public void Iter_walks_a_kernel_map_by_id()
     {
-        using var map = BpfMap.Create(new MapSpec("nectar_itertest", MapType.Hash, 4, 8, 16));
+        using var map = BpfMap.Create(new MapAttributes("nectar_itertest", MapType.Hash, 4, 8, 16));
         map.Update(7u, 49UL);
         map.Update(9u, 81UL);
         uint id = ObjectInfo.Get<MapInfoPrefix>(map.Fd).Id;

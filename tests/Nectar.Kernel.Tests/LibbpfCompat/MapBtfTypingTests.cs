@@ -37,7 +37,7 @@ public class MapBtfTypingTests
     public void A_map_left_without_max_entries_for_user_space_to_set_says_so()
     {
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("libbpf_map_types"));
-        spec.Maps["counts"].Spec = spec.Maps["counts"].Spec with { MaxEntries = 0 };
+        spec.Maps["counts"].Attributes = spec.Maps["counts"].Attributes with { MaxEntries = 0 };
         var error = Assert.ThrowsAny<Nectar.BpfException>(() => spec.Load().Dispose());
         Assert.Contains("Map 'counts' declares no max_entries (0)", error.Message);
         Assert.Contains("bpf_map__set_max_entries", error.Message);

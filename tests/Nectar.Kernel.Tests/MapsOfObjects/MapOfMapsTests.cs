@@ -62,7 +62,7 @@ public class MapOfMapsTests
             var outer = obj.Maps["outer_array"];
             var inKernel = KernelObjects.Describe(outer.Fd);
             Assert.Equal((MapType.ArrayOfMaps, 4u, 4u, 4u), (inKernel.Type, inKernel.KeySize, inKernel.ValueSize, inKernel.MaxEntries));
-            Assert.Equal(new MapSpec("outer_array.inner", MapType.Array, 4, 8, 1) { BtfKeyTypeId = outer.Spec.InnerMap!.BtfKeyTypeId, BtfValueTypeId = outer.Spec.InnerMap.BtfValueTypeId }, outer.Spec.InnerMap);
+            Assert.Equal(new MapAttributes("outer_array.inner", MapType.Array, 4, 8, 1) { BtfKeyTypeId = outer.Attributes.InnerMap!.BtfKeyTypeId, BtfValueTypeId = outer.Attributes.InnerMap.BtfValueTypeId }, outer.Attributes.InnerMap);
             var ids = outer.Entries<uint, uint>().ToDictionary(e => e.Key, e => e.Value);
             Assert.Equal(new Dictionary<uint, uint> { [0] = Id(obj.Maps["inner_a"]), [1] = Id(obj.Maps["inner_b"]) }, ids);
         });
@@ -73,13 +73,13 @@ public class MapOfMapsTests
     {
         using var obj = Load(slot: 2);
         var outer = obj.Maps["outer_array"];
-        using var made = BpfMap.Create(new MapSpec("made_here", MapType.Array, 4, 8, 1));
+        using var made = BpfMap.Create(new MapAttributes("made_here", MapType.Array, 4, 8, 1));
         outer.Update(2u, made);
         using (obj.Programs["through_array"].Attach())
             Workload.CallGetppid();
         Assert.Equal((ulong)Environment.ProcessId, Written(made));
 
-        using var tooSmall = BpfMap.Create(new MapSpec("too_small", MapType.Array, 4, 4, 1));
+        using var tooSmall = BpfMap.Create(new MapAttributes("too_small", MapType.Array, 4, 4, 1));
         var refused = Assert.ThrowsAny<BpfException>(() => outer.Update(3u, tooSmall));
         Assert.Contains("Storing map 'too_small' in slot 3 of map 'outer_array'", refused.Message);
         Assert.Contains("must match the inner map definition (Array, key 4 B, value 8 B, 1 entries, flags 0x0)", refused.Message);
@@ -90,10 +90,10 @@ public class MapOfMapsTests
     [KernelFact]
     public void A_map_of_maps_created_by_hand_needs_an_inner_map()
     {
-        var missing = Assert.Throws<ArgumentException>(() => BpfMap.Create(new MapSpec("no_inner", MapType.HashOfMaps, 4, 4, 2)));
+        var missing = Assert.Throws<ArgumentException>(() => BpfMap.Create(new MapAttributes("no_inner", MapType.HashOfMaps, 4, 4, 2)));
         Assert.Contains("InnerMap", missing.Message);
-        using var outer = BpfMap.Create(new MapSpec("by_hand", MapType.HashOfMaps, 4, 4, 2) { InnerMap = new MapSpec("tmpl", MapType.Hash, 8, 8, 16) });
-        using var inner = BpfMap.Create(new MapSpec("inner", MapType.Hash, 8, 8, 16));
+        using var outer = BpfMap.Create(new MapAttributes("by_hand", MapType.HashOfMaps, 4, 4, 2) { InnerMap = new MapAttributes("tmpl", MapType.Hash, 8, 8, 16) });
+        using var inner = BpfMap.Create(new MapAttributes("inner", MapType.Hash, 8, 8, 16));
         outer.Update(42u, inner);
         Assert.True(outer.TryLookup(42u, out uint id));
         Assert.Equal(Id(inner), id);

@@ -144,9 +144,9 @@ public class BpfMetricsTests
     [KernelFact]
     public void Typed_keys_name_their_own_attributes_and_per_cpu_values_are_summed()
     {
-        using var counts = BpfMap.Create(new MapSpec("otel_percpu", MapType.PerCpuHash, 4, 8, 4));
+        using var counts = BpfMap.Create(new MapAttributes("otel_percpu", MapType.PerCpuHash, 4, 8, 4));
         counts.UpdatePerCpu(42u, Enumerable.Range(1, PossibleCpus.Count).Select(cpu => (ulong)cpu).ToArray());
-        using var histograms = BpfMap.Create(new MapSpec("otel_hists", MapType.Hash, 4, 16, 4));
+        using var histograms = BpfMap.Create(new MapAttributes("otel_hists", MapType.Hash, 4, 16, 4));
         histograms.Update(ToBytes([7u]), ToBytes([2u, 0u, 5u, 1u]));
         var exported = new List<MetricSnapshot>();
         using var metrics = new BpfMetrics(TimeSpan.FromHours(1))

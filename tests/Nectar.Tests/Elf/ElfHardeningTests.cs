@@ -57,7 +57,7 @@ public class ElfHardeningTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         var spec = BpfObjectSpec.Parse(image, "huge_bss");
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal((uint)size, spec.Maps[".bss"].Spec.ValueSize);
+        Assert.Equal((uint)size, spec.Maps[".bss"].Attributes.ValueSize);
         Assert.Null(spec.Maps[".bss"].InitialValue);
         Assert.True(allocated < 64L * 1024 * 1024, $"reading the object allocated {allocated} bytes");
     }

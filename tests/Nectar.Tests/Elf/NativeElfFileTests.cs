@@ -114,6 +114,53 @@ public class NativeElfFileTests
         }
     }
 
+    [Fact]
+    public void Binary_without_section_names_keeps_its_symbols_and_finds_no_section_by_name()
+    {
+        var image = File.ReadAllBytes(LibcPath);
+        Assert.NotNull(NativeElfFile.Parse(image, "libc").Section(".text"));
+        BinaryPrimitives.WriteUInt16LittleEndian(image.AsSpan(62), 0); // e_shstrndx = SHN_UNDEF: no section names
+        var elf = NativeElfFile.Parse(image, "unnamed");
+        Assert.Null(elf.Section(".text"));
+        Assert.Null(elf.Section(""));
+        Assert.Contains(elf.DynamicFunctions, f => f.Name.StartsWith("malloc@@GLIBC_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Native_binary_and_its_ELF_reading_agree_on_segments_and_symbols()
+    {
+        // NativeElfFile is a layer on ElfFile: the same program headers and symbol tables, filtered.
+        var image = File.ReadAllBytes(LibcPath);
+        var elf = ElfFile.ParseAnyMachine(image, "libc");
+        var native = NativeElfFile.Parse(image, "libc");
+        Assert.Equal(elf.Segments.Where(s => s.Type == ElfSegmentType.Load), native.LoadSegments);
+        Assert.Equal(elf.DynamicSymbols.Count(s => s.Type is ElfSymbolType.Function or ElfSymbolType.GnuIndirectFunction && s.SectionIndex != 0 && s.Value != 0),
+            native.DynamicFunctions.Count);
+        Assert.NotEqual(0UL, elf.FindSection(".dynsym")!.Address);
+    }
+
+    [Theory]
+    [InlineData(32, "the program header table")]
+    [InlineData(40, "the section header table")]
+    public void Header_table_past_the_end_is_an_ElfException_naming_it(int offset, string expected)
+    {
+        var image = File.ReadAllBytes(HostPath);
+        BinaryPrimitives.WriteUInt64LittleEndian(image.AsSpan(offset), (ulong)image.Length - 8);
+        var error = Assert.Throws<ElfException>(() => NativeElfFile.Parse(image, "host"));
+        Assert.Contains(expected, error.Message);
+        Assert.Contains("past the end of the file", error.Message);
+    }
+
+    [Fact]
+    public void Version_definition_pointing_past_its_section_is_an_ElfException()
+    {
+        var image = File.ReadAllBytes(LibcPath);
+        var definitions = ElfFile.ParseAnyMachine(image, "libc").Sections.Single(s => s.Type == ElfSectionType.GnuVersionDefinitions);
+        BinaryPrimitives.WriteUInt32LittleEndian(image.AsSpan((int)definitions.Offset + 12), 0x10000000); // vd_aux of the first definition
+        var error = Assert.Throws<ElfException>(() => NativeElfFile.Parse(image, "libc"));
+        Assert.Contains("version definition 0 points past the end of its section", error.Message);
+    }
+
     [Theory]
     [InlineData(0, (byte)0x7E, "offset 0")]
     [InlineData(4, (byte)1, "offset 4")]

@@ -4,7 +4,7 @@ namespace Nectar.Tests.Maps;
 
 public class MapDefaultsTests
 {
-    private static MapSpec Spec(MapType type, uint maxEntries) => new("m", type, 4, 4, maxEntries);
+    private static MapAttributes Spec(MapType type, uint maxEntries) => new("m", type, 4, 4, maxEntries);
 
     [Theory]
     [InlineData(0u, 6u)]      // left out: one entry per possible CPU

@@ -17,8 +17,8 @@ public class MapSlotDefinitionTests
     {
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("tail_calls"));
         var table = spec.Maps["jump_table"];
-        Assert.Equal((MapType.ProgArray, 4u, 4u, 4u), (table.Spec.Type, table.Spec.KeySize, table.Spec.ValueSize, table.Spec.MaxEntries));
-        Assert.Null(table.Spec.InnerMap);
+        Assert.Equal((MapType.ProgArray, 4u, 4u, 4u), (table.Attributes.Type, table.Attributes.KeySize, table.Attributes.ValueSize, table.Attributes.MaxEntries));
+        Assert.Null(table.Attributes.InnerMap);
         Assert.Equal([new MapSlot(0, "slot_zero"), new MapSlot(2, "slot_two")], table.InitialSlots);
         Assert.Empty(spec.Maps["counts"].InitialSlots);
     }
@@ -28,17 +28,17 @@ public class MapSlotDefinitionTests
     {
         var spec = BpfObjectSpec.Read(BpfObjects.PathOf("map_in_map"));
         var array = spec.Maps["outer_array"];
-        Assert.Equal((MapType.ArrayOfMaps, 4u, 4u, 4u), (array.Spec.Type, array.Spec.KeySize, array.Spec.ValueSize, array.Spec.MaxEntries));
-        var inner = Assert.IsType<MapSpec>(array.Spec.InnerMap);
+        Assert.Equal((MapType.ArrayOfMaps, 4u, 4u, 4u), (array.Attributes.Type, array.Attributes.KeySize, array.Attributes.ValueSize, array.Attributes.MaxEntries));
+        var inner = Assert.IsType<MapAttributes>(array.Attributes.InnerMap);
         Assert.Equal(("outer_array.inner", MapType.Array, 4u, 8u, 1u), (inner.Name, inner.Type, inner.KeySize, inner.ValueSize, inner.MaxEntries));
         Assert.Equal([new MapSlot(0, "inner_a"), new MapSlot(1, "inner_b")], array.InitialSlots);
 
         var hash = spec.Maps["outer_hash"];
-        Assert.Equal((MapType.HashOfMaps, 4u, 8u), (hash.Spec.Type, hash.Spec.ValueSize, hash.Spec.MaxEntries));
-        Assert.Equal(("outer_hash.inner", MapType.Array, 8u), (hash.Spec.InnerMap!.Name, hash.Spec.InnerMap.Type, hash.Spec.InnerMap.ValueSize));
+        Assert.Equal((MapType.HashOfMaps, 4u, 8u), (hash.Attributes.Type, hash.Attributes.ValueSize, hash.Attributes.MaxEntries));
+        Assert.Equal(("outer_hash.inner", MapType.Array, 8u), (hash.Attributes.InnerMap!.Name, hash.Attributes.InnerMap.Type, hash.Attributes.InnerMap.ValueSize));
         Assert.Equal([new MapSlot(3, "inner_b")], hash.InitialSlots);
         // The inner maps themselves are ordinary maps of the object.
-        Assert.Null(spec.Maps["inner_a"].Spec.InnerMap);
+        Assert.Null(spec.Maps["inner_a"].Attributes.InnerMap);
     }
 
     private const string Prelude = """

@@ -68,18 +68,18 @@ public class BpfObjectSpecTests
     {
         var counter = BpfObjectSpec.Read(BpfObjects.PathOf("tp_btf_counter"));
         var counts = counter.Maps["counts"];
-        Assert.Equal((MapOrigin.BtfDefined, MapType.Array, 4u, 8u, 4u), (counts.Origin, counts.Spec.Type, counts.Spec.KeySize, counts.Spec.ValueSize, counts.Spec.MaxEntries));
-        Assert.NotEqual(0u, counts.Spec.BtfValueTypeId);
+        Assert.Equal((MapOrigin.BtfDefined, MapType.Array, 4u, 8u, 4u), (counts.Origin, counts.Attributes.Type, counts.Attributes.KeySize, counts.Attributes.ValueSize, counts.Attributes.MaxEntries));
+        Assert.NotEqual(0u, counts.Attributes.BtfValueTypeId);
         var rodata = counter.Maps[".rodata"];
         Assert.True(rodata.FreezeAfterCreate);
-        Assert.Equal(MapFlags.ReadOnlyForPrograms, rodata.Spec.Flags);
-        Assert.Equal("tp_btf_c.rodata", rodata.Spec.Name);
+        Assert.Equal(MapFlags.ReadOnlyForPrograms, rodata.Attributes.Flags);
+        Assert.Equal("tp_btf_c.rodata", rodata.Attributes.Name);
 
         var legacy = BpfObjectSpec.Read(BpfObjects.PathOf("subprograms")).Maps["legacy_counts"];
-        Assert.Equal((MapOrigin.Legacy, MapType.Array, 4u, 8u, 4u), (legacy.Origin, legacy.Spec.Type, legacy.Spec.KeySize, legacy.Spec.ValueSize, legacy.Spec.MaxEntries));
+        Assert.Equal((MapOrigin.Legacy, MapType.Array, 4u, 8u, 4u), (legacy.Origin, legacy.Attributes.Type, legacy.Attributes.KeySize, legacy.Attributes.ValueSize, legacy.Attributes.MaxEntries));
 
         var pinned = BpfObjectSpec.Read(BpfObjects.PathOf("pinned_map")).Maps["shared_totals"];
-        Assert.Equal((MapPinning.ByName, MapType.Hash, 16u), (pinned.Pinning, pinned.Spec.Type, pinned.Spec.MaxEntries));
+        Assert.Equal((MapPinning.ByName, MapType.Hash, 16u), (pinned.Pinning, pinned.Attributes.Type, pinned.Attributes.MaxEntries));
     }
 
     [Fact]

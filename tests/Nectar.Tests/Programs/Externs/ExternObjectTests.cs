@@ -60,11 +60,11 @@ public class ExternObjectTests
         }
         var map = Spec.Maps[".kconfig"];
         Assert.Equal(MapOrigin.GlobalData, map.Origin);
-        Assert.Equal(MapType.Array, map.Spec.Type);
-        Assert.Equal((uint)end, map.Spec.ValueSize);
-        Assert.Equal(MapFlags.ReadOnlyForPrograms, map.Spec.Flags);
+        Assert.Equal(MapType.Array, map.Attributes.Type);
+        Assert.Equal((uint)end, map.Attributes.ValueSize);
+        Assert.Equal(MapFlags.ReadOnlyForPrograms, map.Attributes.Flags);
         Assert.True(map.FreezeAfterCreate);
-        Assert.Equal("externs.kconfig", map.Spec.Name);
+        Assert.Equal("externs.kconfig", map.Attributes.Name);
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public class ExternObjectTests
             Assert.Equal(btf.GetType(id).Kind, prepared.GetType(id).Kind);
 
         var kconfig = prepared.GetByName(".kconfig", BtfKind.Datasec);
-        Assert.Equal(Spec.Maps[".kconfig"].Spec.ValueSize, kconfig.Size);
+        Assert.Equal(Spec.Maps[".kconfig"].Attributes.ValueSize, kconfig.Size);
         foreach (var entry in kconfig.DatasecVars)
         {
             var variable = prepared.GetType(entry.TypeId);

@@ -3,12 +3,12 @@ using Nectar.Maps;
 using Nectar.Programs;
 using Nectar.Tests.Interop;
 
-namespace Nectar.Tests.Programs;
+namespace Nectar.Tests.Loader;
 
 /// <summary>Map creation's retry without BTF, driven by a fake bpf(2).</summary>
 public class MapCreatorTests
 {
-    private static readonly MapDefinition s_data = new(".data", new MapSpec(".data", MapType.Array, 4, 16, 1), MapOrigin.GlobalData)
+    private static readonly MapSpec s_data = new(".data", new MapAttributes(".data", MapType.Array, 4, 16, 1), MapOrigin.GlobalData)
     {
         InitialValue = new byte[16],
     };

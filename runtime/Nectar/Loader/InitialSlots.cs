@@ -4,7 +4,7 @@ using Nectar.Maps;
 namespace Nectar.Programs;
 
 /// <summary>
-/// Fills the slots an object's static initializers name (<see cref="MapDefinition.InitialSlots"/>):
+/// Fills the slots an object's static initializers name (<see cref="MapSpec.InitialSlots"/>):
 /// maps of maps once every map exists, program arrays once every program is loaded, as libbpf
 /// does. A slot whose program failed to load under ContinueOnProgramFailure stays empty (the
 /// failure is in <see cref="BpfObject.Failures"/>), so a tail call to it falls through.
@@ -17,7 +17,7 @@ internal static class InitialSlots
     /// </summary>
     internal static void StoreMaps(BpfObjectSpec spec, IReadOnlyDictionary<string, BpfMap> maps, IReadOnlySet<string> reusedPins)
     {
-        foreach (var definition in spec.Maps.Values.Where(d => d.Spec.Type is MapType.ArrayOfMaps or MapType.HashOfMaps && !reusedPins.Contains(d.Name)))
+        foreach (var definition in spec.Maps.Values.Where(d => d.Attributes.Type is MapType.ArrayOfMaps or MapType.HashOfMaps && !reusedPins.Contains(d.Name)))
         {
             foreach (var slot in definition.InitialSlots)
             {
@@ -31,7 +31,7 @@ internal static class InitialSlots
     internal static void StorePrograms(BpfObjectSpec spec, IReadOnlyDictionary<string, BpfMap> maps,
         IReadOnlyDictionary<string, BpfProgram> programs, IReadOnlyDictionary<string, Exception> failures)
     {
-        foreach (var definition in spec.Maps.Values.Where(d => d.Spec.Type == MapType.ProgArray))
+        foreach (var definition in spec.Maps.Values.Where(d => d.Attributes.Type == MapType.ProgArray))
         {
             foreach (var slot in definition.InitialSlots)
             {

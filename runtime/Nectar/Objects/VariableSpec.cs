@@ -5,13 +5,13 @@ using Nectar.Maps;
 namespace Nectar.Programs;
 
 /// <summary>
-/// A global variable of a BPF object: <see cref="Size"/> bytes at <see cref="Offset"/> in the value
+/// A global variable of a BPF object as read from the file (the spec of a <c>BpfVariable</c>): <see cref="Size"/> bytes at <see cref="Offset"/> in the value
 /// of its data section's map. Before load it reads and writes the map's initial value, which is
 /// how `const volatile` settings reach the program.
 /// </summary>
-public sealed class GlobalVariable
+public sealed class VariableSpec
 {
-    internal GlobalVariable(string name, MapDefinition map, int offset, int size)
+    internal VariableSpec(string name, MapSpec map, int offset, int size)
     {
         Name = name;
         Map = map;
@@ -22,7 +22,7 @@ public sealed class GlobalVariable
     public string Name { get; }
 
     /// <summary>The data section's map (".rodata", ".bss", ...).</summary>
-    public MapDefinition Map { get; }
+    public MapSpec Map { get; }
 
     public int Offset { get; }
 

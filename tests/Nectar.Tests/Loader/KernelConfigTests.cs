@@ -1,6 +1,6 @@
 using Nectar.Programs;
 
-namespace Nectar.Tests.Programs.Externs;
+namespace Nectar.Tests.Loader;
 
 public class KernelConfigTests
 {

@@ -11,9 +11,9 @@ internal static class MapCreator
     /// <param name="btf">The object's BTF in the kernel, when it loaded: gives the map typed keys and values.</param>
     /// <param name="dataSectionTypeId">For global data, the DATASEC that types its value.</param>
     /// <param name="reused">True when the map is an existing pin: it is taken as it is, contents and slots included.</param>
-    internal static BpfMap Create(MapDefinition definition, string pinDirectory, BpfFileDescriptor? btf, uint dataSectionTypeId, out bool reused)
+    internal static BpfMap Create(MapSpec definition, string pinDirectory, BpfFileDescriptor? btf, uint dataSectionTypeId, out bool reused)
     {
-        var spec = MapDefaults.Apply(definition.Spec, PossibleCpus.Count, Libc.GetPageSize());
+        var spec = MapDefaults.Apply(definition.Attributes, PossibleCpus.Count, Libc.GetPageSize());
         if (spec.InnerMap is { } inner)
             spec = spec with { InnerMap = MapDefaults.Apply(inner, PossibleCpus.Count, Libc.GetPageSize()) };
         reused = false;
@@ -42,7 +42,7 @@ internal static class MapCreator
     }
 
     /// <summary>Takes a pinned map for this definition if it is the same kind of map; libbpf refuses a mismatch too.</summary>
-    private static BpfMap Reuse(BpfFileDescriptor pinned, MapSpec spec, string path)
+    private static BpfMap Reuse(BpfFileDescriptor pinned, MapAttributes spec, string path)
     {
         var existing = KernelObjects.Describe(pinned);
         if (existing.Type != spec.Type || existing.KeySize != spec.KeySize || existing.ValueSize != spec.ValueSize ||
@@ -62,7 +62,7 @@ internal static class MapCreator
     /// refuses them anyway (for any reason but a lack of privilege, which a retry cannot cure), the
     /// map is created again without BTF.
     /// </summary>
-    private static BpfMap CreateWithBtf(MapSpec spec, BpfFileDescriptor? btf, uint dataSectionTypeId)
+    private static BpfMap CreateWithBtf(MapAttributes spec, BpfFileDescriptor? btf, uint dataSectionTypeId)
     {
         var untyped = spec with { BtfKeyTypeId = 0, BtfValueTypeId = 0 };
         var typed = dataSectionTypeId != 0 ? spec with { BtfKeyTypeId = 0, BtfValueTypeId = dataSectionTypeId } : spec;
@@ -78,7 +78,7 @@ internal static class MapCreator
         }
     }
 
-    private static BpfMap CreateAndFill(MapDefinition definition, MapSpec spec, BpfFileDescriptor? btf, uint dataSectionTypeId)
+    private static BpfMap CreateAndFill(MapSpec definition, MapAttributes spec, BpfFileDescriptor? btf, uint dataSectionTypeId)
     {
         BpfMap map;
         try
@@ -90,7 +90,7 @@ internal static class MapCreator
             // Tools written for libbpf often leave max_entries out and set it before load
             // (bpf_map__set_max_entries: a stack map sized by an option, an array per CPU).
             throw new BpfException($"{e.Message} Map '{definition.Name}' declares no max_entries (0), which the kernel refuses for a {KernelNames.MapType((uint)spec.Type)} map: " +
-                $"set it before load, as the tool's user space does with bpf_map__set_max_entries (with Nectar: spec.Maps[\"{definition.Name}\"].Spec = spec.Maps[\"{definition.Name}\"].Spec with {{ MaxEntries = N }}).", e.ErrorNumber, e);
+                $"set it before load, as the tool's user space does with bpf_map__set_max_entries (with Nectar: spec.Maps[\"{definition.Name}\"].Attributes = spec.Maps[\"{definition.Name}\"].Attributes with {{ MaxEntries = N }}).", e.ErrorNumber, e);
         }
         try
         {

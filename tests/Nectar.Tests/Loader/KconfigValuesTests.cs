@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Nectar.Programs;
 
-namespace Nectar.Tests.Programs.Externs;
+namespace Nectar.Tests.Loader;
 
 /// <summary>How one config value is stored into a __kconfig extern of each C type (libbpf's rules).</summary>
 public class KconfigValuesTests
