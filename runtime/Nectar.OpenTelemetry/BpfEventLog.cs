@@ -18,8 +18,6 @@ namespace Nectar.OpenTelemetry;
 /// </summary>
 public sealed class BpfEventLog : IDisposable
 {
-    private const string RecordVariablePrefix = "__nectar_record_";
-
     private readonly ILogger _logger;
     private readonly BtfFields _fields;
     private readonly LogLevel _level;
@@ -59,7 +57,7 @@ public sealed class BpfEventLog : IDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var map = obj.Maps[ringBuffer];
         var btf = obj.Spec.Btf ?? throw new ArgumentException($"BPF object '{obj.Name}' has no BTF, so its records have no field names: compile it with clang -g.", nameof(obj));
-        var fields = (recordType is null ? DeclaredRecord(btf, ringBuffer) : BtfFields.ForStruct(btf, recordType))
+        var fields = (recordType is null ? DeclaredRecord(obj.Spec, btf, ringBuffer) : BtfFields.ForStruct(btf, recordType))
             ?? throw new ArgumentException(recordType is null
                 ? $"Ring buffer '{ringBuffer}' of '{obj.Name}' declares no record type: write NECTAR_RING_RECORD({ringBuffer}, struct x); after the map (nectar_ring.h) or give recordType."
                 : $"The BTF of '{obj.Name}' has no struct '{recordType}'.", recordType is null ? nameof(ringBuffer) : nameof(recordType));
@@ -70,10 +68,9 @@ public sealed class BpfEventLog : IDisposable
         return log;
     }
 
-    private static BtfFields? DeclaredRecord(Btf.Btf btf, string ring) =>
-        btf.FindByName(RecordVariablePrefix + ring, BtfKind.Var) is { } variable
-        && btf.SkipModifiersAndTypedefs(variable.TypeId) is { Kind: BtfKind.Ptr } pointer
-        && btf.SkipModifiersAndTypedefs(pointer.TypeId) is { Kind: BtfKind.Struct } record
+    private static BtfFields? DeclaredRecord(BpfObjectSpec spec, Btf.Btf btf, string ring) =>
+        spec.RingRecordTypeId(ring) is uint typeId
+        && btf.SkipModifiersAndTypedefs(typeId) is { Kind: BtfKind.Struct } record
             ? BtfFields.For(btf, record.Id)
             : null;
 

@@ -189,6 +189,20 @@ public sealed partial class BpfObjectSpec
     internal const string RingRecordMarkerPrefix = "__nectar_record_";
 
     /// <summary>
+    /// The BTF type id of the record that NECTAR_RING_RECORD(<paramref name="ringBuffer"/>, struct x)
+    /// declares (bpf/include/nectar_ring.h), or null where the object declares none for that ring.
+    /// </summary>
+    public uint? RingRecordTypeId(string ringBuffer)
+    {
+        foreach (var (map, typeId) in RingRecords())
+        {
+            if (map == ringBuffer)
+                return typeId;
+        }
+        return null;
+    }
+
+    /// <summary>
     /// NECTAR_RING_RECORD(map, type) (bpf/include/nectar_ring.h): the record type each ring buffer names,
     /// by the global pointer `__nectar_record_MAP` whose target it is. The pointers hold no data.
     /// </summary>

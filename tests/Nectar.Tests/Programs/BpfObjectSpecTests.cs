@@ -107,4 +107,18 @@ public class BpfObjectSpecTests
         Assert.Contains("struct_ops map", spec.Programs["struct_ops_callback"].Section.UnsupportedReason);
         Assert.Equal(AttachKind.RawTracepoint, spec.Programs["supported_one"].Section.Kind);
     }
+
+    [Fact]
+    public void RingRecordTypeId_names_the_struct_NECTAR_RING_RECORD_declares_and_nothing_for_other_maps()
+    {
+        var spec = BpfObjectSpec.Read(BpfObjects.PathOf("exec_observer"));
+        var btf = spec.Btf!;
+
+        var id = spec.RingRecordTypeId("events");
+
+        Assert.NotNull(id);
+        Assert.Equal("exec_event", btf.SkipModifiersAndTypedefs(id.Value).Name);
+        Assert.Null(spec.RingRecordTypeId("no_such_ring"));
+        Assert.Null(BpfObjectSpec.Read(BpfObjects.PathOf("subprograms")).RingRecordTypeId("events"));
+    }
 }
