@@ -25,7 +25,7 @@ struct exec_event {
     __u32 uid;                        // task->cred->uid.val
     char filename[EXEC_FILENAME_MAX]; // bprm->filename, NUL-terminated, possibly truncated
     __u32 bprm_size;                  // bytes in bprm: the running kernel's sizeof(struct linux_binprm), 0 if unread
-    __u8 bprm[BPRM_SNAPSHOT_MAX];     // *bprm in the running kernel's layout (C# decodes it with KernelStruct<linux_binprm>)
+    __u8 bprm[BPRM_SNAPSHOT_MAX];     // *bprm in the running kernel's layout (C# decodes it with KernelStruct<LinuxBinprm>)
 };
 
 // 1 MiB: about 1,500 events of 688 bytes (most of it the linux_binprm snapshot) between two polls.
