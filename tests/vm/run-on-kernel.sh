@@ -171,7 +171,7 @@ timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
     -accel tcg,thread=multi -cpu max -smp "$cpus" -m "$memory" \
     -nodefaults -display none -no-reboot -no-user-config \
     -kernel "$kernel" -initrd "$initramfs" \
-    -append "console=ttyS0 quiet loglevel=5 watchdog_thresh=60 softlockup_panic=1 panic=-1 mitigations=off rdinit=/init" \
+    -append "console=ttyS0 quiet loglevel=5 watchdog_thresh=60 softlockup_panic=1 rcupdate.rcu_cpu_stall_timeout=60 sysctl.kernel.panic_on_rcu_stall=1 panic=-1 mitigations=off rdinit=/init" \
     -serial "file:$run/console.log" \
     -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
     -virtfs "local,path=$run,mount_tag=nectarrun,security_model=none,multidevs=remap" \
