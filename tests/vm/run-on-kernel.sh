@@ -14,6 +14,9 @@
 # TZ and TERM of this environment. COMMAND's stdout and stderr come out here, merged, on stdout.
 #
 # Settings: NECTAR_VM_TIMEOUT (seconds for boot and command, default 1800: then exit 124),
+# NECTAR_VM_TCG_THREAD (single, the default: one host thread runs every vCPU; multi: one thread
+# per vCPU, faster, but with it guests executed stale int3 breakpoints of the kernel's live code
+# patching and panicked or hung: stop 23, tests/vm/README.md),
 # NECTAR_VM_MEMORY (default 4G), NECTAR_VM_CPUS (default 2), NECTAR_VM_CACHE, NECTAR_VM_SHARE (a
 # host directory the guest may write to, at the same path: where a command leaves its results).
 # Exit status: COMMAND's, or 124 on timeout, or 125 when the guest did not get to run it, or 123
@@ -150,7 +153,7 @@ printf '%s\0' "$@" >"$run/command"
 pwd >"$run/cwd"
 for name in $(compgen -e); do
     case $name in
-        NECTAR_VM_TIMEOUT | NECTAR_VM_MEMORY | NECTAR_VM_CPUS | NECTAR_VM_CACHE | NECTAR_VM_SHARE | NECTAR_VM_KEEP) ;;
+        NECTAR_VM_TIMEOUT | NECTAR_VM_MEMORY | NECTAR_VM_CPUS | NECTAR_VM_CACHE | NECTAR_VM_SHARE | NECTAR_VM_KEEP | NECTAR_VM_TCG_THREAD) ;;
         NECTAR_* | DOTNET_* | NUGET_* | PATH | HOME | CI | LANG | LC_* | TZ | TERM) declare -p "$name" >>"$run/environment" ;;
     esac
 done
@@ -168,7 +171,7 @@ echo "run-on-kernel: booting $release (TCG, $cpus CPUs, $memory)" >&2
 start=$(date +%s)
 set +e
 timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
-    -accel tcg,thread=multi -cpu max -smp "$cpus" -m "$memory" \
+    -accel "tcg,thread=${NECTAR_VM_TCG_THREAD:-single}" -cpu max -smp "$cpus" -m "$memory" \
     -nodefaults -display none -no-reboot -no-user-config \
     -kernel "$kernel" -initrd "$initramfs" \
     -append "console=ttyS0 quiet loglevel=5 watchdog_thresh=60 softlockup_panic=1 rcupdate.rcu_cpu_stall_timeout=60 sysctl.kernel.panic_on_rcu_stall=1 panic=-1 mitigations=off rdinit=/init" \
